@@ -1,0 +1,37 @@
+# The README's two commands: `make serve` (the service) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# torch 2.13.0 CPU. On a machine where PyPI serves the CUDA build, get the CPU wheel with
+#   make install TORCH_INDEX=https://download.pytorch.org/whl/cpu
+TORCH_VERSION ?= 2.13.0
+TORCH_INDEX ?=
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install test lint serve clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Everything (all extras and the test tools); redone when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet "torch==$(TORCH_VERSION)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
+	$(BIN)/python -m pip install --quiet -e ".[all,test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+test: install
+	$(BIN)/ruff check summarizers service eval tests
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check summarizers service eval tests
+
+serve: install
+	$(BIN)/gunicorn --config service/gunicorn.conf.py --bind $(HOST):$(PORT) "service.app:create_app()"
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,0 +1,67 @@
+"""Arguments shared by the commands that summarize (``text``, ``batch``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+#: Named flags that map onto method options: (flag, option name, type, help).
+OPTION_FLAGS: list[tuple[str, str, type, str]] = [
+    ("--order", "order", str, "document (default) or rank"),
+    ("--title", "title", str, "the article's headline, when known"),
+    ("--seed", "seed", int, "seed of the random method"),
+    ("--model", "model", str, "abstractive: a configured model name"),
+    ("--long-input", "long_input", str, "abstractive: truncate, chunk or extract (default)"),
+    ("--num-beams", "num_beams", int, "abstractive: beams of the beam search"),
+    ("--min-new-tokens", "min_new_tokens", int, "abstractive: minimum tokens generated"),
+    ("--max-new-tokens", "max_new_tokens", int, "abstractive: maximum tokens generated"),
+]
+
+
+def add_request_arguments(parser: argparse.ArgumentParser, *, default_method: str = "lexrank") -> None:
+    """Add --method, the length flags, --language, option flags and ``-o KEY=VALUE``."""
+    parser.add_argument("--method", "-m", default=default_method,
+                        help=f"summarization method (default {default_method}; see `summarize methods`)")
+    length = parser.add_mutually_exclusive_group()
+    length.add_argument("--sentences", "-n", type=int, help="number of sentences (default 3)")
+    length.add_argument("--ratio", "-r", type=float, help="fraction of the text's sentences, in (0, 1]")
+    length.add_argument("--words", "-w", type=int, help="word budget")
+    parser.add_argument("--language", "-l", default="english", help="language name or ISO code (default english)")
+    for flag, _, kind, text in OPTION_FLAGS:
+        parser.add_argument(flag, type=kind, help=text)
+    parser.add_argument("--option", "-o", action="append", default=[], metavar="KEY=VALUE",
+                        help="any method option; VALUE is read as JSON when it parses (repeatable)")
+
+
+def request_from_args(args: argparse.Namespace) -> dict[str, Any]:
+    """``method``, ``length``, ``language`` and ``options`` for :func:`summarizers.summarize`."""
+    options: dict[str, Any] = {}
+    for item in args.option:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise SystemExit(f"summarize: error: --option expects KEY=VALUE, got {item!r}")
+        try:
+            options[key] = json.loads(value)
+        except json.JSONDecodeError:
+            options[key] = value
+    for _, name, _, _ in OPTION_FLAGS:
+        value = getattr(args, name)
+        if value is not None:
+            options[name] = value
+    length = {k: getattr(args, k) for k in ("sentences", "ratio", "words") if getattr(args, k) is not None}
+    return {"method": args.method, "length": length or None, "language": args.language, "options": options}
+
+
+def read_input(path: str) -> bytes:
+    """The bytes of ``path``, or of standard input for ``-``."""
+    if path == "-":
+        return sys.stdin.buffer.read()
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def print_json(data: Any) -> None:
+    """Print ``data`` as one line of JSON (UTF-8, not ASCII-escaped)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")

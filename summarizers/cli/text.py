@@ -1,0 +1,34 @@
+"""``summarize text FILE|-``: summarize one document."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..api import summarize
+from .common import add_request_arguments, print_json, read_input, request_from_args
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register the ``text`` command."""
+    p = subparsers.add_parser("text", help="summarize one document (a file or - for stdin)",
+                              description="Summarize one document and print the summary.")
+    p.add_argument("file", help="UTF-8 text file, or - for standard input")
+    add_request_arguments(p)
+    p.add_argument("--html", action="store_true", help="the input is an HTML page: extract the article first")
+    p.add_argument("--json", action="store_true", help="print the full result as one JSON object")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Summarize the file and print the summary (or the JSON result)."""
+    data = read_input(args.file)
+    request = request_from_args(args)
+    result = summarize(html=data, **request) if args.html else summarize(data, **request)
+    if args.json:
+        print_json(result.to_dict())
+    else:
+        print(result.summary)
+        for warning in result.warnings:
+            print(f"summarize: warning: {warning}", file=sys.stderr)
+    return 0

@@ -1,0 +1,106 @@
+"""The library's exceptions: one small hierarchy, each error with a stable code.
+
+::
+
+    SummarizerError                 base class; ``code``, ``message``, ``field``, ``details``
+    ├── InvalidInput                empty/whitespace/binary text, no sentence, bad HTML
+    ├── InvalidLength               a length that is missing, ambiguous or absurd
+    ├── InvalidOption               an unknown option or a value out of its bounds
+    ├── UnknownMethod               a method name that is not registered
+    ├── UnsupportedLanguage         a language the text pipeline cannot handle
+    ├── MethodUnavailable           a registered method that cannot run here (``reason``, ``fix``)
+    ├── SummaryTimeout              a summary that exceeded its time limit
+    └── ModelError                  a model that failed while loading or generating
+
+Callers (the CLI, the HTTP service, the batch runner) map these to exit codes, HTTP statuses
+and error records; nothing else should escape the library for a bad input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class SummarizerError(Exception):
+    """Base class of every error the library raises on purpose.
+
+    Attributes:
+        code: a stable, machine-readable identifier (``invalid_input``, ``unknown_method``...).
+        message: one human-readable line.
+        field: the request field at fault (``text``, ``length.sentences``, ``options.num_beams``),
+            or ``None``.
+        details: extra structured information (allowed values, bounds, ...).
+    """
+
+    code = "summarizer_error"
+
+    def __init__(self, message: str, *, field: str | None = None, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.details = details
+
+    def to_dict(self) -> dict[str, Any]:
+        """The error as a JSON-ready ``{"code", "message", "details"}`` mapping."""
+        details = dict(self.details)
+        if self.field is not None:
+            details["field"] = self.field
+        return {"code": self.code, "message": self.message, "details": details}
+
+
+class InvalidInput(SummarizerError):
+    """The text (or HTML) cannot be summarized: empty, binary, not UTF-8, no sentence."""
+
+    code = "invalid_input"
+
+
+class InvalidLength(SummarizerError):
+    """The requested length is missing, ambiguous, of the wrong type or out of bounds."""
+
+    code = "invalid_length"
+
+
+class InvalidOption(SummarizerError):
+    """An option is unknown to the method, of the wrong type, or outside its bounds."""
+
+    code = "invalid_option"
+
+
+class UnknownMethod(SummarizerError):
+    """No method of that name is registered."""
+
+    code = "unknown_method"
+
+
+class UnsupportedLanguage(SummarizerError):
+    """The language is not supported; ``details["supported"]`` lists those that are."""
+
+    code = "unsupported_language"
+
+
+class MethodUnavailable(SummarizerError):
+    """The method is registered but cannot run here.
+
+    Attributes:
+        reason: why (a missing optional dependency, a model absent from the cache...).
+        fix: the command that makes it available, when there is one.
+    """
+
+    code = "method_unavailable"
+
+    def __init__(self, message: str, *, reason: str, fix: str | None = None, **details: Any) -> None:
+        super().__init__(message, reason=reason, fix=fix, **details)
+        self.reason = reason
+        self.fix = fix
+
+
+class SummaryTimeout(SummarizerError):
+    """The summary took longer than its time limit."""
+
+    code = "timeout"
+
+
+class ModelError(SummarizerError):
+    """A model failed while loading or generating (not the caller's fault)."""
+
+    code = "model_error"

@@ -1,0 +1,1 @@
+"""Summarization methods. Each module defines methods; :data:`BUILTIN_FACTORIES` lists them."""

@@ -1,0 +1,92 @@
+"""Running sumy's summarizers on our documents and keeping the ratings they compute.
+
+sumy summarizers rate every sentence, then keep the best ``count`` through
+``AbstractSummarizer._get_best_sentences`` and throw the ratings away. We subclass each
+summarizer once to capture those ratings (one per sentence, in document order), so that the
+shared selection can rank, order and budget sentences itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import cache
+from typing import Any
+
+from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
+from sumy.summarizers._summarizer import AbstractSummarizer
+
+from ..document import Document
+from ..text.language import Language
+from ..text.words import lexical_words
+
+
+class WordTokenizer:
+    """sumy's tokenizer interface (``language``, ``to_sentences``, ``to_words``), no NLTK data.
+
+    Only ``to_words`` is used by sumy's models; sentences come from our segmenter.
+    """
+
+    def __init__(self, language: Language) -> None:
+        self._language = language
+
+    @property
+    def language(self) -> str:
+        return self._language.name
+
+    def to_sentences(self, paragraph: str) -> tuple[str, ...]:
+        from ..text.segment import split_sentences
+
+        return tuple(s.text for s in split_sentences(paragraph, self._language.code))
+
+    def to_words(self, sentence: str) -> tuple[str, ...]:
+        return tuple(lexical_words(sentence))
+
+
+def to_sumy_document(document: Document) -> ObjectDocumentModel:
+    """sumy's document model of ``document``: its paragraphs, with the headline as a heading.
+
+    ``result.sentences`` lists exactly ``document.sentences``, in the same order.
+    """
+    tokenizer = WordTokenizer(document.language)
+    paragraphs = []
+    for i, paragraph in enumerate(document.paragraphs):
+        sentences = [Sentence(s.text, tokenizer) for s in paragraph]
+        if i == 0 and document.headline is not None:
+            sentences.insert(0, Sentence(document.headline.text, tokenizer, is_heading=True))
+        paragraphs.append(Paragraph(sentences))
+    return ObjectDocumentModel(paragraphs)
+
+
+@cache
+def _capturing(cls: type[AbstractSummarizer]) -> type[AbstractSummarizer]:
+    """A subclass of ``cls`` whose best-sentence selection records every sentence's rating."""
+
+    def _get_best_sentences(self: Any, sentences: Sequence[Sentence], count: Any, rating: Any,
+                            *args: Any, **kwargs: Any) -> tuple[Sentence, ...]:
+        rate: Callable[..., float] = rating.__getitem__ if isinstance(rating, dict) else rating
+        self.ratings = [float(rate(s, *args, **kwargs)) for s in sentences]
+        return tuple(sentences)
+
+    return type(f"Capturing{cls.__name__}", (cls,), {"_get_best_sentences": _get_best_sentences})
+
+
+def sumy_ratings(
+    cls: type[AbstractSummarizer],
+    document: Document,
+    configure: Callable[[Any], None] | None = None,
+    **kwargs: Any,
+) -> list[float]:
+    """Rate every sentence of ``document`` with sumy's ``cls``.
+
+    Args:
+        cls: a sumy summarizer class.
+        configure: called with the summarizer before it runs (to set word lists, say).
+        kwargs: passed to the summarizer's constructor.
+    """
+    summarizer = _capturing(cls)(document.language.stemmer, **kwargs)
+    summarizer.stop_words = document.language.stop_words
+    if configure is not None:
+        configure(summarizer)
+    model = to_sumy_document(document)
+    summarizer(model, len(model.sentences))
+    return summarizer.ratings

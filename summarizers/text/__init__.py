@@ -1,0 +1,1 @@
+"""Shared text handling: languages, words, sentence segmentation, boilerplate, HTML."""

@@ -1,0 +1,227 @@
+"""Value types shared by every method: the requested length, sentences, and the result."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from .errors import InvalidLength
+
+Kind = Literal["extractive", "abstractive"]
+Order = Literal["document", "rank"]
+
+#: Bounds on requested lengths; beyond them a request is absurd rather than ambitious.
+MAX_SENTENCES = 1000
+MAX_WORDS = 100_000
+DEFAULT_SENTENCES = 3
+
+
+@dataclass(frozen=True)
+class Length:
+    """How long the summary should be: exactly one of a sentence count, a ratio or a word budget.
+
+    ``Length()`` is the default, three sentences. Build one from user input with
+    :meth:`parse`, which raises :class:`~summarizers.errors.InvalidLength` for bad values.
+    """
+
+    sentences: int | None = None
+    ratio: float | None = None
+    words: int | None = None
+
+    def __post_init__(self) -> None:
+        given = [k for k in ("sentences", "ratio", "words") if getattr(self, k) is not None]
+        if not given:
+            object.__setattr__(self, "sentences", DEFAULT_SENTENCES)
+        elif len(given) > 1:
+            raise InvalidLength(
+                f"give exactly one of sentences, ratio or words, not {' and '.join(given)}",
+                field="length",
+            )
+        if self.sentences is not None:
+            _check_int(self.sentences, "sentences", 1, MAX_SENTENCES)
+        if self.words is not None:
+            _check_int(self.words, "words", 1, MAX_WORDS)
+        if self.ratio is not None:
+            r = self.ratio
+            if isinstance(r, bool) or not isinstance(r, (int, float)) or not math.isfinite(r):
+                raise InvalidLength("ratio must be a number", field="length.ratio")
+            if not 0 < r <= 1:
+                raise InvalidLength(
+                    f"ratio must be in (0, 1], got {r}", field="length.ratio", minimum=0, maximum=1
+                )
+
+    @classmethod
+    def parse(cls, value: Length | Mapping[str, Any] | int | None) -> Length:
+        """Build a length from ``None`` (default), an int (sentences), a mapping or a Length."""
+        if value is None:
+            return cls()
+        if isinstance(value, Length):
+            return value
+        if isinstance(value, bool):
+            raise InvalidLength("length must be a number of sentences or a mapping", field="length")
+        if isinstance(value, int):
+            return cls(sentences=value)
+        if isinstance(value, Mapping):
+            unknown = set(value) - {"sentences", "ratio", "words"}
+            if unknown:
+                raise InvalidLength(
+                    f"unknown length key(s): {', '.join(sorted(map(str, unknown)))};"
+                    " use sentences, ratio or words",
+                    field="length",
+                )
+            return cls(**{k: v for k, v in value.items() if v is not None})
+        raise InvalidLength("length must be a number of sentences or a mapping", field="length")
+
+    def sentence_count(self, available: int) -> int | None:
+        """The number of sentences asked for, given ``available`` ones; ``None`` for a word budget."""
+        if self.sentences is not None:
+            return self.sentences
+        if self.ratio is not None:
+            return max(1, round(self.ratio * available))
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The one key that is set, e.g. ``{"sentences": 3}``."""
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+def _check_int(value: object, name: str, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidLength(f"{name} must be a whole number", field=f"length.{name}")
+    if not low <= value <= high:
+        raise InvalidLength(
+            f"{name} must be between {low} and {high}, got {value}",
+            field=f"length.{name}",
+            minimum=low,
+            maximum=high,
+        )
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of a text: ``text == source[start:end]`` (character offsets, code points)."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A span of the input left out of summarization, and why (``boilerplate:caption``...)."""
+
+    start: int
+    end: int
+    reason: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SelectedSentence:
+    """One sentence of a summary.
+
+    For extractive methods ``start``/``end`` are offsets into the text the offsets refer to
+    (see :attr:`Summary.offsets_refer_to`), ``score`` the method's own rating and ``rank`` its
+    position by score (1 is best). For abstractive methods they are offsets into the summary,
+    ``score`` is ``None`` and ``rank`` the position in the summary.
+    """
+
+    text: str
+    start: int
+    end: int
+    score: float | None
+    rank: int
+
+
+@dataclass(frozen=True)
+class InputStats:
+    """What the summarized text contained (after boilerplate removal)."""
+
+    characters: int
+    sentences: int
+    words: int
+    language: str
+    source: Literal["text", "html"] = "text"
+    removed: tuple[Removed, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {
+            "characters": self.characters,
+            "sentences": self.sentences,
+            "words": self.words,
+            "language": self.language,
+            "source": self.source,
+            "removed": [asdict(r) for r in self.removed],
+        }
+        d.update(self.extra)
+        return d
+
+
+@dataclass(frozen=True)
+class LengthAchieved:
+    """The length of the summary actually produced, and what was asked for."""
+
+    sentences: int
+    words: int
+    characters: int
+    requested: Length
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sentences": self.sentences,
+            "words": self.words,
+            "characters": self.characters,
+            "requested": self.requested.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The result of every method, extractive or abstractive.
+
+    Attributes:
+        summary: the summary text.
+        method: the method's registered name; ``kind`` its kind.
+        sentences: the summary's sentences (see :class:`SelectedSentence`).
+        offsets_refer_to: ``"text"`` (the input as given), ``"extracted_text"`` (the article
+            text extracted from HTML input, given in ``extracted_text``) or ``"summary"``.
+        headline: the detected headline of the input, never part of the summary.
+        input: statistics of the input; ``length``: the length achieved.
+        warnings: human-readable notes (fewer sentences than asked, input cut...).
+        model: for abstractive methods, the model's ``name`` and ``source`` and more.
+        extracted_text: for HTML input, the text the offsets refer to.
+    """
+
+    summary: str
+    method: str
+    kind: Kind
+    sentences: tuple[SelectedSentence, ...]
+    offsets_refer_to: Literal["text", "extracted_text", "summary"]
+    input: InputStats
+    length: LengthAchieved
+    warnings: tuple[str, ...] = ()
+    headline: Span | None = None
+    model: Mapping[str, Any] | None = None
+    extracted_text: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready data (the shape of ``summarize text --json``)."""
+        d: dict[str, Any] = {
+            "summary": self.summary,
+            "method": self.method,
+            "kind": self.kind,
+            "sentences": [asdict(s) for s in self.sentences],
+            "offsets_refer_to": self.offsets_refer_to,
+            "headline": asdict(self.headline) if self.headline else None,
+            "length": self.length.to_dict(),
+            "input": self.input.to_dict(),
+            "warnings": list(self.warnings),
+        }
+        if self.model is not None:
+            d["model"] = dict(self.model)
+        if self.extracted_text is not None:
+            d["extracted_text"] = self.extracted_text
+        return d
