@@ -15,11 +15,12 @@ from .text.words import count_words, has_words
 from .types import InputStats, Removed, Span
 
 #: A first line this short without final punctuation, followed by more text, is a headline.
-HEADLINE_MAX_WORDS = 25
+HEADLINE_MAX_WORDS = 20
 #: A line this short without final punctuation is a fragment (a subheading, a label).
 FRAGMENT_MAX_WORDS = 8
 
 _LINE_RE = re.compile(r"[^\r\n]+")
+_BULLET_RE = re.compile(r"^[-–—•*▪·●]\s+(?=\w)")
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,10 @@ def prepare(
         if reason:
             removed.append(Removed(line.start, line.end, f"boilerplate:{reason}", line.text))
             continue
-        if not ends_like_sentence(line.text) and count_words(line.text) <= FRAGMENT_MAX_WORDS:
+        bullet = _BULLET_RE.match(line.text)
+        if bullet:  # a list item: its text is content, the marker is not
+            line = Span(line.text[bullet.end():], line.start + bullet.end(), line.end)
+        elif not ends_like_sentence(line.text) and count_words(line.text) <= FRAGMENT_MAX_WORDS:
             fragments.append(line)
             continue
         paragraph = _sentences_of(text, line, lang, removed)

@@ -22,11 +22,11 @@ from .extractive import ExtractiveMethod
 from .sumy_adapter import sumy_ratings
 
 #: Words that mark a sentence as less worth keeping (Edmundson's "stigma" words), English.
-ENGLISH_STIGMA_WORDS = frozenset(
-    "hardly impossible perhaps maybe allegedly reportedly unconfirmed rumour rumor "
-    "advertisement advert sponsored subscribe newsletter click comment comments cookie cookies "
-    "share tweet login password copyright".split()
-)
+ENGLISH_STIGMA_WORDS = frozenset((
+    "hardly", "impossible", "perhaps", "maybe", "allegedly", "reportedly", "unconfirmed", "rumour",
+    "rumor", "advertisement", "advert", "sponsored", "subscribe", "newsletter", "click", "comment",
+    "comments", "cookie", "cookies", "share", "tweet", "login", "password", "copyright",
+))
 TOP_WORDS = 10
 
 

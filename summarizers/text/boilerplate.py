@@ -30,10 +30,12 @@ _RULES: list[tuple[str, re.Pattern[str], int | None]] = [
                               r"(newsletter|e-?blast|e-?mail|inbox|alerts?|updates|today|now|free)\b", _I), 25),
     ("newsletter", re.compile(r"^(subscribe|subcribe|sign\s*up)\s+(to|for|now|today)\b", _I), 20),
     ("newsletter", re.compile(r"(delivered|straight|directly)\s+to\s+your\s+inbox", _I), 30),
-    ("newsletter", re.compile(r"\bnewsletter\b", _I), 14),
+    ("newsletter", re.compile(r"^(sign|subscribe|get|join|receive|want|like|enjoy|never\s+miss|don'?t\s+miss|stay|keep|"
+                              r"follow|for\s+more)\b.*\bnewsletters?\b", _I), 20),
     # Photo captions and credits.
     ("caption", re.compile(
-        r"\(\s*(AP|AFP|Reuters|Getty|EPA|PA|Photo|Image|Picture|Credit|File|Courtesy|Pool)\b[^()]*\)\s*\.?$", _I), None),
+        r"\((?:[^()]*\b(?:Photo|Photograph|Image|Picture|Getty|Credit|Courtesy|Pool)\b[^()]*"
+        r"|\s*(?:AP|AFP|Reuters|EPA|PA|dpa)\s*/[^()]*)\)\s*\.?$", _I), None),
     ("caption", re.compile(r"^(photo|image|picture|video|caption|credit|illustration|graphic)s?"
                            r"(\s+credit)?\s*(:|\||/|–|—|-\s)", _I), 40),
     ("caption", re.compile(r"(Getty\s+Images|Shutterstock|AP\s+Photo|/\s*Reuters|/\s*AFP|/\s*AP|/\s*EPA)"
@@ -52,7 +54,8 @@ _RULES: list[tuple[str, re.Pattern[str], int | None]] = [
     ("dateline", re.compile(r"^\d{1,2}[:.]\d{2}\s*(am|pm)?(\s+[A-Z]{2,4})?(,\s+\d{1,2}\s+\w+\s+\d{4})?$", _I), 8),
     # Credits at the end of wire stories.
     ("credit", re.compile(r"contributed\s+(to\s+)?(this\s+)?(report|story|article)(ing)?\b", _I), 40),
-    ("credit", re.compile(r"^\(?\s*(additional\s+)?(reporting|editing|writing|compiled|edited|written)\s+by\b", _I), 40),
+    ("credit", re.compile(r"^\(?\s*(additional\s+)?(reporting|editing|writing)\s+by\b", _I), 20),
+    ("credit", re.compile(r"^\(?\s*(compiled|edited|written)\s+by\s+[A-Z][^.,;]*$"), 10),
     ("credit", re.compile(r"^(copyright|©|\(c\)\s+\d{4})", _I), 40),
     ("credit", re.compile(r"all\s+rights\s+reserved", _I), 40),
     ("credit", re.compile(r"^this\s+(article|story|piece)\s+(was|has\s+been|is|first)\s+"

@@ -36,6 +36,7 @@ LANGUAGES: dict[str, str] = {
     "swedish": "sv",
     "ukrainian": "uk",
 }
+_NO_STEMMER = frozenset({"greek", "polish"})
 _BY_CODE = {code: name for name, code in LANGUAGES.items()}
 
 
@@ -78,7 +79,7 @@ def get_language(name: str) -> Language:
     Raises:
         UnsupportedLanguage: when the language is not supported.
     """
-    from sumy.nlp.stemmers import Stemmer
+    from sumy.nlp.stemmers import Stemmer, null_stemmer
     from sumy.utils import get_stop_words
 
     key = resolve_language_name(name)
@@ -86,4 +87,7 @@ def get_language(name: str) -> Language:
         stop_words = frozenset(get_stop_words(key))
     except LookupError:  # sumy ships no list for this language: the methods still work
         stop_words = frozenset()
-    return Language(name=key, code=LANGUAGES[key], stemmer=Stemmer(key), stop_words=stop_words)
+    # sumy's Greek stemmer needs greek-stemmer-pos and a spaCy model, its Polish one pystempel
+    # (an 11 MB table loaded for seconds): lower-casing stands in for both.
+    stemmer = null_stemmer if key in _NO_STEMMER else Stemmer(key)
+    return Language(name=key, code=LANGUAGES[key], stemmer=stemmer, stop_words=stop_words)

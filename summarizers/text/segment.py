@@ -2,14 +2,20 @@
 
 The segmenter is `sentencex <https://github.com/wikimedia/sentencex>`_ (Wikimedia): rule
 based, about 300 languages, abbreviation lists built in, and it reports offsets. This module
-only trims the whitespace around each sentence and shifts offsets to the paragraph's place.
+trims the whitespace around each sentence, shifts offsets to the paragraph's place, and splits
+after a bracketed sentence ("(This was unexpected.) Shares fell."), which sentencex keeps whole.
 """
 
 from __future__ import annotations
 
+import re
+
 import sentencex
 
 from ..types import Span
+
+#: A sentence closed inside brackets, followed by the start of another sentence.
+_AFTER_BRACKETED = re.compile(r"(?<=[.!?][)\]])\s+(?=[\"“‘(\[]?[A-Z0-9])")
 
 
 def split_sentences(text: str, language_code: str, start: int = 0, end: int | None = None) -> list[Span]:
@@ -23,11 +29,11 @@ def split_sentences(text: str, language_code: str, start: int = 0, end: int | No
     spans: list[Span] = []
     for boundary in sentencex.get_sentence_boundaries(language_code, piece):
         s, e = boundary["start_index"], boundary["end_index"]
-        chunk = piece[s:e]
-        stripped = chunk.strip()
-        if not stripped:
-            continue
-        s += len(chunk) - len(chunk.lstrip())
-        e = s + len(stripped)
-        spans.append(Span(stripped, start + s, start + e))
+        cuts = [s, *(m.end() for m in _AFTER_BRACKETED.finditer(piece, s, e)), e]
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            chunk = piece[a:b]
+            stripped = chunk.strip()
+            if stripped:
+                a += len(chunk) - len(chunk.lstrip())
+                spans.append(Span(stripped, start + a, start + a + len(stripped)))
     return spans
