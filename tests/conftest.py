@@ -1,0 +1,34 @@
+"""Shared fixtures. Data from ../shared is optional: tests that need it skip without it."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("SUMMARIZE_SHARED_DIR", ROOT.parent / "shared"))
+BBC = SHARED / "datasets" / "bbc-news-summary" / "bbc-news-summary.jsonl"
+SAMPLE = SHARED / "samples" / "scraped-news-article.txt"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # no test may reach the hub
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+@pytest.fixture(scope="session")
+def sample_article() -> str:
+    """The scraped news page from ../shared/samples (skips when absent)."""
+    if not SAMPLE.exists():
+        pytest.skip(f"{SAMPLE} not present")
+    return SAMPLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def bbc_articles() -> list[dict]:
+    """The BBC News Summary records (skips when absent)."""
+    if not BBC.exists():
+        pytest.skip(f"{BBC} not present")
+    with BBC.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
