@@ -103,11 +103,13 @@ def test_unsupported_language_lists_the_supported() -> None:
 
 LANGUAGE_SAMPLES = {
     "german": "Die Zentralbank hob die Zinsen an. Die Märkte fielen stark. Die Banken legten zu. Öl blieb stabil.",
-    "french": "La banque centrale a relevé ses taux. Les marchés ont chuté. Les banques ont progressé. Le pétrole est stable.",
+    "french": "La banque centrale a relevé ses taux. Les marchés ont chuté. Les banques ont progressé. "
+              "Le pétrole est stable.",
     "spanish": "El banco central subió los tipos. Los mercados cayeron. Los bancos ganaron. El petróleo se mantuvo.",
     "russian": "Центральный банк повысил ставки. Рынки упали. Банки выросли. Нефть не изменилась.",
     "czech": "Centrální banka zvýšila sazby. Trhy prudce klesly. Banky posílily. Ropa zůstala stabilní.",
-    "greek": "Η κεντρική τράπεζα αύξησε τα επιτόκια. Οι αγορές έπεσαν. Οι τράπεζες κέρδισαν. Το πετρέλαιο έμεινε σταθερό.",
+    "greek": "Η κεντρική τράπεζα αύξησε τα επιτόκια. Οι αγορές έπεσαν. Οι τράπεζες κέρδισαν. "
+             "Το πετρέλαιο έμεινε σταθερό.",
 }
 
 

@@ -43,7 +43,7 @@ def test_text_json_for_every_method(sample_article: str, tmp_path: Path) -> None
 
 
 def test_plain_output_from_stdin() -> None:
-    proc = run("text", "-", "--method", "lead", "-n", "1", stdin="First one. Second one.".encode())
+    proc = run("text", "-", "--method", "lead", "-n", "1", stdin=b"First one. Second one.")
     assert proc.returncode == 0
     assert proc.stdout.decode() == "First one.\n"
 

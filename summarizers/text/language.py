@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from ..errors import UnsupportedLanguage
 
@@ -36,6 +36,8 @@ LANGUAGES: dict[str, str] = {
     "swedish": "sv",
     "ukrainian": "uk",
 }
+#: Distinct words whose stems each language keeps in memory.
+STEM_CACHE_SIZE = 200_000
 _NO_STEMMER = frozenset({"greek", "polish"})
 _BY_CODE = {code: name for name, code in LANGUAGES.items()}
 
@@ -90,4 +92,6 @@ def get_language(name: str) -> Language:
     # sumy's Greek stemmer needs greek-stemmer-pos and a spaCy model, its Polish one pystempel
     # (an 11 MB table loaded for seconds): lower-casing stands in for both.
     stemmer = null_stemmer if key in _NO_STEMMER else Stemmer(key)
-    return Language(name=key, code=LANGUAGES[key], stemmer=stemmer, stop_words=stop_words)
+    # Stemming is a pure function and the algorithms' main cost: memoise it per language.
+    cached = lru_cache(maxsize=STEM_CACHE_SIZE)(stemmer)
+    return Language(name=key, code=LANGUAGES[key], stemmer=cached, stop_words=stop_words)

@@ -9,6 +9,7 @@ after a bracketed sentence ("(This was unexpected.) Shares fell."), which senten
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 import sentencex
 
@@ -30,7 +31,7 @@ def split_sentences(text: str, language_code: str, start: int = 0, end: int | No
     for boundary in sentencex.get_sentence_boundaries(language_code, piece):
         s, e = boundary["start_index"], boundary["end_index"]
         cuts = [s, *(m.end() for m in _AFTER_BRACKETED.finditer(piece, s, e)), e]
-        for a, b in zip(cuts, cuts[1:], strict=False):
+        for a, b in pairwise(cuts):
             chunk = piece[a:b]
             stripped = chunk.strip()
             if stripped:
