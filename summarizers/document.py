@@ -161,19 +161,27 @@ def _lines(text: str) -> list[Span]:
 
 
 def _split_headline(lines: list[Span], title: str | None) -> tuple[Span | None, list[Span]]:
-    """Detect a headline as the first line: the given title, or a short unpunctuated line."""
-    if len(lines) < 2:
+    """Find the headline: the first line that is not boilerplate, when it repeats ``title`` or
+    looks like one (short and unpunctuated, or a Title Case question or exclamation)."""
+    index = next((i for i, line in enumerate(lines) if boilerplate_reason(line.text) is None), None)
+    if index is None or index == len(lines) - 1:
         return None, lines
-    first = lines[0]
+    first = lines[index]
+    rest = lines[:index] + lines[index + 1:]
     if title and _normalise(first.text) == _normalise(title):
-        return first, lines[1:]
-    if (
-        not ends_like_sentence(first.text)
-        and 2 <= count_words(first.text) <= HEADLINE_MAX_WORDS
-        and boilerplate_reason(first.text) is None
-    ):
-        return first, lines[1:]
+        return first, rest
+    words = count_words(first.text)
+    if not 2 <= words <= HEADLINE_MAX_WORDS:
+        return None, lines
+    if not ends_like_sentence(first.text) or (first.text.rstrip()[-1:] in "?!" and _title_case(first.text)):
+        return first, rest
     return None, lines
+
+
+def _title_case(line: str) -> bool:
+    """Whether most of the longer words of ``line`` start with a capital letter."""
+    words = [w for w in re.findall(r"[^\W\d_]+", line) if len(w) > 3]
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
 def _sentences_of(text: str, line: Span, lang: Language, removed: list[Removed]) -> list[Span]:

@@ -34,6 +34,17 @@ BOILERPLATE = {
     "Story continues below advertisement": "advert",
     "Read more: Why the summit failed": "navigation",
     "Click here to see the full gallery": "navigation",
+    "FILE - In this Jan. 5, 2019, file photo, President Trump speaks in Washington.": "caption",
+    "You have entered an incorrect email address!": "comment_form",
+    "Image caption Mr Kim arrived by train": "caption",
+    "Media playback is unsupported on your device": "caption",
+    "Follow @bbcnews on Twitter": "share",
+    "Click to share on Twitter (Opens in new window)": "share",
+    "WATCH: Kim arrives in Russia": "video",
+    "This article originally appeared on The Conversation.": "credit",
+    "Want more stories like this? Sign up here.": "newsletter",
+    "Tags: North Korea, Russia": "navigation",
+    "CLICK HERE TO GET THE FOX NEWS APP": "navigation",
 }
 
 NOT_BOILERPLATE = [
@@ -44,6 +55,9 @@ NOT_BOILERPLATE = [
     "Shares in the firm rose 5% after the report was published.",
     "Readers can leave comments on the site, the editor said.",
     "The photo was taken in 1969 by an amateur.",
+    "Comments by the minister angered the unions.",
+    "Watch manufacturers reported record sales in Switzerland.",
+    "File-sharing networks were blamed for the fall in sales.",
 ]
 
 

@@ -25,11 +25,14 @@ _RULES: list[tuple[str, re.Pattern[str], int | None]] = [
     ("comment_form", re.compile(r"^(join|start)\s+the\s+(conversation|discussion|debate)", _I), 12),
     ("comment_form", re.compile(r"^save\s+my\s+name,?\s+e-?mail", _I), 30),
     ("comment_form", re.compile(r"^(your\s+)?(name|e-?mail|website|comment)\s*\*?\s*:?$", _I), 3),
+    ("comment_form", re.compile(r"^you\s+have\s+entered\s+an\s+incorrect", _I), 12),
+    ("comment_form", re.compile(r"^((\d+\s+)?comments?\s*(\(\d+\))?|post\s+views\s*:.*)$", _I), 4),
     # Newsletter and subscription plugs ("Subcribe" is a real misspelling seen on a site).
     ("newsletter", re.compile(r"^(subscribe|subcribe|sign\s*up|register|get\s+(our|the))\b.{0,120}"
                               r"(newsletter|e-?blast|e-?mail|inbox|alerts?|updates|today|now|free)\b", _I), 25),
     ("newsletter", re.compile(r"^(subscribe|subcribe|sign\s*up)\s+(to|for|now|today)\b", _I), 20),
     ("newsletter", re.compile(r"(delivered|straight|directly)\s+to\s+your\s+inbox", _I), 30),
+    ("newsletter", re.compile(r"\b(sign\s*up|subscribe|register)\s+(here|now|today)\b", _I), 15),
     ("newsletter", re.compile(r"^(sign|subscribe|get|join|receive|want|like|enjoy|never\s+miss|don'?t\s+miss|stay|keep|"
                               r"follow|for\s+more)\b.*\bnewsletters?\b", _I), 20),
     # Photo captions and credits.
@@ -42,6 +45,9 @@ _RULES: list[tuple[str, re.Pattern[str], int | None]] = [
                            r"(\s+file)?\s*\)?\.?$", _I), 40),
     ("caption", re.compile(r"^in\s+this\s+(\w+[\s,]+){0,8}(file\s+)?(photo|image|picture|photograph)\b", _I), None),
     ("caption", re.compile(r"^(image|photo|picture)\s+\d+\s+(of|/)\s+\d+", _I), 12),
+    ("caption", re.compile(r"^FILE\s*[-–—]\s"), None),
+    ("caption", re.compile(r"^(image|photo|picture)\s+(copyright|caption|source|credit)\b", _I), 40),
+    ("caption", re.compile(r"^media\s+playback\s+is\s+(unsupported|not\s+supported)", _I), 12),
     # Bylines and datelines standing alone on a line.
     ("byline", re.compile(r"^By\s+[A-Z][\w.'’-]*(\s+[A-Z][\w.'’-]*)*\s*([,|&]|and\b|$)"), 14),
     ("byline", re.compile(r"^(written|reported|posted|published|updated|last\s+updated|first\s+published)"
@@ -60,15 +66,18 @@ _RULES: list[tuple[str, re.Pattern[str], int | None]] = [
     ("credit", re.compile(r"all\s+rights\s+reserved", _I), 40),
     ("credit", re.compile(r"^this\s+(article|story|piece)\s+(was|has\s+been|is|first)\s+"
                           r"(originally\s+|first\s+)?(published|appeared|posted)", _I), 40),
+    ("credit", re.compile(r"^this\s+(article|story|piece)\s+(originally|first)\s+(appeared|ran|published)", _I), 40),
     # Video prompts.
     ("video", re.compile(r"^(scroll|swipe)\s+(down|up)\s+(for|to\s+(see|watch))\s+(the\s+)?video", _I), 15),
     ("video", re.compile(r"^(watch|play)(\s+the)?(\s+full)?\s+video\b", _I), 12),
+    ("video", re.compile(r"^(watch|listen|video)\s*:", _I), 20),
     ("video", re.compile(r"^video\s*:?$", _I), 2),
     # Share buttons, adverts, navigation.
     ("share", re.compile(r"^share(\s+(this|on|via|the)\b.*)?$", _I), 10),
     ("share", re.compile(r"^(tweet|e-?mail|print|whatsapp|facebook|twitter|linkedin|pinterest|reddit|copy\s+link)"
                          r"(\s*[|,/·•]\s*\w+)*\s*$", _I), 10),
     ("share", re.compile(r"^follow\s+(us|\w+(\s+\w+)?)\s+on\s+(twitter|facebook|instagram|x|tiktok|linkedin)", _I), 20),
+    ("share", re.compile(r"^(follow\s+@\w+|(like|follow|find)\s+us\s+on\b|click\s+to\s+(share|e-?mail|print)\b)", _I), 20),
     ("advert", re.compile(r"^(advertisement|advert|ad|sponsored(\s+content)?|promoted|paid\s+content)\s*:?$", _I), 3),
     ("advert", re.compile(r"^(story|article)\s+continues\s+(below|after)", _I), 10),
     ("navigation", re.compile(r"^(continue\s+reading|read\s+more|see\s+also|read\s+also|related"
@@ -76,6 +85,7 @@ _RULES: list[tuple[str, re.Pattern[str], int | None]] = [
                               r"trending(\s+now)?|recommended(\s+for\s+you)?|most\s+(read|popular|viewed)|"
                               r"(click|tap)\s+here)\b", _I), 20),
     ("navigation", re.compile(r"^(listen\s+to|download)\s+(this|the)\s+(article|story|podcast)", _I), 12),
+    ("navigation", re.compile(r"^(tags?|topics?|filed\s+under|categories)\s*:", _I), 30),
 ]
 
 #: A dateline opening a sentence: "SEOUL, South Korea –", "WASHINGTON (Reuters) -", "(AP) —".
