@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
+import numpy as np
 from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
 from sumy.summarizers._summarizer import AbstractSummarizer
 
@@ -88,5 +89,8 @@ def sumy_ratings(
     if configure is not None:
         configure(summarizer)
     model = to_sumy_document(document)
-    summarizer(model, len(model.sentences))
+    # Degenerate texts (one sentence, no shared words) give 0/0 in some algorithms: the NaN
+    # ratings rank last and are reported as null, so numpy's warnings are only noise.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        summarizer(model, len(model.sentences))
     return summarizer.ratings

@@ -59,10 +59,20 @@ class _SeededRandom(RandomSummarizer):
         return dict(zip(sentences, ratings, strict=True))
 
 
+class _SortedLsa(LsaSummarizer):
+    """sumy's LSA with its word rows in sorted order. sumy numbers the words of a frozenset, so
+    the row order followed Python's hash seed, and near-tied sentences swapped between runs."""
+
+    def _create_dictionary(self, document: Any) -> dict[str, int]:
+        words = map(self.normalize_word, document.words)
+        unique_words = sorted({self.stem_word(w) for w in words if w not in self._stop_words})
+        return {w: i for i, w in enumerate(unique_words)}
+
+
 def sumy_methods() -> list[ExtractiveMethod]:
     """One method per sumy algorithm (Edmundson has its own module)."""
     return [
-        SumyMethod("lsa", LsaSummarizer, "latent semantic analysis: sentences that best cover the main topics"),
+        SumyMethod("lsa", _SortedLsa, "latent semantic analysis: sentences that best cover the main topics"),
         SumyMethod("lexrank", LexRankSummarizer, "LexRank: centrality in a graph of sentence similarity"),
         SumyMethod("textrank", TextRankSummarizer, "TextRank: PageRank over sentences linked by shared words"),
         SumyMethod("luhn", LuhnSummarizer, "Luhn: sentences dense in significant words"),
