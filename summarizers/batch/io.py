@@ -1,0 +1,197 @@
+"""Reading batch inputs (JSON Lines, CSV, standard input) into :class:`~.types.Item` records.
+
+Reading never stops at a bad record: a line that is not JSON, not an object, or has no text
+becomes an item carrying its error, so that it gets an error line in the output while the
+rest of the input is summarized. Records are read lazily, so inputs of any size stream.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from ..errors import InvalidInput
+from .types import Item
+
+Format = Literal["jsonl", "csv"]
+
+#: A CSV field may hold a whole article.
+_CSV_FIELD_LIMIT = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Names of the record fields read from each input line or CSV column.
+
+    ``method`` and ``length`` override the job's settings for that record; ``html`` names an
+    alternative field holding an HTML page (used when the text field is absent).
+    """
+
+    id: str = "id"
+    text: str = "text"
+    title: str = "title"
+    html: str = "html"
+    method: str = "method"
+    length: str = "length"
+
+
+def detect_format(path: str, given: str = "auto") -> Format:
+    """``given`` unless ``auto``; then CSV for a ``.csv`` file, JSON Lines otherwise (and for ``-``).
+
+    Raises:
+        ValueError: for an unknown format name.
+    """
+    if given in ("jsonl", "csv"):
+        return given  # type: ignore[return-value]
+    if given != "auto":
+        raise ValueError(f"unknown input format {given!r}; use auto, jsonl or csv")
+    return "csv" if path != "-" and Path(path).suffix.lower() == ".csv" else "jsonl"
+
+
+@contextmanager
+def open_input(path: str) -> Iterator[IO[bytes]]:
+    """The input as a binary stream: the file at ``path``, or standard input for ``-``.
+
+    Raises:
+        OSError: when the file cannot be opened.
+    """
+    if path == "-":
+        yield sys.stdin.buffer
+        return
+    with open(path, "rb") as f:
+        yield f
+
+
+def read_items(stream: IO[bytes], fmt: Format, fields: Fields = Fields(), *, html: bool = False) -> Iterator[Item]:
+    """Every record of ``stream`` as an item, bad records included (with their error).
+
+    Args:
+        stream: the input, binary (UTF-8).
+        fmt: ``"jsonl"`` (one JSON object per line; blank lines are ignored) or ``"csv"``
+            (a header row naming the columns).
+        fields: the field names to read.
+        html: whether the text field holds HTML pages.
+    """
+    if fmt == "csv":
+        yield from _read_csv(stream, fields, html)
+    else:
+        yield from _read_jsonl(stream, fields, html)
+
+
+def count_records(path: str, fmt: Format) -> int | None:
+    """The number of records in the file at ``path`` (for progress), or ``None`` for stdin."""
+    if path == "-":
+        return None
+    with open(path, "rb") as f:
+        if fmt == "jsonl":
+            return sum(1 for line in f if line.strip())
+        text = io.TextIOWrapper(f, encoding="utf-8-sig", errors="replace", newline="")
+        return max(0, sum(1 for _ in csv.reader(text)) - 1)
+
+
+def _read_jsonl(stream: IO[bytes], fields: Fields, html: bool) -> Iterator[Item]:
+    for number, raw in enumerate(stream, start=1):
+        if not raw.strip():
+            continue
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            yield _bad(number, f"line {number} is not valid UTF-8 (byte {exc.start})")
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield _bad(number, f"line {number} is not valid JSON: {exc.msg} (column {exc.colno})")
+            continue
+        if not isinstance(record, dict):
+            yield _bad(number, f"line {number} is not a JSON object but {_json_kind(record)}")
+            continue
+        yield _item(record, number, fields, html)
+
+
+def _read_csv(stream: IO[bytes], fields: Fields, html: bool) -> Iterator[Item]:
+    csv.field_size_limit(_CSV_FIELD_LIMIT)
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
+    reader = csv.DictReader(text)
+    start = 2  # the line where the next record starts (line 1 is the header)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield _bad(start, f"line {start} is not valid CSV: {exc}")
+            start = reader.line_num + 1
+            continue
+        number, start = start, reader.line_num + 1
+        if None in row:  # more cells than header columns
+            yield _bad(number, f"line {number} has {len(row) - 1 + len(row[None])} cells for "
+                               f"{len(reader.fieldnames or [])} columns", _csv_id(row, fields))
+            continue
+        # an empty cell is an absent field, except the text: an empty text is reported as such
+        record: dict[str, Any] = {k: v for k, v in row.items() if v is not None and (v != "" or k == fields.text)}
+        if fields.length in record:
+            record[fields.length] = _csv_length(record[fields.length])
+        yield _item(record, number, fields, html)
+
+
+def _csv_id(row: Mapping[str | None, Any], fields: Fields) -> str | None:
+    value = row.get(fields.id)
+    return value if isinstance(value, str) and value else None
+
+
+def _csv_length(value: str) -> Any:
+    """A CSV length cell: ``3`` (sentences) or JSON such as ``{"words": 50}``."""
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError:
+        return value  # left for Length.parse to reject with its own message
+
+
+def _item(record: Mapping[str, Any], number: int, fields: Fields, html: bool) -> Item:
+    """An item from one parsed record; a record without text or with a bad id carries an error."""
+    raw_id = record.get(fields.id)
+    given = raw_id is not None and raw_id != ""
+    if not given:
+        item_id: str | int = f"line:{number}"
+    elif isinstance(raw_id, str) or (isinstance(raw_id, int) and not isinstance(raw_id, bool)):
+        item_id = raw_id
+    else:
+        return _bad(number, f"line {number}: field {fields.id!r} must be a string or an integer, "
+                            f"not {_json_kind(raw_id)}", field=fields.id)
+    is_html = html
+    if fields.text in record:
+        text = record[fields.text]
+    elif fields.html in record and fields.html != fields.text:
+        text, is_html = record[fields.html], True
+    else:
+        return _bad(number, f"line {number} has no {fields.text!r} field", item_id if given else None,
+                    field=fields.text)
+    title = record.get(fields.title)
+    return Item(
+        id=item_id, line=number, id_given=given, text=text, html=is_html,
+        title=title if isinstance(title, str) and title.strip() else None,
+        method=record.get(fields.method), length=record.get(fields.length),
+    )
+
+
+def _bad(number: int, message: str, item_id: str | int | None = None, *, field: str = "line") -> Item:
+    error = InvalidInput(message, field=field, line=number).to_dict()
+    if item_id is None:
+        return Item(id=f"line:{number}", line=number, error=error, id_given=False)
+    return Item(id=item_id, line=number, error=error)
+
+
+def _json_kind(value: Any) -> str:
+    for kind, name in ((bool, "a boolean"), (dict, "an object"), (list, "an array"), (str, "a string"),
+                       (int, "an integer"), (float, "a number")):
+        if isinstance(value, kind):
+            return name
+    return "null"

@@ -1,0 +1,113 @@
+"""The driver of a batch run: reads items, skips what is done, feeds an engine, writes lines.
+
+The driver is the only writer of the output file, whichever engine computes, so both engines
+give the same guarantees. Chunks are collected in the order they were submitted, so the output
+lists the input's new records in input order (a resumed run appends after what was there).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from .output import OutputFile
+from .progress import Progress
+from .types import Item, Report
+
+#: Records per chunk: the unit of work sent to a worker and of each write to the output.
+DEFAULT_CHUNK_SIZE = 16
+
+
+class Engine(Protocol):
+    """Where chunks are summarized: :class:`~.local.LocalEngine` or :class:`~.ray_engine.RayEngine`."""
+
+    workers: int
+
+    def submit(self, chunk: list[Item]) -> Any:
+        """Start a chunk; returns a handle for :meth:`collect`."""
+
+    def collect(self, handle: Any) -> list[dict[str, Any]]:
+        """Wait for a chunk's records (one per item, in order)."""
+
+    def close(self) -> None:
+        """Release the workers."""
+
+
+def run_batch(
+    items: Iterable[Item],
+    output: OutputFile,
+    engine: Engine,
+    *,
+    retry_failed: bool = False,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    progress: Progress | None = None,
+    total: int | None = None,
+) -> Report:
+    """Summarize every item whose id is not yet in ``output``; one line per id.
+
+    Duplicate ids: the first occurrence is summarized, later ones are counted in
+    ``Report.duplicates`` and get no line. The engine is closed at the end. ``total`` (the
+    input's record count, when known) lets ``progress`` show the time left.
+
+    Raises:
+        BatchError: the output cannot be used, or a worker died (what was written is kept).
+        ValueError: ``chunk_size`` below 1.
+        OSError: the output cannot be written.
+    """
+    if chunk_size < 1:
+        raise ValueError(f"chunk size must be at least 1, got {chunk_size}")
+    report = Report()
+    start = time.monotonic()
+    capacity = 2 * max(1, engine.workers)
+    window: deque[Any] = deque()
+
+    def write_oldest() -> None:
+        records = engine.collect(window.popleft())
+        output.append(records)
+        failed = sum(1 for r in records if "error" in r)
+        report.done += len(records) - failed
+        report.failed += failed
+        if progress is not None:
+            progress.update(len(records) - failed, failed)
+
+    try:
+        existing = output.open(retry_failed=retry_failed)
+        report.repaired, report.output_duplicates = existing.repaired, existing.duplicates
+        if progress is not None and total is not None:
+            progress.set_total(max(0, total - len(existing.status)))
+        seen: set[str] = set()
+        chunk: list[Item] = []
+        for item in items:
+            key = item.key
+            if key in seen:
+                report.duplicates.append(item.id)
+                continue
+            seen.add(key)
+            if not item.id_given and item.error is None:
+                report.missing_ids += 1
+            done = existing.status.get(key)
+            if done is not None:
+                report.skipped += 1
+                report.skipped_failed += not done
+                continue
+            chunk.append(item)
+            if len(chunk) >= chunk_size:
+                window.append(engine.submit(chunk))
+                chunk = []
+                while len(window) >= capacity:
+                    write_oldest()
+        if chunk:
+            window.append(engine.submit(chunk))
+        while window:
+            write_oldest()
+    finally:
+        try:
+            engine.close()
+        finally:
+            output.close()
+            if progress is not None:
+                progress.close()
+            report.seconds = time.monotonic() - start
+    return report

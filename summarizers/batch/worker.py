@@ -1,0 +1,146 @@
+"""The work done for one chunk of items, the same in a pool process and in a Ray actor.
+
+A :class:`ChunkWorker` holds one registry for its whole life, so every model loads once per
+worker. It groups a chunk by (method, length) so that :func:`summarizers.summarize_batch` can
+batch the model calls, puts abstractive documents in length order (less padding), and turns
+every outcome into an output record; it never raises for a document.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from ..api import summarize_batch
+from ..errors import SummarizerError
+from ..registry import Registry, default_registry
+from ..types import Summary
+from .types import INTERNAL_ERROR, Item, Settings
+
+log = logging.getLogger(__name__)
+
+#: Test hook: seconds to sleep per document after each chunk, so that a test can kill a run
+#: mid-way. Only read when this variable is set; never set it in production.
+DELAY_ENV = "SUMMARIZE_BATCH_TEST_DELAY"
+
+RegistryFactory = Callable[[], Registry]
+
+
+def result_record(item_id: str | int, summary: Summary) -> dict[str, Any]:
+    """The output line of a summarized document."""
+    return {"id": item_id, "result": summary.to_dict()}
+
+
+def error_record(item_id: str | int, error: SummarizerError | Mapping[str, Any]) -> dict[str, Any]:
+    """The output line of a failed document (``error`` as ``{"code", "message", "details"}``)."""
+    return {"id": item_id, "error": error.to_dict() if isinstance(error, SummarizerError) else dict(error)}
+
+
+def internal_error(exc: BaseException) -> dict[str, Any]:
+    """The error of a document that failed unexpectedly (logged with its traceback)."""
+    return {"code": INTERNAL_ERROR, "message": f"unexpected {type(exc).__name__}: {exc} (see the log)",
+            "details": {}}
+
+
+class ChunkWorker:
+    """Summarizes chunks of items with shared :class:`Settings` and one registry.
+
+    Args:
+        settings: the job's defaults.
+        registry_factory: builds the registry, once, on first use (default: the built-ins and
+            plugins). It must be picklable to reach pool processes and Ray actors.
+    """
+
+    def __init__(self, settings: Settings, registry_factory: RegistryFactory = default_registry) -> None:
+        self.settings = settings
+        self._factory = registry_factory
+        self._registry: Registry | None = None
+        self._delay = float(os.environ.get(DELAY_ENV) or 0)
+
+    @property
+    def registry(self) -> Registry:
+        """The worker's registry (built on first use)."""
+        if self._registry is None:
+            self._registry = self._factory()
+        return self._registry
+
+    def run(self, chunk: Sequence[Item]) -> list[dict[str, Any]]:
+        """One output record per item, in the chunk's order. Never raises for a document."""
+        records: list[dict[str, Any] | None] = [None] * len(chunk)
+        groups: dict[tuple[str, str], list[int]] = {}
+        for i, item in enumerate(chunk):
+            if item.error is not None:
+                records[i] = error_record(item.id, item.error)
+                continue
+            method = self.settings.method if item.method is None else item.method
+            length = self.settings.length if item.length is None else item.length
+            groups.setdefault((json.dumps(method), json.dumps(length, sort_keys=True)), []).append(i)
+        for (method_json, length_json), indexes in groups.items():
+            method, length = json.loads(method_json), json.loads(length_json)
+            items = [chunk[i] for i in indexes]
+            for i, record in zip(indexes, self._run_group(method, length, items), strict=True):
+                records[i] = record
+        if self._delay:
+            time.sleep(self._delay * len(chunk))
+        return records  # type: ignore[return-value]
+
+    def _run_group(self, method: Any, length: Any, items: list[Item]) -> list[dict[str, Any]]:
+        """Records for items sharing a method and a length, in the items' order."""
+        order = list(range(len(items)))
+        try:
+            options = self._options_for(method)
+            if self.registry.get(method).kind == "abstractive":  # batch by length: less padding
+                order.sort(key=lambda i: len(items[i].text) if isinstance(items[i].text, str) else 0)
+        except SummarizerError as exc:
+            return [error_record(item.id, exc) for item in items]
+        docs = [items[i].document() for i in order]
+        try:
+            outcomes: list[Any] = summarize_batch(docs, method=method, length=length,
+                                                  language=self.settings.language, options=options,
+                                                  registry=self.registry)
+        except SummarizerError as exc:  # request-wide: a bad length, an unavailable method...
+            outcomes = [exc] * len(docs)
+        except Exception:
+            log.exception("batch of %d document(s) failed; retrying them one by one", len(docs))
+            outcomes = [self._one(doc, method, length, options) for doc in docs]
+        records: list[dict[str, Any] | None] = [None] * len(items)
+        for i, outcome in zip(order, outcomes, strict=True):
+            records[i] = self._record(items[i], outcome)
+        return records  # type: ignore[return-value]
+
+    def _one(self, doc: Mapping[str, Any], method: str, length: Any, options: Mapping[str, Any]) -> Any:
+        try:
+            return summarize_batch([doc], method=method, length=length, language=self.settings.language,
+                                   options=options, registry=self.registry)[0]
+        except Exception as exc:  # a SummarizerError or a bug: either way, this document's outcome
+            return exc
+
+    def _record(self, item: Item, outcome: Any) -> dict[str, Any]:
+        if isinstance(outcome, Summary):
+            try:
+                return result_record(item.id, outcome)
+            except Exception as exc:
+                outcome = exc
+        if isinstance(outcome, SummarizerError):
+            return error_record(item.id, outcome)
+        if isinstance(outcome, BaseException):
+            log.error("document %r (line %d) failed", item.id, item.line, exc_info=outcome)
+            return error_record(item.id, internal_error(outcome))
+        log.error("document %r (line %d): unexpected result %r", item.id, item.line, type(outcome))
+        return error_record(item.id, internal_error(TypeError(f"not a Summary: {type(outcome).__name__}")))
+
+    def _options_for(self, method: Any) -> dict[str, Any]:
+        """The job's options; for a record's own method, only those that method accepts.
+
+        Raises:
+            UnknownMethod: for a method that is not registered.
+        """
+        options = dict(self.settings.options)
+        if method == self.settings.method:
+            return options
+        known = {p.name for p in self.registry.get(method).all_parameters()}
+        return {k: v for k, v in options.items() if k in known}

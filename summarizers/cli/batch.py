@@ -1,0 +1,125 @@
+"""``summarize batch IN --out OUT``: summarize many documents, one JSON line per input id.
+
+Resumable (a rerun skips the ids already in OUT), parallel (``--jobs``), and on Ray with
+``--engine ray``. Exit status: 0 when every record has a result, 1 when any has an error line
+(or the job's own request is invalid), 3 when the method or engine is unavailable, 4 when a
+worker died (rerun to finish).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+from ..api import build_request
+from ..batch import (
+    DEFAULT_CHUNK_SIZE,
+    BatchError,
+    Fields,
+    LocalEngine,
+    OutputFile,
+    Progress,
+    RayEngine,
+    Settings,
+    WorkerFailed,
+    count_records,
+    detect_format,
+    open_input,
+    read_items,
+    run_batch,
+)
+from .common import add_request_arguments, request_from_args
+
+EXIT_FAILED, EXIT_USAGE, EXIT_ABORTED = 1, 2, 4
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register the ``batch`` command."""
+    p = subparsers.add_parser(
+        "batch", help="summarize a JSONL/CSV file of documents, resumably, in parallel or on Ray",
+        description="Summarize every record of IN into OUT, one JSON line per id: "
+                    '{"id": ..., "result": {...}} or {"id": ..., "error": {"code": ..., "message": ...}}. '
+                    "Rerun the same command to finish an interrupted run.")
+    p.add_argument("file", metavar="IN", help="JSON Lines or CSV file, or - for standard input")
+    p.add_argument("--out", "-O", required=True, metavar="OUT", help="output JSON Lines file (appended to)")
+    p.add_argument("--format", choices=("auto", "jsonl", "csv"), default="auto",
+                   help="input format (default auto: csv for *.csv, else jsonl)")
+    p.add_argument("--id-field", default="id", help="field holding the record id (default id)")
+    p.add_argument("--text-field", default="text", help="field holding the text (default text)")
+    p.add_argument("--title-field", default="title", help="field holding the headline, if any (default title)")
+    p.add_argument("--html", action="store_true", help="the text field holds HTML pages: extract the article")
+    add_request_arguments(p)
+    p.add_argument("--jobs", "-j", type=int, help="worker processes, or Ray actors "
+                   "(default: the cores here; with --engine ray, the cluster's CPUs)")
+    p.add_argument("--engine", choices=("local", "ray"), default="local", help="where to run (default local)")
+    p.add_argument("--ray-address", help="join this Ray cluster (default: start a local Ray)")
+    p.add_argument("--ray-gpus-per-worker", type=float, default=0.0, help="GPUs per Ray actor (default 0)")
+    p.add_argument("--ray-runtime-env", type=_json_object, help="Ray runtime environment, as a JSON object")
+    p.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK_SIZE,
+                   help=f"records per unit of work and per write (default {DEFAULT_CHUNK_SIZE})")
+    p.add_argument("--retry-failed", action="store_true", help="redo the ids whose line in OUT is an error")
+    p.add_argument("--progress", choices=("auto", "bar", "log", "off"), default="auto",
+                   help="auto (default): a bar on a terminal, else a log line every --progress-every s")
+    p.add_argument("--progress-every", type=float, default=30.0, metavar="SECONDS",
+                   help="seconds between progress log lines (default 30)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the batch job; print the counts; exit 1 when any record failed."""
+    for name in ("jobs", "chunk_size"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            return _usage(f"--{name.replace('_', '-')} must be at least 1, got {value}")
+    if args.ray_address and args.engine != "ray":
+        return _usage("--ray-address needs --engine ray")
+    if args.file != "-" and os.path.exists(args.out) and os.path.exists(args.file) \
+            and os.path.samefile(args.file, args.out):
+        return _usage(f"--out {args.out} is the input file")
+    request = request_from_args(args)
+    settings = Settings(method=request["method"], length=request["length"], language=request["language"],
+                        options=request["options"])
+    build_request(**request)  # refuse a bad job before touching OUT (per-record overrides are checked later)
+    fmt = detect_format(args.file, args.format)
+    fields = Fields(id=args.id_field, text=args.text_field, title=args.title_field)
+    total = count_records(args.file, fmt) if args.progress != "off" else None
+    progress = Progress(mode=args.progress, every=args.progress_every) if args.progress != "off" else None
+    try:
+        with open_input(args.file) as stream:
+            engine = _engine(args, settings)
+            report = run_batch(read_items(stream, fmt, fields, html=args.html), OutputFile(args.out), engine,
+                               retry_failed=args.retry_failed, chunk_size=args.chunk_size,
+                               progress=progress, total=total)
+    except BatchError as exc:
+        if progress is not None:
+            progress.close()
+        print(f"summarize: error: {exc.message}", file=sys.stderr)
+        return EXIT_ABORTED if isinstance(exc, WorkerFailed) else EXIT_FAILED
+    for line in report.lines():
+        print(f"summarize batch: {line}", file=sys.stderr)
+    return 0 if report.ok else EXIT_FAILED
+
+
+def _engine(args: argparse.Namespace, settings: Settings) -> LocalEngine | RayEngine:
+    if args.engine == "ray":
+        return RayEngine(settings, args.jobs, address=args.ray_address,
+                         gpus_per_worker=args.ray_gpus_per_worker, runtime_env=args.ray_runtime_env)
+    return LocalEngine(settings, args.jobs)
+
+
+def _usage(message: str) -> int:
+    print(f"summarize: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _json_object(value: str) -> dict[str, Any]:
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise argparse.ArgumentTypeError(f"not JSON: {exc.msg}") from None
+    if not isinstance(parsed, dict):
+        raise argparse.ArgumentTypeError("must be a JSON object")
+    return parsed
