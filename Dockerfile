@@ -1,0 +1,48 @@
+# The summarization service: gunicorn + Flask, CPU torch, the default abstractive model baked in.
+#
+#   docker build -t summarize .                                # with distilbart-cnn-12-6 (~1.2 GB)
+#   docker build -t summarize --build-arg DOWNLOAD_MODEL=0 .   # extractive only; abstractive unavailable
+#   docker run --rm -p 8000:8000 summarize
+#
+# Runtime settings are SUMMARIZE_* environment variables (docs/service.md).
+FROM python:3.11-slim
+
+ARG TORCH_VERSION=2.13.0
+ARG TORCH_INDEX=https://download.pytorch.org/whl/cpu
+# 1: fetch MODEL at build time with `summarize models download`; 0: skip it.
+ARG DOWNLOAD_MODEL=1
+ARG MODEL=distilbart-cnn-12-6
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    HF_HOME=/opt/hf-cache
+
+RUN useradd --system --create-home --uid 10001 app
+WORKDIR /app
+
+# CPU-only torch first (from its own index), then the package with the service and abstractive extras.
+RUN pip install --index-url "${TORCH_INDEX}" "torch==${TORCH_VERSION}"
+COPY pyproject.toml README.md ./
+COPY summarizers ./summarizers
+COPY service ./service
+COPY eval ./eval
+RUN pip install ".[abstractive,service]"
+
+RUN if [ "${DOWNLOAD_MODEL}" = "1" ]; then \
+        summarize models download "${MODEL}" && chmod -R a+rX "${HF_HOME}"; \
+    fi
+
+# Nothing is downloaded at run time.
+ENV HF_HUB_OFFLINE=1 \
+    HOST=0.0.0.0 \
+    PORT=8000
+USER app
+EXPOSE 8000
+
+# Healthy once this worker can serve (models loaded, or known unavailable); loading takes a while.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=180s --retries=3 \
+    CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/readyz' % os.environ.get('PORT', '8000'), timeout=4)"
+
+ENTRYPOINT ["gunicorn", "--config", "service/gunicorn.conf.py", "service.app:create_app()"]

@@ -1,0 +1,141 @@
+"""The application factory: ``create_app(config=None, *, registry=None)``.
+
+Gunicorn calls ``service.app:create_app()`` in each worker after forking, so each worker builds
+its own registry, thread pool, metrics and model preloader.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, g, request
+
+import summarizers
+from summarizers import Registry
+
+from . import api_v1, ops
+from .config import ServiceConfig
+from .errors import register_error_handlers
+from .logging import clean_request_id, configure_logging, request_id_var
+from .metrics import Metrics
+from .preload import Preloader
+from .runner import Runner
+from .schemas import bind_schemas
+from .security import ApiKeys, Cors
+from .state import EXTENSION, ServiceState, current_state
+
+log = logging.getLogger("service.access")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+
+
+def create_app(
+    config: ServiceConfig | Mapping[str, Any] | None = None, *, registry: Registry | None = None
+) -> Flask:
+    """Build the Flask app.
+
+    Args:
+        config: a :class:`ServiceConfig`; a mapping of settings over the defaults (for tests);
+            or ``None`` to read ``SUMMARIZE_*`` environment variables.
+        registry: the methods to serve; a new default registry (built-ins and plugins) if ``None``.
+
+    Raises:
+        ValueError: for an invalid configuration (the message names the setting).
+    """
+    if config is None:
+        cfg = ServiceConfig.from_env()
+    elif isinstance(config, ServiceConfig):
+        cfg = config
+    else:
+        cfg = ServiceConfig().with_overrides(config)
+    configure_logging(cfg.log_level)
+    registry = registry if registry is not None else summarizers.default_registry()
+
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = cfg.max_body_bytes
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+
+    metrics = Metrics()
+    state = ServiceState(
+        config=cfg,
+        registry=registry,
+        schemas=bind_schemas(registry, cfg.max_batch),
+        runner=Runner(cfg.threads, {"abstractive": cfg.abstractive_concurrency}, cfg.queue_wait),
+        metrics=metrics,
+        preloader=Preloader(registry, cfg.preload, metrics),
+        keys=ApiKeys(cfg.api_keys),
+        cors=Cors(cfg.cors_origins),
+    )
+    app.extensions[EXTENSION] = state
+
+    app.before_request(_start_request)
+    app.after_request(_finish_request)
+    app.teardown_request(_end_request)
+    register_error_handlers(app)
+    app.register_blueprint(api_v1.bp, url_prefix="/v1")
+    app.register_blueprint(ops.bp)
+
+    state.preloader.start()
+    logging.getLogger("service").info(
+        "service ready to accept requests",
+        extra={
+            "methods": registry.names(),
+            "preload": list(cfg.preload),
+            "threads": cfg.threads,
+            "api_keys": len(cfg.api_keys),
+            "cors_origins": list(cfg.cors_origins),
+        },
+    )
+    return app
+
+
+def _start_request() -> None:
+    """Request id, timing and in-flight count; then the API key check (which may raise a 401)."""
+    g.request_id = clean_request_id(request.headers.get(REQUEST_ID_HEADER))
+    g.request_id_token = request_id_var.set(g.request_id)
+    g.started = time.perf_counter()
+    state = current_state()
+    state.metrics.in_flight.inc()
+    g.in_flight = True
+    state.keys.check(request)
+
+
+def _finish_request(response: Response) -> Response:
+    """Echo the request id, add CORS headers, count and log the request."""
+    state = current_state()
+    request_id = g.get("request_id") or clean_request_id(None)
+    response.headers[REQUEST_ID_HEADER] = request_id
+    state.cors.apply(request, response)
+    elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+    response.headers["Server-Timing"] = f"app;dur={elapsed * 1000:.1f}"
+    route = request.url_rule.rule if request.url_rule is not None else "<unmatched>"
+    state.metrics.requests.labels(route=route, method=request.method, status=str(response.status_code)).inc()
+    state.metrics.latency.labels(route=route, method=request.method).observe(elapsed)
+    log.info(
+        "%s %s %s",
+        request.method,
+        request.path,
+        response.status_code,
+        extra={
+            "route": route,
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "duration_ms": round(elapsed * 1000, 2),
+            "remote_addr": request.remote_addr,
+        },
+    )
+    return response
+
+
+def _end_request(_exc: BaseException | None) -> None:
+    """Undo what :func:`_start_request` set, whatever happened."""
+    if g.pop("in_flight", False):
+        current_state().metrics.in_flight.dec()
+    token = g.pop("request_id_token", None)
+    if token is not None:
+        request_id_var.reset(token)

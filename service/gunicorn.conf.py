@@ -1,0 +1,88 @@
+"""Gunicorn settings for the summarization service (``make serve``, the Docker image).
+
+- ``gthread`` workers: each worker is a process with its own models and a few threads; the
+  summaries themselves run in the app's bounded pool (see ``service/runner.py``).
+- Workers: ``SUMMARIZE_WORKERS``, by default one per core up to 4 (each holds its own copy of
+  the abstractive model, about 1 GiB for distilbart). Threads: ``SUMMARIZE_THREADS`` (default 4).
+- Torch threads: ``SUMMARIZE_TORCH_THREADS`` defaults to cores / workers, so workers do not
+  oversubscribe the CPU.
+- The app is imported in each worker *after* the fork (``preload_app = False``): models load
+  once per worker, never in the master (torch is not fork-safe once used); ``/readyz`` tells
+  when a worker's models are loaded.
+- ``timeout`` (worker liveness) is above the longest request (``SUMMARIZE_BATCH_TIMEOUT``), and
+  ``graceful_timeout`` (``SUMMARIZE_GRACEFUL_TIMEOUT``, default 30 s) lets running requests end
+  on SIGTERM.
+- Metrics of all workers are added up through ``PROMETHEUS_MULTIPROC_DIR`` (a fresh temporary
+  directory unless set; emptied at start, dead workers marked).
+- Logs are JSON lines on stderr; the app writes one line per request (with its request id), so
+  gunicorn's own access log is off.
+
+The address comes from ``--bind`` (``make serve`` passes ``$(HOST):$(PORT)``), else from
+``HOST`` (default 127.0.0.1) and ``PORT`` (default 8000).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import tempfile
+from typing import Any
+
+_cores = os.cpu_count() or 1
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("SUMMARIZE_WORKERS", min(_cores, 4)))
+threads = int(os.environ.get("SUMMARIZE_THREADS", 4))
+worker_class = "gthread"
+preload_app = False
+timeout = int(float(os.environ.get("SUMMARIZE_BATCH_TIMEOUT", 300))) + 30
+graceful_timeout = int(os.environ.get("SUMMARIZE_GRACEFUL_TIMEOUT", 30))
+keepalive = 5
+# gunicorn's control socket (``gunicornc``) is one path per user: two servers would clash.
+control_socket_disable = True
+# Bounded request lines and headers; bodies are bounded by the app (SUMMARIZE_MAX_BODY_BYTES).
+limit_request_line = 8190
+limit_request_fields = 100
+
+os.environ.setdefault("SUMMARIZE_TORCH_THREADS", str(max(1, _cores // workers)))
+
+_own_metrics_dir = "PROMETHEUS_MULTIPROC_DIR" not in os.environ
+if _own_metrics_dir:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="summarize-metrics-")
+
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("SUMMARIZE_LOG_LEVEL", "info").lower()
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "service.logging.JsonFormatter"}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+    },
+    "root": {"handlers": [], "level": "WARNING"},  # the app adds its JSON handler (service/logging.py)
+    "loggers": {
+        "gunicorn.error": {"handlers": ["stderr"], "level": loglevel.upper(), "propagate": False},
+        "gunicorn.access": {"handlers": [], "propagate": False},
+    },
+}
+
+
+def on_starting(server: object) -> None:
+    """Empty the metrics directory: samples of a previous run must not be added up."""
+    for path in glob.glob(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], "*.db")):
+        os.remove(path)
+
+
+def child_exit(server: object, worker: Any) -> None:
+    """Drop a dead worker's live gauges (in-flight requests, model load time)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server: object) -> None:
+    """Remove the metrics directory this configuration created."""
+    if _own_metrics_dir:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
