@@ -72,11 +72,12 @@ class Registry:
 
 def builtin_factories() -> list[MethodFactory]:
     """Factories of the methods that ship with the library, in listing order."""
+    from .methods.abstractive import abstractive_method
     from .methods.edmundson import EdmundsonMethod
     from .methods.lead import LeadMethod
     from .methods.sumy_methods import sumy_methods
 
-    return [LeadMethod, sumy_methods, EdmundsonMethod]
+    return [LeadMethod, sumy_methods, EdmundsonMethod, abstractive_method]
 
 
 def default_registry(*, plugins: bool = True) -> Registry:

@@ -32,3 +32,25 @@ def bbc_articles() -> list[dict]:
         pytest.skip(f"{BBC} not present")
     with BBC.open(encoding="utf-8") as f:
         return [json.loads(line) for line in f]
+
+
+# --- abstractive: tiny random seq2seq models built locally (no download) -----------------------
+
+def _tiny_model(factory: pytest.TempPathFactory, architecture: str) -> Path:
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    from summarizers.testing import make_tiny_model
+
+    return make_tiny_model(factory.mktemp(f"tiny-{architecture}") / f"tiny-{architecture}", architecture)
+
+
+@pytest.fixture(scope="session")
+def tiny_bart_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny random BART with a locally trained tokenizer, saved with save_pretrained."""
+    return _tiny_model(tmp_path_factory, "bart")
+
+
+@pytest.fixture(scope="session")
+def tiny_t5_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny random T5 with a locally trained tokenizer, saved with save_pretrained."""
+    return _tiny_model(tmp_path_factory, "t5")

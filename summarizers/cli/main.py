@@ -19,6 +19,8 @@ from ..errors import MethodUnavailable, SummarizerError
 COMMANDS = (
     "summarizers.cli.text",
     "summarizers.cli.methods",
+    "summarizers.cli.batch",
+    "summarizers.cli.models",
 )
 
 EXIT_ERROR, EXIT_USAGE, EXIT_UNAVAILABLE, EXIT_INTERNAL = 1, 2, 3, 4

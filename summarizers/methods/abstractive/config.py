@@ -1,0 +1,233 @@
+"""Configuration of the abstractive method: the named models and the bounds on requests.
+
+Models are configured, never taken from requests: a request may only name one of the models
+in :attr:`AbstractiveConfig.models`. Everything is read from environment variables by
+:meth:`AbstractiveConfig.from_env` (pure: give it a mapping in tests):
+
+=================================  ==========================================================
+``SUMMARIZE_ABSTRACTIVE_MODEL``    the default model: a configured name, a hub id or a local
+                                   directory (default ``distilbart-cnn-12-6``)
+``SUMMARIZE_MODELS``               more named models: JSON ``{"name": "source"}`` (or
+                                   ``{"name": {"source": ..., "prefix": ...}}``), or
+                                   ``name=source,name=source``
+``SUMMARIZE_DEVICE``               ``auto`` (CUDA when present, else CPU), ``cpu``, ``cuda``,
+                                   ``cuda:N``
+``SUMMARIZE_DTYPE``                ``auto`` (float32 on CPU, float16 on CUDA), ``float32``,
+                                   ``float16``, ``bfloat16``
+``SUMMARIZE_TORCH_THREADS``        torch intra-op threads (default: torch's own choice)
+``SUMMARIZE_ABSTRACTIVE_BATCH``    documents per ``generate`` call in batches (default 4)
+``SUMMARIZE_MAX_BEAMS``            upper bound of ``num_beams`` (default 8)
+``SUMMARIZE_MAX_NEW_TOKENS``       upper bound of ``max_new_tokens`` (default 512)
+``SUMMARIZE_MAX_INPUT_TOKENS``     cap on the model's input length (default: the model's own)
+``SUMMARIZE_EXTRACT_METHOD``       extractive method of the ``extract`` policy (default
+                                   ``textrank``)
+=================================  ==========================================================
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ...errors import InvalidOption
+
+#: The long-input policies, in the order they are documented; ``extract`` is the default.
+LONG_INPUT_POLICIES = ("extract", "chunk", "truncate")
+DEFAULT_LONG_INPUT = "extract"
+
+DEFAULT_MODEL = "distilbart-cnn-12-6"
+
+#: Models known by name out of the box (hub ids; nothing is fetched until asked).
+BUILTIN_MODELS: Mapping[str, str] = {
+    "distilbart-cnn-12-6": "sshleifer/distilbart-cnn-12-6",
+    "bart-large-cnn": "facebook/bart-large-cnn",
+    "pegasus-cnn_dailymail": "google/pegasus-cnn_dailymail",
+    "t5-small": "google-t5/t5-small",
+}
+
+DEVICES = ("auto", "cpu", "cuda")
+DTYPES = ("auto", "float32", "float16", "bfloat16")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One configured model.
+
+    Attributes:
+        name: the name requests use (``options.model``).
+        source: a hub id (``org/name``) or a local directory.
+        prefix: the task prefix put before the input (``"summarize: "`` for T5); ``None``
+            lets the loader take it from the model's own configuration.
+    """
+
+    name: str
+    source: str
+    prefix: str | None = None
+
+    @property
+    def is_local(self) -> bool:
+        """Whether ``source`` names a directory rather than a hub id."""
+        return looks_like_path(self.source)
+
+    @property
+    def local_path(self) -> Path:
+        """``source`` as a path (``~`` expanded)."""
+        return Path(self.source).expanduser()
+
+
+def looks_like_path(source: str) -> bool:
+    """Whether ``source`` is a local directory: an existing one, or written as a path."""
+    if source.startswith(("/", "./", "../", "~", "\\")) or (len(source) > 1 and source[1] == ":"):
+        return True
+    return Path(source).expanduser().is_dir()
+
+
+@dataclass(frozen=True)
+class AbstractiveConfig:
+    """Models, placement and bounds of the abstractive method.
+
+    Attributes:
+        models: the configured models by name; ``default``: the name used without
+            ``options.model``.
+        device, dtype: where and in what precision models run (see the module table).
+        torch_threads: torch's intra-op thread count, or ``None`` to leave it alone.
+        batch_size: documents per ``generate`` call.
+        max_beams, max_new_tokens: upper bounds of the matching request options.
+        max_input_tokens: a cap on the model's own maximum input length, or ``None``.
+        extract_method: the registered extractive method that ranks sentences for the
+            ``extract`` policy.
+    """
+
+    models: Mapping[str, ModelSpec] = field(
+        default_factory=lambda: {n: ModelSpec(n, s) for n, s in BUILTIN_MODELS.items()}
+    )
+    default: str = DEFAULT_MODEL
+    device: str = "auto"
+    dtype: str = "auto"
+    torch_threads: int | None = None
+    batch_size: int = 4
+    max_beams: int = 8
+    max_new_tokens: int = 512
+    max_input_tokens: int | None = None
+    extract_method: str = "textrank"
+
+    def __post_init__(self) -> None:
+        if self.default not in self.models:
+            raise ValueError(f"default model {self.default!r} is not among the configured models")
+        if self.device not in DEVICES and not self.device.startswith("cuda:"):
+            raise ValueError(f"device must be one of {', '.join(DEVICES)} or cuda:N, got {self.device!r}")
+        if self.dtype not in DTYPES:
+            raise ValueError(f"dtype must be one of {', '.join(DTYPES)}, got {self.dtype!r}")
+        for name in ("batch_size", "max_beams", "max_new_tokens"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+        if self.torch_threads is not None and self.torch_threads < 1:
+            raise ValueError("torch_threads must be at least 1")
+        if self.max_input_tokens is not None and self.max_input_tokens < 16:
+            raise ValueError("max_input_tokens must be at least 16")
+
+    @classmethod
+    def with_default(cls, source: str, **kwargs: Any) -> AbstractiveConfig:
+        """A configuration whose default model is ``source`` (a name, hub id or directory)."""
+        models = dict(kwargs.pop("models", None) or {n: ModelSpec(n, s) for n, s in BUILTIN_MODELS.items()})
+        name = _add_source(models, source)
+        return cls(models=models, default=name, **kwargs)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> AbstractiveConfig:
+        """The configuration from ``SUMMARIZE_*`` variables (see the module table).
+
+        Raises:
+            ValueError: a variable that cannot be parsed, naming it.
+        """
+        env = os.environ if environ is None else environ
+        models = {n: ModelSpec(n, s) for n, s in BUILTIN_MODELS.items()}
+        models.update(parse_models(env.get("SUMMARIZE_MODELS", "")))
+        default = env.get("SUMMARIZE_ABSTRACTIVE_MODEL", "").strip() or DEFAULT_MODEL
+        name = _add_source(models, default)
+        return cls(
+            models=models,
+            default=name,
+            device=env.get("SUMMARIZE_DEVICE", "auto").strip() or "auto",
+            dtype=env.get("SUMMARIZE_DTYPE", "auto").strip() or "auto",
+            torch_threads=_int_env(env, "SUMMARIZE_TORCH_THREADS"),
+            batch_size=_int_env(env, "SUMMARIZE_ABSTRACTIVE_BATCH") or 4,
+            max_beams=_int_env(env, "SUMMARIZE_MAX_BEAMS") or 8,
+            max_new_tokens=_int_env(env, "SUMMARIZE_MAX_NEW_TOKENS") or 512,
+            max_input_tokens=_int_env(env, "SUMMARIZE_MAX_INPUT_TOKENS"),
+            extract_method=env.get("SUMMARIZE_EXTRACT_METHOD", "").strip() or "textrank",
+        )
+
+    def spec(self, name: str | None) -> ModelSpec:
+        """The model called ``name`` (the default when ``None``).
+
+        Raises:
+            InvalidOption: for a name that is not configured.
+        """
+        key = self.default if name is None else name
+        try:
+            return self.models[key]
+        except KeyError:
+            raise InvalidOption(
+                f"options.model must be one of {', '.join(self.models)}, got {name!r}",
+                field="options.model", choices=list(self.models),
+            ) from None
+
+
+def parse_models(value: str) -> dict[str, ModelSpec]:
+    """Named models from ``SUMMARIZE_MODELS``: JSON object or ``name=source,name=source``.
+
+    Raises:
+        ValueError: for a malformed value.
+    """
+    value = value.strip()
+    if not value:
+        return {}
+    out: dict[str, ModelSpec] = {}
+    if value.startswith("{"):
+        try:
+            data = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"SUMMARIZE_MODELS is not valid JSON: {exc}") from None
+        for name, item in data.items():
+            if isinstance(item, str):
+                out[name] = ModelSpec(name, item)
+            elif isinstance(item, Mapping) and isinstance(item.get("source"), str):
+                out[name] = ModelSpec(name, item["source"], item.get("prefix"))
+            else:
+                raise ValueError(f"SUMMARIZE_MODELS: {name!r} needs a source string")
+        return out
+    for part in value.split(","):
+        name, sep, source = (p.strip() for p in part.partition("="))
+        if not part.strip():
+            continue
+        if not sep or not name or not source:
+            raise ValueError(f"SUMMARIZE_MODELS: expected name=source, got {part.strip()!r}")
+        out[name] = ModelSpec(name, source)
+    return out
+
+
+def _add_source(models: dict[str, ModelSpec], source: str) -> str:
+    """The name of ``source`` among ``models``, adding it under a derived name if new."""
+    if source in models:
+        return source
+    for spec in models.values():
+        if spec.source == source:
+            return spec.name
+    name = Path(source.rstrip("/\\")).name or source
+    models[name] = ModelSpec(name, source)
+    return name
+
+
+def _int_env(env: Mapping[str, str], key: str) -> int | None:
+    raw = env.get(key, "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{key} must be a whole number, got {raw!r}") from None

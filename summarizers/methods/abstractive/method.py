@@ -1,0 +1,288 @@
+"""``abstractive``: a Hugging Face seq2seq model writes the summary (BART, PEGASUS, T5).
+
+Same interface and result type as the extractive methods: the summary's sentences carry
+offsets into the summary itself (``offsets_refer_to="summary"``), the input statistics add
+``tokens``, ``truncated`` and ``long_input``, and ``model`` names the model used.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
+
+from ...document import Document
+from ...errors import MethodUnavailable, ModelError, SummarizerError
+from ...text.words import count_words
+from ...types import Kind, LengthAchieved, SelectedSentence, Summary
+from ..base import Availability, Method, Parameter, Request
+from .config import DEFAULT_LONG_INPUT, LONG_INPUT_POLICIES, AbstractiveConfig
+from .generation import GenerationSettings, check_token_options, generate, resolve_settings
+from .length import trim
+from .loader import LoadedModel, ModelLoader, absent_reason, is_present, missing_packages
+from .long_input import Plan, PlanResult, Stage, join_units, plan, units_of
+
+log = logging.getLogger(__name__)
+
+#: Ranks sentences for the ``extract`` policy: ``(document, language) -> scores``.
+Scorer = Callable[[Document, str], Sequence[float]]
+
+
+def build_parameters(config: AbstractiveConfig) -> tuple[Parameter, ...]:
+    """The method's options, with the configured models and bounds."""
+    return (
+        Parameter("model", "string", "a configured model, by name", default=config.default,
+                  choices=tuple(config.models)),
+        Parameter("long_input", "string", "what to do with input longer than the model takes: keep the "
+                  "most important sentences that fit (extract), summarize chunks then their summaries "
+                  "(chunk), or cut it (truncate)", default=DEFAULT_LONG_INPUT, choices=LONG_INPUT_POLICIES),
+        Parameter("num_beams", "integer", "beams of the beam search; 1 is greedy (default: the model's)",
+                  minimum=1, maximum=config.max_beams),
+        Parameter("min_new_tokens", "integer", "fewest tokens to generate (default: from the length)",
+                  minimum=0, maximum=config.max_new_tokens),
+        Parameter("max_new_tokens", "integer", "most tokens to generate (default: from the length)",
+                  minimum=1, maximum=config.max_new_tokens),
+        Parameter("length_penalty", "number", "beam search: above 1 favours longer summaries "
+                  "(default: the model's)", minimum=-5.0, maximum=5.0),
+        Parameter("no_repeat_ngram_size", "integer", "never repeat an n-gram of this size; 0 allows "
+                  "repeats (default: the model's)", minimum=0, maximum=10),
+    )
+
+
+@dataclass
+class _Job:
+    """One document's progress through summarize_many."""
+
+    document: Document
+    request: Request
+    loaded: LoadedModel
+    settings: GenerationSettings
+    plan: Plan
+    pending: Stage
+    input_tokens: int
+
+    def stage_settings(self) -> GenerationSettings:
+        """The settings of the pending stage: the job's, with a chunk's cap when it has one."""
+        cap = self.pending.max_new_tokens
+        if cap is None or cap >= self.settings.max_new_tokens:
+            return self.settings
+        return replace(self.settings, max_new_tokens=cap, min_new_tokens=min(self.settings.min_new_tokens, cap // 2))
+
+
+class AbstractiveMethod(Method):
+    """Summaries written by a configured seq2seq model, loaded lazily once per process.
+
+    Args:
+        config: models and bounds; from the environment when ``None``.
+        loader: loads models (injectable for tests); one per method instance.
+        scorer: ranks sentences for the ``extract`` policy; the configured extractive
+            method of the registry when ``None``.
+        config_error: a configuration problem to report as unavailability.
+    """
+
+    name: ClassVar[str] = "abstractive"
+    kind: ClassVar[Kind] = "abstractive"
+    description: ClassVar[str] = "a seq2seq model (BART, PEGASUS, T5) writes a new summary"
+
+    def __init__(self, config: AbstractiveConfig | None = None, *, loader: ModelLoader | None = None,
+                 scorer: Scorer | None = None, config_error: str | None = None) -> None:
+        self.config = config or AbstractiveConfig.from_env()
+        self.parameters = build_parameters(self.config)
+        self._loader = loader or ModelLoader(self.config)
+        self._scorer = scorer
+        self._config_error = config_error
+
+    # -- availability and loading (for /readyz and metrics) ---------------------------------
+
+    def availability(self) -> Availability:
+        """Available when torch and transformers are installed and the default model is on
+        this machine. Cheap: no import of torch, no download, no model load."""
+        if self._config_error:
+            return Availability(False, reason=f"bad configuration: {self._config_error}",
+                                fix="correct the SUMMARIZE_* environment variables")
+        missing = missing_packages()
+        if missing:
+            return Availability(False, reason=f"{' and '.join(missing)} not installed",
+                                fix="pip install 'summarizers[abstractive]' (or: make install)")
+        spec = self.config.spec(None)
+        if spec.name in self._loader.loaded() or is_present(spec):
+            return Availability(True)
+        reason, fix = absent_reason(spec)
+        return Availability(False, reason=reason, fix=fix)
+
+    def load(self, name: str | None = None) -> LoadedModel:
+        """Load the model called ``name`` (the default when ``None``) now, if not yet loaded.
+
+        Raises:
+            InvalidOption: an unknown name. MethodUnavailable: the model is absent here.
+            ModelError: it cannot be loaded.
+        """
+        return self._loader.get(self.config.spec(name))
+
+    def loaded(self, name: str | None = None) -> bool:
+        """Whether the model called ``name`` (the default when ``None``) is loaded."""
+        return self.config.spec(name).name in self._loader.loaded()
+
+    def models(self) -> list[dict[str, Any]]:
+        """The configured models: name, source, default, present here, loaded (cheap)."""
+        loaded = self._loader.loaded()
+        return [{"name": spec.name, "source": spec.source, "default": spec.name == self.config.default,
+                 "present": spec.name in loaded or is_present(spec), "loaded": spec.name in loaded}
+                for spec in self.config.models.values()]
+
+    def load_seconds(self) -> dict[str, float]:
+        """How long each loaded model took to load, by name."""
+        return {name: m.load_seconds for name, m in self._loader.loaded().items()}
+
+    # -- requests ----------------------------------------------------------------------------
+
+    def validate_options(self, options: Mapping[str, Any] | None) -> dict[str, Any]:
+        """The common checks, then ``min_new_tokens`` ≤ ``max_new_tokens``.
+
+        Raises:
+            InvalidOption: an unknown option, a value out of bounds, or a min above the max.
+        """
+        out = super().validate_options(options)
+        check_token_options(out)
+        return out
+
+    def summarize(self, document: Document, request: Request) -> Summary:
+        """Summarize one document.
+
+        Raises:
+            InvalidOption: an unknown model. MethodUnavailable: the model is absent here.
+            ModelError: the model failed to load or to generate.
+        """
+        result = self.summarize_many([document], [request])[0]
+        if isinstance(result, SummarizerError):
+            raise result
+        return result
+
+    def summarize_many(self, documents: Sequence[Document],
+                       requests: Sequence[Request]) -> list[Summary | SummarizerError]:
+        """Summarize several documents together; results in input order, failures in place.
+
+        The texts that every round of the documents' plans needs are grouped by model and
+        settings, and generated in batches of similar length (``config.batch_size``).
+        """
+        results: list[Summary | SummarizerError | None] = [None] * len(documents)
+        jobs: dict[int, _Job] = {}
+        for i, (document, request) in enumerate(zip(documents, requests, strict=True)):
+            try:
+                jobs[i] = self._start(document, request)
+            except SummarizerError as exc:
+                results[i] = exc
+            except Exception as exc:
+                results[i] = _internal(exc)
+        while jobs:
+            outputs = self._run_round(jobs)
+            for i in list(jobs):
+                job = jobs[i]
+                failed = next((o for o in outputs[i] if isinstance(o, SummarizerError)), None)
+                try:
+                    if failed is not None:
+                        job.plan.close()
+                        raise failed
+                    job.pending = job.plan.send(outputs[i])
+                except StopIteration as stop:
+                    del jobs[i]
+                    try:
+                        results[i] = self._finish(job, stop.value)
+                    except SummarizerError as exc:
+                        results[i] = exc
+                except SummarizerError as exc:
+                    del jobs[i]
+                    results[i] = exc
+                except Exception as exc:
+                    del jobs[i]
+                    results[i] = _internal(exc)
+        return results  # type: ignore[return-value]
+
+    def _start(self, document: Document, request: Request) -> _Job:
+        if self._config_error:
+            raise MethodUnavailable(f"method 'abstractive' is misconfigured: {self._config_error}",
+                                    reason=self._config_error)
+        loaded = self._loader.get(self.config.spec(request.option("model")))
+        settings = resolve_settings(
+            loaded.defaults, request.options, request.length, len(document.sentences),
+            loaded.tokens_per_word, max_beams=self.config.max_beams, max_new_tokens=self.config.max_new_tokens,
+        )
+        units = units_of(document.paragraphs, loaded.count_tokens)
+        policy = request.option("long_input", DEFAULT_LONG_INPUT)
+        the_plan = plan(policy, units, loaded.content_budget, loaded.count_tokens,
+                        lambda: self._score(document, request.language))
+        pending = next(the_plan)
+        input_tokens = loaded.count_tokens([loaded.prefix + join_units(units)])[0] + loaded.special_tokens
+        return _Job(document, request, loaded, settings, the_plan, pending, input_tokens)
+
+    def _run_round(self, jobs: Mapping[int, _Job]) -> dict[int, list[str | ModelError]]:
+        """Generate every pending text of ``jobs``, batched by model and settings."""
+        groups: dict[tuple[str, GenerationSettings], list[tuple[int, int]]] = {}
+        for i, job in jobs.items():
+            for k in range(len(job.pending.texts)):
+                groups.setdefault((job.loaded.spec.name, job.stage_settings()), []).append((i, k))
+        outputs = {i: [""] * len(job.pending.texts) for i, job in jobs.items()}
+        for (_, settings), slots in groups.items():
+            loaded = jobs[slots[0][0]].loaded
+            texts = [jobs[i].pending.texts[k] for i, k in slots]
+            for (i, k), out in zip(slots, generate(loaded, texts, settings, self.config.batch_size),
+                                   strict=True):
+                outputs[i][k] = out
+        return outputs
+
+    def _score(self, document: Document, language: str) -> Sequence[float]:
+        if self._scorer is not None:
+            return self._scorer(document, language)
+        from ...registry import default_registry
+        from ..extractive import ExtractiveMethod
+
+        method = default_registry(plugins=False).get(self.config.extract_method)
+        if not isinstance(method, ExtractiveMethod):
+            raise MethodUnavailable(
+                f"SUMMARIZE_EXTRACT_METHOD {self.config.extract_method!r} is not an extractive method",
+                reason="misconfigured extract method",
+            )
+        return method.score(document, Request(method=method.name, language=language))
+
+    def _finish(self, job: _Job, outcome: PlanResult) -> Summary:
+        document, request = job.document, job.request
+        available = len(document.sentences)
+        trimmed = trim(outcome.text, document.language.code, request.length, available)
+        if not trimmed.text:
+            raise ModelError(f"model {job.loaded.spec.name!r} wrote an empty summary", model=job.loaded.spec.name)
+        sentences = tuple(SelectedSentence(s.text, s.start, s.end, None, rank)
+                          for rank, s in enumerate(trimmed.sentences, start=1))
+        extra = {"tokens": job.input_tokens, "truncated": outcome.truncated, "long_input": outcome.policy,
+                 "max_input_tokens": job.loaded.max_input_tokens, **outcome.details}
+        loaded = job.loaded
+        return Summary(
+            summary=trimmed.text,
+            method=self.name,
+            kind=self.kind,
+            sentences=sentences,
+            offsets_refer_to="summary",
+            input=replace(document.stats(), extra=extra),
+            length=LengthAchieved(len(sentences), count_words(trimmed.text), len(trimmed.text), request.length),
+            warnings=(*outcome.warnings, *trimmed.warnings),
+            headline=document.headline,
+            model={
+                "name": loaded.spec.name, "source": loaded.spec.source, "architecture": loaded.architecture,
+                "device": loaded.device, "dtype": loaded.dtype, "prefix": loaded.prefix,
+                "generation": job.settings.to_dict(),
+            },
+        )
+
+
+def _internal(exc: Exception) -> ModelError:
+    log.exception("abstractive summary failed")
+    return ModelError(f"abstractive summary failed: {type(exc).__name__}: {exc}")
+
+
+def abstractive_method() -> AbstractiveMethod:
+    """The registry's factory: configured from the environment; a bad variable makes the
+    method unavailable (with the reason) instead of breaking the registry."""
+    try:
+        return AbstractiveMethod(AbstractiveConfig.from_env())
+    except ValueError as exc:
+        return AbstractiveMethod(AbstractiveConfig(), config_error=str(exc))
