@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from eval_helpers import numbers, synthetic_records, write_dataset
 from flask import Flask, jsonify, request
 from rouge_score import rouge_scorer
-from test_eval_runner import numbers, synthetic_records, write_dataset
 from werkzeug.serving import make_server
 
 import summarizers
