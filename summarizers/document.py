@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from .errors import InvalidInput
@@ -43,7 +44,7 @@ class Document:
     removed: tuple[Removed, ...]
     source: Literal["text", "html"] = "text"
 
-    @property
+    @cached_property
     def sentences(self) -> tuple[Span, ...]:
         """Every candidate sentence, in document order."""
         return tuple(s for p in self.paragraphs for s in p)
