@@ -36,7 +36,7 @@ from .errors import EvalError
 from .oracle import ORACLE_NAME
 from .predictions import PREDICTIONS_FILE, PredictionWriter, read_predictions
 from .report import aggregate, build_scores_document, write_reports
-from .scoring import RougeEvaluator, ScorerConfig
+from .scoring import RougeEvaluator, ScorerConfig, sentences_of
 from .systems import System, build_system
 
 RUN_FILE = "run.json"
@@ -121,10 +121,7 @@ def unavailable_methods(methods: Sequence[str]) -> dict[str, str]:
 
 def reference_sentences(example: Example, language_code: str) -> int:
     """Sentences of the first reference (at least 1), split with the library's segmenter."""
-    from summarizers.text.segment import split_sentences
-
-    count = sum(len(split_sentences(line, language_code)) for line in example.references[0].splitlines())
-    return max(1, count)
+    return max(1, len(sentences_of(example.references[0], language_code)))
 
 
 class Evaluator:

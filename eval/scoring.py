@@ -57,12 +57,14 @@ class UnicodeTokenizer(tokenizers.Tokenizer):
         return tokens
 
 
+def sentences_of(text: str, language_code: str = "en") -> list[str]:
+    """The sentences of ``text``, each existing line split with the library's segmenter."""
+    return [span.text for line in text.splitlines() for span in split_sentences(line, language_code)]
+
+
 def one_sentence_per_line(text: str, language_code: str = "en") -> str:
     """``text`` split into sentences with the library's segmenter, one per line (for Lsum)."""
-    sentences: list[str] = []
-    for line in text.splitlines():
-        sentences.extend(span.text for span in split_sentences(line, language_code))
-    return "\n".join(sentences)
+    return "\n".join(sentences_of(text, language_code))
 
 
 def score_to_dict(score: Score) -> dict[str, float]:

@@ -19,7 +19,6 @@ from typing import Any, TypeVar
 from flask import Blueprint, Response, jsonify, request
 
 from summarizers import SummarizerError, Summary, build_request, summarize, summarize_batch
-from summarizers.text.html import extract_article
 
 from .errors import ApiError, ServiceBusy, status_for
 from .offsets import utf16_result
@@ -55,7 +54,7 @@ def summarize_one() -> Response:
 
     result = _run(state, work, kind=kind, timeout=state.config.request_timeout, method=body.method)
     state.metrics.summaries.labels(method=body.method, outcome="ok").inc()
-    data = _render(result, body.offsets, text=body.text, html=body.html)
+    data = _render(result, body.offsets, text=body.text)
     data["elapsed_seconds"] = round(time.perf_counter() - started, 6)
     return jsonify(data)
 
@@ -92,7 +91,7 @@ def summarize_many() -> Response:
         else:
             state.metrics.summaries.labels(method=body.method, outcome="ok").inc()
             results.append(
-                {"id": doc_id, **_render(outcome, body.offsets, text=document.text, html=document.html)}
+                {"id": doc_id, **_render(outcome, body.offsets, text=document.text)}
             )
     failed = sum(1 for r in results if "error" in r)
     return jsonify(
@@ -216,13 +215,12 @@ def _run(state: ServiceState, work: Callable[[], T], *, kind: str, timeout: floa
         raise
 
 
-def _render(result: Summary, offsets: str, *, text: str | None, html: str | None) -> dict[str, Any]:
+def _render(result: Summary, offsets: str, *, text: str | None) -> dict[str, Any]:
     """The JSON of one result, its offsets in the requested unit."""
     data = result.to_dict()
     if offsets == "utf16":
-        document_text = text
-        if result.input.source == "html":
-            document_text = result.extracted_text or extract_article(html or "")[0]
+        # HTML results carry the extracted text their offsets refer to.
+        document_text = result.extracted_text if result.extracted_text is not None else text
         data = utf16_result(data, document_text or "")
     data["offsets"] = offsets
     return data
