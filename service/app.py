@@ -16,7 +16,7 @@ from flask import Flask, Response, g, request
 import summarizers
 from summarizers import Registry
 
-from . import api_v1, ops
+from . import api_v1, ops, playground
 from .config import ServiceConfig
 from .errors import register_error_handlers
 from .logging import clean_request_id, configure_logging, request_id_var
@@ -78,6 +78,7 @@ def create_app(
     register_error_handlers(app)
     app.register_blueprint(api_v1.bp, url_prefix="/v1")
     app.register_blueprint(ops.bp)
+    app.register_blueprint(playground.bp)  # the page at / (its own strict CSP)
 
     state.preloader.start()
     logging.getLogger("service").info(

@@ -41,6 +41,8 @@ def utf16_result(result: dict[str, Any], document_text: str) -> dict[str, Any]:
     sentences = Utf16Index(out["summary"]) if out.get("offsets_refer_to") == "summary" else document
     for sentence in out.get("sentences", []):
         _convert(sentence, sentences)
+    for sentence in out.get("all_sentences") or []:
+        _convert(sentence, document)
     if out.get("headline"):
         _convert(out["headline"], document)
     for removed in out.get("input", {}).get("removed", []):

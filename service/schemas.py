@@ -203,6 +203,9 @@ class SummaryResult(BaseModel):
     warnings: list[str]
     model: dict[str, Any] | None = Field(None, description="abstractive methods: name, source and settings")
     extracted_text: str | None = Field(None, description="HTML input: the text the offsets refer to")
+    all_sentences: list[SentenceOut] | None = Field(
+        None, description="with options.all_sentences (extractive): every candidate sentence, in document order"
+    )
     offsets: Offsets
 
 

@@ -193,6 +193,8 @@ class Summary:
         warnings: human-readable notes (fewer sentences than asked, input cut...).
         model: for abstractive methods, the model's ``name`` and ``source`` and more.
         extracted_text: for HTML input, the text the offsets refer to.
+        all_sentences: when asked for (extractive ``options.all_sentences``), every candidate
+            sentence in document order with its score and rank; ``sentences`` are among them.
     """
 
     summary: str
@@ -206,6 +208,7 @@ class Summary:
     headline: Span | None = None
     model: Mapping[str, Any] | None = None
     extracted_text: str | None = None
+    all_sentences: tuple[SelectedSentence, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data (the shape of ``summarize text --json``)."""
@@ -224,4 +227,6 @@ class Summary:
             d["model"] = dict(self.model)
         if self.extracted_text is not None:
             d["extracted_text"] = self.extracted_text
+        if self.all_sentences is not None:
+            d["all_sentences"] = [asdict(s) for s in self.all_sentences]
         return d

@@ -10,7 +10,14 @@ from typing import ClassVar
 from ..document import Document
 from ..text.words import count_words
 from ..types import Kind, Length, LengthAchieved, SelectedSentence, Span, Summary
-from .base import Method, Request
+from .base import COMMON_PARAMETERS, Method, Parameter, Request
+
+#: Options every extractive method accepts (besides the common ones).
+EXTRACTIVE_PARAMETERS: tuple[Parameter, ...] = (
+    Parameter("all_sentences", "boolean",
+              "also return every candidate sentence with its score and rank (all_sentences), "
+              "e.g. to draw a heat map of the article", default=False),
+)
 
 
 class ExtractiveMethod(Method):
@@ -20,6 +27,10 @@ class ExtractiveMethod(Method):
     """
 
     kind: ClassVar[Kind] = "extractive"
+
+    def all_parameters(self) -> tuple[Parameter, ...]:
+        """The common options, the extractive ones (``all_sentences``), then the method's own."""
+        return COMMON_PARAMETERS + EXTRACTIVE_PARAMETERS + tuple(self.parameters)
 
     @abstractmethod
     def score(self, document: Document, request: Request) -> Sequence[float]:
@@ -34,12 +45,14 @@ class ExtractiveMethod(Method):
         chosen, ranks, warnings = select(sentences, scores, request.length)
         if request.option("order", "document") == "document":
             chosen.sort()
-        picked = [
-            SelectedSentence(sentences[i].text, sentences[i].start, sentences[i].end,
-                             scores[i] if math.isfinite(scores[i]) else None, ranks[i])
-            for i in chosen
-        ]
-        return build_summary(self.name, self.kind, document, request.length, picked, warnings)
+
+        def scored(i: int) -> SelectedSentence:
+            return SelectedSentence(sentences[i].text, sentences[i].start, sentences[i].end,
+                                    scores[i] if math.isfinite(scores[i]) else None, ranks[i])
+
+        every = tuple(scored(i) for i in range(len(sentences))) if request.option("all_sentences") else None
+        return build_summary(self.name, self.kind, document, request.length, [scored(i) for i in chosen],
+                             warnings, all_sentences=every)
 
 
 def select(
