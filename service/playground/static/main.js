@@ -34,7 +34,7 @@ const FIELD_INPUTS = {
 };
 const COMPARE_DEFAULTS = ["lead", "lexrank", "textrank"];
 
-const state = { config: null, methods: [], busy: false };
+const state = { config: null, methods: [], busy: false, done: 0 };
 
 // --- status, errors, busy --------------------------------------------------------------------
 
@@ -76,6 +76,11 @@ function showFailure(failure) {
   if (failure.status === 401) ui.keyRow.hidden = false;
   showError(describeFailure(failure), fieldFor(failure));
   say("");
+}
+
+/** Counts answers drawn (in `data-done` on the body): lets a script or a test wait for one. */
+function finished() {
+  document.body.dataset.done = String(++state.done);
 }
 
 function setBusy(busy, message = "") {
@@ -213,7 +218,11 @@ async function ready() {
 }
 
 async function summarize() {
-  if (state.busy || !(await ready())) return;
+  if (state.busy) return;
+  if (!(await ready())) {
+    finished();
+    return;
+  }
   const body = requestBody(ui.method.value);
   setBusy(true, `Summarizing with ${body.method}…`);
   const res = await call("v1/summarize", body);
@@ -222,18 +231,22 @@ async function summarize() {
   if (!res.ok) {
     ui.results.hidden = true;
     showFailure(res);
-    return;
+  } else {
+    showResult(res.data, body, res.requestId);
+    say(`Summary ready: ${res.data.length.sentences} sentences by ${res.data.method}.`);
   }
-  showResult(res.data, body, res.requestId);
-  say(`Summary ready: ${res.data.length.sentences} sentences by ${res.data.method}.`);
+  finished();
 }
 
 async function compare() {
-  if (state.busy || !(await ready())) return;
+  if (state.busy) return;
   const names = [...ui.compareMethods.querySelectorAll("input:checked")].map((box) => box.value);
-  if (names.length < 2) {
-    showError("Pick two or more methods to compare.");
-    ui.compareMethods.querySelector("input")?.focus();
+  if (!(await ready()) || names.length < 2) {
+    if (names.length < 2 && ui.error.hidden) {
+      showError("Pick two or more methods to compare.");
+      ui.compareMethods.querySelector("input")?.focus();
+    }
+    finished();
     return;
   }
   setBusy(true);
@@ -255,6 +268,7 @@ async function compare() {
   ui.comparison.hidden = false;
   const failed = runs.filter((r) => !r.result).length;
   say(`Compared ${runs.length} methods${failed ? `; ${failed} failed` : ""}.`);
+  finished();
 }
 
 // --- drawing -----------------------------------------------------------------------------------
