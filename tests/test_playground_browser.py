@@ -67,7 +67,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Gunicorn]
 
 @pytest.fixture(scope="module")
 def driver(servers: list[Gunicorn]) -> Iterator[Any]:
-    session = chrome()
+    session = chrome(window=(1400, 1300))
     try:
         yield session
     finally:
@@ -228,7 +228,7 @@ def test_summary_is_highlighted_in_the_article(driver: Any, base: str, article: 
         assert ran.returncode == 0, ran.stderr
         assert json.loads(ran.stdout)["sentences"] == result["sentences"]
 
-    driver.execute_script("document.getElementById('results').scrollIntoView()")
+    driver.execute_script("window.scrollTo(0, 0)")
     driver.save_screenshot(str(shots / "playground.png"))
     assert console_problems(driver) == []
 
@@ -253,6 +253,29 @@ def test_switching_methods_and_lengths(driver: Any, base: str, article: str, sho
         if order == "rank":
             assert listed == sorted(listed)
     driver.save_screenshot(str(shots / "switched.png"))
+
+    # HTML: the article is extracted first, and the highlights index the extracted text.
+    paragraphs = "".join(f"<p>{line}</p>" for line in article.splitlines()[1:] if line.strip())
+    page = (f"<html><head><title>{TITLE}</title></head><body><nav><a href='/'>Home</a></nav>"
+            f"<article><h1>{TITLE}</h1>{paragraphs}</article><footer>© The paper</footer></body></html>")
+    driver.find_element("css selector", "input[name=source][value=html]").click()
+    paste(driver, page)
+    choose(driver, "method", "lexrank")
+    choose(driver, "length-kind", "sentences")
+    set_value(driver, "length-value", "3")
+    press(driver, "summarize")
+    body = sent_request(driver)
+    assert body["html"] == page and "text" not in body
+    result = api(base, body).json()
+    assert result["offsets_refer_to"] == "extracted_text"
+    picked = highlighted(driver)
+    assert picked == sorted(({k: s[k] for k in ("text", "start", "end", "rank")} for s in result["sentences"]),
+                            key=lambda s: s["start"])
+    units = result["extracted_text"].encode("utf-16-le")
+    for s in picked:
+        assert units[2 * s["start"] : 2 * s["end"]].decode("utf-16-le") == s["text"]
+    driver.find_element("css selector", "input[name=source][value=text]").click()
+    paste(driver, article)
     assert console_problems(driver) == []
 
 
@@ -349,6 +372,7 @@ def test_errors_show_the_services_message(driver: Any, base: str, article: str, 
     shown = text_of(driver, "error")
     assert f"503 {envelope['code']}: {envelope['message']}" in shown
     assert f"Try again in {answer.headers['Retry-After']} s." in shown
+    driver.save_screenshot(str(shots / "error-503.png"))
 
     # A client-side check: nothing to summarize.
     choose(driver, "method", "lexrank")
@@ -356,7 +380,6 @@ def test_errors_show_the_services_message(driver: Any, base: str, article: str, 
     driver.find_element("id", "summarize").click()
     wait_for(driver, "document.getElementById('error').textContent === 'Paste an article first.'")
     assert driver.execute_script("return document.activeElement.id") == "article"
-    driver.save_screenshot(str(shots / "error-503.png"))
     assert console_problems(driver) == []
 
 

@@ -285,7 +285,9 @@ function showResult(result, body, requestId) {
   renderFaithfulness(ui.faithfulness, result);
   renderLegend(ui.legend, result);
   renderArticle(ui.articleView, text, result);
-  ui.articleHelp.textContent = result.kind === "extractive"
+  ui.articleHelp.textContent = body.html !== undefined && typeof result.extracted_text !== "string"
+    ? "The answer does not carry the text extracted from the HTML, so the article cannot be shown."
+    : result.kind === "extractive"
     ? `The summary's sentences are highlighted with their rank${result.all_sentences ? "; the colour of every sentence follows its score" : ""}. Grey passages were left out; hover one for the reason.`
     : "The summary was written by a model; grey passages of the article were left out of its input.";
   renderRemoved(ui.removedDetails, ui.removedList, ui.removedCount, result);
