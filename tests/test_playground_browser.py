@@ -464,6 +464,25 @@ def test_grounding_is_drawn_when_the_result_has_it(driver: Any, base: str) -> No
     assert drawn["faithfulness"] == "Faithfulness 0.5 · not supported by the article: 1 number"
 
 
+def test_busy_and_unreachable_messages(driver: Any, base: str) -> None:
+    """A saturated server's 503 (``server_busy``) and a failed connection read clearly."""
+    busy = {"ok": False, "status": 503, "retryAfter": "5", "requestId": None, "data": None,
+            "error": {"code": "server_busy", "message": "the server is busy with other summaries; retry later",
+                      "details": {"reason": "extractive"}}}
+    messages = driver.execute_async_script(
+        "const [busy, done] = arguments;"
+        "import('./playground/assets/api.js').then(async api => {"
+        "  const gone = await api.call('http://127.0.0.1:9/v1/methods');"
+        "  done([api.describeFailure(busy), api.describeFailure(gone)]); });",
+        busy,
+    )
+    assert messages[0] == ("503 server_busy: the server is busy with other summaries; retry later. "
+                           "The service is busy. Try again in 5 s.")
+    assert messages[1].startswith("unreachable: could not reach the service")
+    # The page's policy refused the connection to another origin (nothing left the browser).
+    assert any("Content Security Policy" in entry["message"] for entry in driver.get_log("browser"))
+
+
 def test_api_keys_are_asked_for_and_kept_in_memory(driver: Any, keyed: str, article: str) -> None:
     key, url = API_KEY, keyed
     open_page(driver, url + "/")

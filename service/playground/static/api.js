@@ -66,7 +66,8 @@ export function describeFailure(result) {
   if (status === 503) {
     const wait = result.retryAfter ? ` Try again in ${result.retryAfter} s.` : " Try again shortly.";
     advice = error.code === "server_busy" ? ` The service is busy.${wait}` : wait;
-    if (error.details && error.details.fix) advice += ` Fix: ${error.details.fix}`;
+    const fix = error.details && error.details.fix;
+    if (fix && !error.message.includes(fix)) advice += ` Fix: ${fix}`;
   } else if (status === 401) {
     advice = " Enter a valid API key above.";
   } else if (status === 504) {
@@ -74,5 +75,6 @@ export function describeFailure(result) {
   } else if (status >= 500) {
     advice = " This is the service's fault, not the request's.";
   }
-  return `${head}: ${error.message}${advice}`;
+  const stop = /[.!?]$/.test(error.message) ? "" : ".";
+  return `${head}: ${error.message}${stop}${advice}`;
 }

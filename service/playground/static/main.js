@@ -45,6 +45,7 @@ function say(message) {
 function showError(message, fieldId = null) {
   ui.error.textContent = message;
   ui.error.hidden = false;
+  ui.error.scrollIntoView({ block: "start" });
   if (fieldId) {
     const input = $(fieldId);
     if (input) {
@@ -142,8 +143,9 @@ function parameter(method, name) {
 function methodChanged() {
   const method = currentMethod();
   if (!method) return;
-  const info = [method.description];
-  if (!method.available) info.push(`Unavailable here: ${method.reason}.`, method.fix ? `Fix: ${method.fix}` : "");
+  const sentence = (text) => (/[.!?]$/.test(text) ? text : `${text}.`);
+  const info = [sentence(method.description)];
+  if (!method.available) info.push(`Unavailable here: ${sentence(method.reason)}`, method.fix ? `Fix: ${sentence(method.fix)}` : "");
   ui.methodInfo.textContent = info.filter(Boolean).join(" ");
   const abstractive = method.kind === "abstractive";
   ui.abstractive.hidden = !abstractive;
