@@ -120,6 +120,8 @@ def test_config_tells_the_page_about_keys_and_languages(client) -> None:
     except UnsupportedLanguage:
         auto = False
     assert config["auto_language"] is auto
+    request_schema = client.get("/openapi.json").get_json()["components"]["schemas"]["SummarizeRequest"]
+    assert config["default_method"] == request_schema["properties"]["method"]["default"]
 
     keyed = create_app({"preload": [], "api_keys": ["k1"]}).test_client()
     assert keyed.get("/playground/config.json").get_json()["api_key_required"] is True

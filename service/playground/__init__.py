@@ -73,7 +73,8 @@ def config() -> Response:
 
 
 def page_config() -> dict[str, Any]:
-    """``api_key_required``, ``languages`` (names), ``auto_language`` and ``max_body_bytes``.
+    """``api_key_required``, ``languages`` (names), ``auto_language``, ``default_method`` (the
+    API's, from the schema that validates requests) and ``max_body_bytes``.
 
     Computed once per app: ``auto_language`` says whether the library takes ``"auto"`` as a
     language, found by asking it to validate such a request rather than assumed.
@@ -85,6 +86,7 @@ def page_config() -> dict[str, Any]:
             "api_key_required": state.keys.enabled,
             "languages": [name for name in supported_languages() if name != AUTO_LANGUAGE],
             "auto_language": accepts_auto_language(state.registry),
+            "default_method": state.schemas.summarize.model_fields["method"].default,
             "max_body_bytes": state.config.max_body_bytes,
         }
     return cached

@@ -121,7 +121,8 @@ async function loadMethods() {
   fill(ui.method, state.methods.map((m) => el("option", { value: m.name },
     m.available ? `${m.name} (${m.kind})` : `${m.name} (${m.kind}, unavailable here)`)));
   const names = state.methods.map((m) => m.name);
-  ui.method.value = names.includes(previous) ? previous : names.includes("lexrank") ? "lexrank" : names[0];
+  const preferred = state.config.default_method;
+  ui.method.value = names.includes(previous) ? previous : names.includes(preferred) ? preferred : names[0];
   fill(ui.compareMethods, state.methods.map((m) => {
     const box = el("input", { type: "checkbox", value: m.name, id: `compare-${m.name}` });
     box.checked = m.available && COMPARE_DEFAULTS.includes(m.name);
