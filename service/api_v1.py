@@ -20,7 +20,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from summarizers import SummarizerError, Summary, build_request
 
-from .errors import ApiError, ServiceBusy, status_for
+from .errors import ApiError, ServiceBusy, status_for, too_large
 from .offsets import utf16_result
 from .preload import configured_models
 from .processes import ChildCrashed, ChildOutOfMemory, Task
@@ -108,7 +108,8 @@ def json_body() -> Any:
 
     Raises:
         ApiError: 415 when the body is not declared as JSON, 400 when it does not parse.
-        RequestEntityTooLarge: (413) when the body is over ``SUMMARIZE_MAX_BODY_BYTES``.
+        ApiError: (413) when the body is over ``SUMMARIZE_MAX_BODY_BYTES``, whether it has a
+            ``Content-Length`` or is chunked.
     """
     if not request.is_json:
         raise ApiError(
@@ -118,10 +119,24 @@ def json_body() -> Any:
             details={"content_type": request.content_type},
         )
     raw = request.get_data(cache=True)
+    if request.content_length is None and _more_input():
+        # A chunked body: the stream stopped at the limit, but the client sent more.
+        raise too_large(current_state().config.max_body_bytes)
     try:
-        data = json.loads(raw)
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+        data = json.loads(raw.decode("utf-8").removeprefix("\ufeff"))
+    except UnicodeDecodeError as exc:
+        raise ApiError(
+            400, "malformed_json", f"the request body is not UTF-8 (byte {exc.start}); send UTF-8 JSON"
+        ) from None
+    except json.JSONDecodeError as exc:
         raise ApiError(400, "malformed_json", f"the request body is not valid JSON: {exc}") from None
+    except ValueError as exc:  # an integer of more digits than Python converts
+        raise ApiError(
+            422,
+            "validation_error",
+            f"invalid request: a number in the body is far too large ({exc})",
+            details={"field": "body"},
+        ) from None
     except RecursionError:
         raise ApiError(400, "malformed_json", "the request body is nested too deeply") from None
     where = lone_surrogate(data)
@@ -134,6 +149,15 @@ def json_body() -> Any:
             details={"field": where},
         )
     return data
+
+
+def _more_input() -> bool:
+    """Whether the raw input stream still holds data (after the body was read up to the limit)."""
+    stream = request.environ.get("wsgi.input")
+    try:
+        return bool(stream is not None and stream.read(1))
+    except (OSError, ValueError):
+        return False
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -18,15 +18,16 @@ import summarizers
 from summarizers import Method, Registry
 
 from . import api_v1, ops
-from .config import ServiceConfig
-from .errors import register_error_handlers
+from .config import ServiceConfig, parse_rate
+from .errors import ApiError, register_error_handlers
 from .logging import clean_request_id, configure_logging, request_id_var
-from .metrics import Metrics
+from .metrics import Metrics, metric_method
 from .preload import Preloader
 from .processes import ProcessPool
+from .ratelimit import RateLimiter
 from .runner import Runner
 from .schemas import bind_schemas
-from .security import ApiKeys, Cors
+from .security import PROTECTED_PREFIX, ApiKeys, Cors
 from .state import EXTENSION, ServiceState, current_state
 from .tasks import GivenRegistry
 
@@ -72,6 +73,7 @@ def create_app(
         preloader=Preloader(registry, cfg.preload, metrics),
         keys=ApiKeys(cfg.api_keys),
         cors=Cors(cfg.cors_origins),
+        limiter=RateLimiter(*parse_rate(cfg.rate_limit)) if cfg.rate_limit else None,
     )
     app.extensions[EXTENSION] = state
 
@@ -144,6 +146,12 @@ def _start_request() -> None:
     state.metrics.in_flight.inc()
     g.in_flight = True
     state.keys.check(request)
+    if state.limiter is not None and request.path.startswith(PROTECTED_PREFIX) and request.method != "OPTIONS":
+        try:
+            state.limiter.check(request, keyed=state.keys.enabled)
+        except ApiError:
+            state.metrics.rejected.labels(kind="rate_limited").inc()
+            raise
 
 
 def _finish_request(response: Response) -> Response:
@@ -155,8 +163,9 @@ def _finish_request(response: Response) -> Response:
     elapsed = time.perf_counter() - g.get("started", time.perf_counter())
     response.headers["Server-Timing"] = f"app;dur={elapsed * 1000:.1f}"
     route = request.url_rule.rule if request.url_rule is not None else "<unmatched>"
-    state.metrics.requests.labels(route=route, method=request.method, status=str(response.status_code)).inc()
-    state.metrics.latency.labels(route=route, method=request.method).observe(elapsed)
+    verb = metric_method(request.method)
+    state.metrics.requests.labels(route=route, method=verb, status=str(response.status_code)).inc()
+    state.metrics.latency.labels(route=route, method=verb).observe(elapsed)
     log.info(
         "%s %s %s",
         request.method,
