@@ -45,7 +45,7 @@ class Parameter:
             "array": isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value),
         }[self.type]
         if not ok:
-            kind = "a list of strings" if self.type == "array" else f"a {self.type}"
+            kind = {"array": "a list of strings", "integer": "an integer"}.get(self.type, f"a {self.type}")
             raise InvalidOption(f"{where} must be {kind}", field=where)
         if self.choices is not None and value not in self.choices:
             raise InvalidOption(
