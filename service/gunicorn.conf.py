@@ -88,6 +88,13 @@ def on_starting(server: object) -> None:
         os.remove(path)
 
 
+def post_worker_init(worker: Any) -> None:
+    """Start the worker's summary processes now, not on its first request."""
+    state = getattr(worker.wsgi, "extensions", {}).get("summarize")
+    if state is not None and state.runner.pool is not None:
+        state.runner.pool.prestart()
+
+
 def child_exit(server: object, worker: Any) -> None:
     """Drop a dead worker's live gauges (in-flight requests, model load time)."""
     from prometheus_client import multiprocess

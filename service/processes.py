@@ -30,6 +30,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 import traceback
 import weakref
 from collections.abc import Callable
@@ -46,6 +47,9 @@ log = logging.getLogger(__name__)
 #: A unit of work for a child: called with the child's registry, returns something picklable.
 Task = Callable[[Registry], Any]
 RegistryFactory = Callable[[], Registry]
+
+#: Seconds a task waits for a replacement child to be started before giving up.
+START_SECONDS = 30.0
 
 #: Modules the forkserver imports (and so warms) once, before forking any child.
 FORKSERVER_PRELOAD = ["service.warm"]
@@ -111,6 +115,7 @@ class ProcessPool:
         self._max_tasks = max_tasks
         self._context = context or forkserver_context()
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)  # a child went idle or a place came free
         self._idle: list[_Child] = []
         self._live = 0
         self._closed = False
@@ -125,7 +130,8 @@ class ProcessPool:
             SummaryTimeout: no answer within ``timeout`` seconds (the child was killed).
             ChildOutOfMemory: the task hit the child's memory limit.
             ChildCrashed: the child died before answering.
-            RuntimeError: the pool is full (a caller bug: admit at most ``size`` tasks) or closed.
+            RuntimeError: the pool is closed, or no child came free in ``START_SECONDS`` (a caller
+                bug: admit at most ``size`` tasks at once).
             Exception: whatever ``task`` raised (a :class:`~summarizers.SummarizerError`...).
         """
         child = self._take()
@@ -159,6 +165,16 @@ class ProcessPool:
             raise ChildOutOfMemory(self._memory_mb)
         raise value
 
+    def prestart(self) -> None:
+        """Start every child now, in the background (gunicorn does it when a worker boots), so
+        that no request waits for the forkserver and the children to start."""
+
+        def start_all() -> None:
+            for _ in range(self.size):
+                self._replenish()
+
+        threading.Thread(target=start_all, name="summarize-children-start", daemon=True).start()
+
     def pids(self) -> list[int]:
         """The pids of the idle children (for tests and diagnostics)."""
         with self._lock:
@@ -166,26 +182,32 @@ class ProcessPool:
 
     def close(self) -> None:
         """Stop every idle child (busy ones are stopped when their task ends)."""
-        with self._lock:
+        with self._changed:
             self._closed = True
+            self._changed.notify_all()
         self._finalizer()
 
     # -- children -------------------------------------------------------------------------------
 
     def _take(self) -> _Child:
-        with self._lock:
+        """An idle child; or a new one when there is room; or the replacement being started."""
+        with self._changed:
+            deadline = time.monotonic() + START_SECONDS
+            while not self._idle and self._live >= self.size:
+                left = deadline - time.monotonic()
+                if self._closed or left <= 0 or not self._changed.wait(left):
+                    raise RuntimeError(f"no worker process came free within {START_SECONDS} s")
             if self._closed:
                 raise RuntimeError("the process pool is closed")
             if self._idle:
                 return self._idle.pop()
-            if self._live >= self.size:
-                raise RuntimeError(f"every one of the {self.size} worker processes is busy")
             self._live += 1
         try:
             return self._start()
         except BaseException:
-            with self._lock:
+            with self._changed:
                 self._live -= 1
+                self._changed.notify()
             raise
 
     def _start(self) -> _Child:
@@ -206,9 +228,10 @@ class ProcessPool:
         if self._should_recycle(child):
             self._discard(child, kill=True)
             return
-        with self._lock:
+        with self._changed:
             if not self._closed:
                 self._idle.append(child)
+                self._changed.notify()
                 return
         self._discard(child, kill=True)
 
@@ -225,8 +248,9 @@ class ProcessPool:
 
     def _discard(self, child: _Child, *, kill: bool) -> int | None:
         """Stop ``child`` (SIGKILL), reap it, free its place, start a replacement; its exit code."""
-        with self._lock:
+        with self._changed:
             self._live -= 1
+            self._changed.notify()
         code = _stop(child, kill=kill)
         threading.Thread(target=self._replenish, name="summarize-child-start", daemon=True).start()
         return code
@@ -240,13 +264,15 @@ class ProcessPool:
         try:
             child = self._start()
         except Exception:
-            with self._lock:
+            with self._changed:
                 self._live -= 1
+                self._changed.notify()
             log.exception("could not start a worker process")
             return
-        with self._lock:
+        with self._changed:
             if not self._closed:
                 self._idle.append(child)
+                self._changed.notify()
                 return
         self._discard(child, kill=True)
 
