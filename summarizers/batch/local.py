@@ -34,10 +34,10 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _init_worker(settings: Settings, registry_factory: RegistryFactory, threads: int) -> None:
+def _init_worker(settings: Settings, registry_factory: RegistryFactory, threads: int, driver: int) -> None:
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    die_with_parent(os.getppid())  # the driver may be killed with SIGKILL, its pool never shut down
+    die_with_parent(driver)  # the driver may be killed with SIGKILL, its pool never shut down
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "SUMMARIZE_TORCH_THREADS"):  # before torch loads
         os.environ.setdefault(name, str(threads))
     if not logging.getLogger().handlers:
@@ -78,7 +78,7 @@ class LocalEngine:
             threads = max(1, default_jobs() // self.workers)
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_init_worker, initargs=(settings, registry_factory, threads),
+                initializer=_init_worker, initargs=(settings, registry_factory, threads, os.getpid()),
             )
 
     def submit(self, chunk: list[Item]) -> Future[list[dict[str, Any]]] | list[Item]:
