@@ -164,9 +164,50 @@ def cpu_busy(pid: int | None, seconds: float = 1.0) -> float | None:
 # -- load ---------------------------------------------------------------------------------------
 
 
+#: Client threads per load-generating process: a single Python process cannot drive a hundred
+#: connections without its own GIL adding to the latencies it measures.
+THREADS_PER_PROCESS = 16
+
+
 def load(base: str, clients: int, seconds: float, make: Callable[[Client, int], Answer],
          max_requests: int = 1_000_000) -> list[Answer]:
-    """``clients`` threads each sending ``make(client, i)`` until ``seconds`` or ``max_requests``."""
+    """``clients`` connections each sending ``make(client, i)`` until ``seconds`` or ``max_requests``.
+
+    Beyond :data:`THREADS_PER_PROCESS` clients the load comes from several forked processes
+    (the answers' bodies are not kept then).
+    """
+    if clients <= THREADS_PER_PROCESS:
+        return _load_threads(base, clients, seconds, make, max_requests)
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    processes = -(-clients // THREADS_PER_PROCESS)
+    queue = context.Queue()
+    share = -(-max_requests // processes)
+    workers = []
+    for k in range(processes):
+        threads = clients // processes + (k < clients % processes)
+        worker = context.Process(target=_load_process,
+                                 args=(queue, base, threads, seconds, make, share, k * share), daemon=True)
+        worker.start()
+        workers.append(worker)
+    answers: list[Answer] = []
+    for _ in workers:
+        answers.extend(Answer(status, headers, b"", took) for status, headers, took in queue.get())
+    for worker in workers:
+        worker.join(30)
+    return answers
+
+
+def _load_process(queue: Any, base: str, clients: int, seconds: float, make: Callable[[Client, int], Answer],
+                  max_requests: int, offset: int) -> None:
+    answers = _load_threads(base, clients, seconds, lambda c, i: make(c, offset + i), max_requests)
+    queue.put([(a.status, {k: v for k, v in a.headers.items() if k == "retry-after"}, a.seconds)
+               for a in answers])
+
+
+def _load_threads(base: str, clients: int, seconds: float, make: Callable[[Client, int], Answer],
+                  max_requests: int) -> list[Answer]:
     answers: list[Answer] = []
     lock = threading.Lock()
     deadline = time.monotonic() + seconds

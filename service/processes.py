@@ -205,9 +205,7 @@ class ProcessPool:
         try:
             return self._start()
         except BaseException:
-            with self._changed:
-                self._live -= 1
-                self._changed.notify()
+            self._free_place()
             raise
 
     def _start(self) -> _Child:
@@ -227,13 +225,21 @@ class ProcessPool:
     def _put_back(self, child: _Child) -> None:
         if self._should_recycle(child):
             self._discard(child, kill=True)
-            return
+        else:
+            self._make_idle(child)
+
+    def _make_idle(self, child: _Child) -> None:
         with self._changed:
             if not self._closed:
                 self._idle.append(child)
                 self._changed.notify()
                 return
         self._discard(child, kill=True)
+
+    def _free_place(self) -> None:
+        with self._changed:
+            self._live -= 1
+            self._changed.notify()
 
     def _should_recycle(self, child: _Child) -> bool:
         if self._max_tasks and child.tasks >= self._max_tasks:
@@ -248,9 +254,7 @@ class ProcessPool:
 
     def _discard(self, child: _Child, *, kill: bool) -> int | None:
         """Stop ``child`` (SIGKILL), reap it, free its place, start a replacement; its exit code."""
-        with self._changed:
-            self._live -= 1
-            self._changed.notify()
+        self._free_place()
         code = _stop(child, kill=kill)
         threading.Thread(target=self._replenish, name="summarize-child-start", daemon=True).start()
         return code
@@ -264,17 +268,10 @@ class ProcessPool:
         try:
             child = self._start()
         except Exception:
-            with self._changed:
-                self._live -= 1
-                self._changed.notify()
+            self._free_place()
             log.exception("could not start a worker process")
             return
-        with self._changed:
-            if not self._closed:
-                self._idle.append(child)
-                self._changed.notify()
-                return
-        self._discard(child, kill=True)
+        self._make_idle(child)
 
 
 def _stop(child: _Child, *, kill: bool) -> int | None:
