@@ -120,6 +120,7 @@ class ProcessPool:
         self._live = 0
         self._closed = False
         self.started = 0  # children started so far (replacements included)
+        self._starting: threading.Event | None = None  # set once prestart() has started them
         self.killed = 0  # children killed at a time limit
         self._finalizer = weakref.finalize(self, _stop_all, self._idle)
 
@@ -169,11 +170,21 @@ class ProcessPool:
         """Start every child now, in the background (gunicorn does it when a worker boots), so
         that no request waits for the forkserver and the children to start."""
 
+        self._starting = threading.Event()
+
         def start_all() -> None:
-            for _ in range(self.size):
-                self._replenish()
+            try:
+                for _ in range(self.size):
+                    self._replenish()
+            finally:
+                self._starting.set()
 
         threading.Thread(target=start_all, name="summarize-children-start", daemon=True).start()
+
+    def ready(self) -> bool:
+        """False while :meth:`prestart` is still starting the children (then the worker is not
+        ready: its first requests would wait for them)."""
+        return self._starting is None or self._starting.is_set()
 
     def pids(self) -> list[int]:
         """The pids of the idle children (for tests and diagnostics)."""

@@ -277,10 +277,12 @@ class HealthOut(BaseModel):
 
 
 class ReadyOut(BaseModel):
-    """The worker that answered is ready; ``preload`` tells each configured method's state."""
+    """The worker that answered is ready; ``preload`` tells each configured method's state,
+    ``processes`` whether its worker processes are started."""
 
     status: Literal["ready"]
     preload: dict[str, dict[str, Any]]
+    processes: Literal["ready", "starting"]
 
 
 RESPONSE_MODELS: tuple[type[BaseModel], ...] = (
