@@ -33,6 +33,7 @@ import os
 import random
 import signal
 import socket
+import statistics
 import string
 import subprocess
 import sys
@@ -291,6 +292,7 @@ def attack_cost(base: str, pid: int | None, sample: str, args: argparse.Namespac
         count += 1
     library = count / (time.perf_counter() - started)
     return {
+        "isolation_overhead_ms": isolation_overhead(sample, registry),
         "attack": "cost",
         "sequential": summary_of(sequential),
         "parallel": {"clients": args.cost_clients, **summary_of(parallel, elapsed)},
@@ -298,6 +300,31 @@ def attack_cost(base: str, pid: int | None, sample: str, args: argparse.Namespac
         "cores": os.cpu_count(),
         "server": usage(pid),
     }
+
+
+def isolation_overhead(sample: str, registry: Any, rounds: int = 40) -> dict[str, float]:
+    """Median milliseconds of the same summary called directly and through a one-child
+    :class:`service.processes.ProcessPool` (interleaved, so both see the same machine load)."""
+    from service.processes import ProcessPool
+    from service.tasks import GivenRegistry, SummarizeTask
+    from summarizers import Registry
+
+    task = SummarizeTask(sample, None, "lexrank", None, "english")
+    pool = ProcessPool(1, GivenRegistry(Registry([registry.get("lexrank")])))
+    try:
+        pool.run(task, 120)
+        direct, isolated = [], []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            task(registry)
+            direct.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            pool.run(task, 120)
+            isolated.append(time.perf_counter() - started)
+    finally:
+        pool.close()
+    return {"direct": round(statistics.median(direct) * 1000, 2),
+            "in_a_child": round(statistics.median(isolated) * 1000, 2)}
 
 
 def attack_lexrank(base: str, pid: int | None, sample: str, args: argparse.Namespace) -> dict[str, Any]:
