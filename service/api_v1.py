@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("v1", __name__)
 
+
 @bp.post("/summarize")
 def summarize_one() -> Response:
     """Summarize one document (see ``SummarizeRequest`` in the OpenAPI document)."""
@@ -39,7 +40,8 @@ def summarize_one() -> Response:
     started = time.perf_counter()
     body = state.schemas.summarize.model_validate(json_body())
     kind = _check_method(state, body)
-    _check_size(state, kind, body.text if body.text is not None else body.html, "text")
+    _check_size(state, kind, body.text if body.text is not None else body.html,
+                "text" if body.text is not None else "html")
     task = SummarizeTask(body.text, body.html, body.method, body.length_mapping(), body.language, body.options)
     result = _run(state, task, kind=kind, timeout=state.config.request_timeout, method=body.method)
     state.metrics.summaries.labels(method=body.method, outcome="ok").inc()
@@ -57,7 +59,7 @@ def summarize_many() -> Response:
     kind = _check_method(state, body)
     for i, document in enumerate(body.documents):
         _check_size(state, kind, document.text if document.text is not None else document.html,
-                    f"documents.{i}.text")
+                    f"documents.{i}.{'text' if document.text is not None else 'html'}")
     task = BatchTask([d.to_library() for d in body.documents], body.method, body.length_mapping(),
                      body.language, body.options)
     outcomes = _run(state, task, kind=kind, timeout=state.config.batch_timeout, method=body.method)
