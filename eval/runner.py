@@ -14,7 +14,6 @@ import json
 import multiprocessing
 import os
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -27,6 +26,7 @@ from tqdm import tqdm
 
 import summarizers
 from summarizers import Length, SummarizerError
+from summarizers.lifetime import die_with_parent
 from summarizers.types import MAX_SENTENCES
 
 from .bootstrap import DEFAULT_CONFIDENCE, DEFAULT_SAMPLES
@@ -176,15 +176,8 @@ _worker: Evaluator | None = None
 
 def _init_worker(config: RunConfig, parent: int) -> None:
     global _worker
+    die_with_parent(parent)  # end with the run that started it (killed, not just interrupted)
     _worker = Evaluator(config)
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-
-
-def _exit_with_parent(parent: int) -> None:
-    """End this worker when the run that started it is gone (killed, not just interrupted)."""
-    while os.getppid() == parent:
-        time.sleep(1.0)
-    os._exit(1)
 
 
 def _work(example: Example, methods: Sequence[str]) -> list[dict[str, Any]]:

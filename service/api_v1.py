@@ -3,7 +3,8 @@
 Each view parses the JSON body, validates it with the app's schemas, validates the request with
 the library (:func:`summarizers.build_request`: method, length, language, options,
 availability) in the request thread, then computes the summary in the worker's
-:class:`~service.runner.Runner` (bounded concurrency, time limit). Errors are raised and turned
+:class:`~service.runner.Runner` (bounded concurrency and queue, time limit: extractive work in
+worker processes killed at the limit). Errors are raised and turned
 into the JSON envelope by :mod:`service.errors`.
 """
 
@@ -13,24 +14,23 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from summarizers import SummarizerError, Summary, build_request, summarize, summarize_batch
+from summarizers import SummarizerError, Summary, build_request
 
-from .errors import ApiError, ServiceBusy, status_for
+from .errors import ApiError, ServiceBusy, status_for, too_large
 from .offsets import utf16_result
 from .preload import configured_models
+from .processes import ChildCrashed, ChildOutOfMemory, Task
 from .schemas import SummarizeSettings
 from .state import ServiceState, current_state
+from .tasks import BatchTask, SummarizeTask
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("v1", __name__)
-
-T = TypeVar("T")
 
 
 @bp.post("/summarize")
@@ -40,19 +40,10 @@ def summarize_one() -> Response:
     started = time.perf_counter()
     body = state.schemas.summarize.model_validate(json_body())
     kind = _check_method(state, body)
-
-    def work() -> Summary:
-        return summarize(
-            text=body.text,
-            html=body.html,
-            method=body.method,
-            length=body.length_mapping(),
-            language=body.language,
-            options=body.options,
-            registry=state.registry,
-        )
-
-    result = _run(state, work, kind=kind, timeout=state.config.request_timeout, method=body.method)
+    _check_size(state, kind, body.text if body.text is not None else body.html,
+                "text" if body.text is not None else "html")
+    task = SummarizeTask(body.text, body.html, body.method, body.length_mapping(), body.language, body.options)
+    result = _run(state, task, kind=kind, timeout=state.config.request_timeout, method=body.method)
     state.metrics.summaries.labels(method=body.method, outcome="ok").inc()
     data = _render(result, body.offsets, text=body.text)
     data["elapsed_seconds"] = round(time.perf_counter() - started, 6)
@@ -66,19 +57,12 @@ def summarize_many() -> Response:
     started = time.perf_counter()
     body = state.schemas.batch.model_validate(json_body())
     kind = _check_method(state, body)
-    documents = [d.to_library() for d in body.documents]
-
-    def work() -> list[Summary | SummarizerError]:
-        return summarize_batch(
-            documents,
-            method=body.method,
-            length=body.length_mapping(),
-            language=body.language,
-            options=body.options,
-            registry=state.registry,
-        )
-
-    outcomes = _run(state, work, kind=kind, timeout=state.config.batch_timeout, method=body.method)
+    for i, document in enumerate(body.documents):
+        _check_size(state, kind, document.text if document.text is not None else document.html,
+                    f"documents.{i}.{'text' if document.text is not None else 'html'}")
+    task = BatchTask([d.to_library() for d in body.documents], body.method, body.length_mapping(),
+                     body.language, body.options)
+    outcomes = _run(state, task, kind=kind, timeout=state.config.batch_timeout, method=body.method)
     results: list[dict[str, Any]] = []
     for position, (document, outcome) in enumerate(zip(body.documents, outcomes, strict=True)):
         doc_id = document.id if document.id is not None else position
@@ -126,7 +110,8 @@ def json_body() -> Any:
 
     Raises:
         ApiError: 415 when the body is not declared as JSON, 400 when it does not parse.
-        RequestEntityTooLarge: (413) when the body is over ``SUMMARIZE_MAX_BODY_BYTES``.
+        ApiError: (413) when the body is over ``SUMMARIZE_MAX_BODY_BYTES``, whether it has a
+            ``Content-Length`` or is chunked.
     """
     if not request.is_json:
         raise ApiError(
@@ -136,10 +121,24 @@ def json_body() -> Any:
             details={"content_type": request.content_type},
         )
     raw = request.get_data(cache=True)
+    if request.content_length is None and _more_input():
+        # A chunked body: the stream stopped at the limit, but the client sent more.
+        raise too_large(current_state().config.max_body_bytes)
     try:
-        data = json.loads(raw)
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+        data = json.loads(raw.decode("utf-8").removeprefix("\ufeff"))
+    except UnicodeDecodeError as exc:
+        raise ApiError(
+            400, "malformed_json", f"the request body is not UTF-8 (byte {exc.start}); send UTF-8 JSON"
+        ) from None
+    except json.JSONDecodeError as exc:
         raise ApiError(400, "malformed_json", f"the request body is not valid JSON: {exc}") from None
+    except ValueError as exc:  # an integer of more digits than Python converts
+        raise ApiError(
+            422,
+            "validation_error",
+            f"invalid request: a number in the body is far too large ({exc})",
+            details={"field": "body"},
+        ) from None
     except RecursionError:
         raise ApiError(400, "malformed_json", "the request body is nested too deeply") from None
     where = lone_surrogate(data)
@@ -152,6 +151,15 @@ def json_body() -> Any:
             details={"field": where},
         )
     return data
+
+
+def _more_input() -> bool:
+    """Whether the raw input stream still holds data (after the body was read up to the limit)."""
+    stream = request.environ.get("wsgi.input")
+    try:
+        return bool(stream is not None and stream.read(1))
+    except (OSError, ValueError):
+        return False
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -199,19 +207,53 @@ def _check_method(state: ServiceState, body: SummarizeSettings) -> str:
     return impl.kind
 
 
-def _run(state: ServiceState, work: Callable[[], T], *, kind: str, timeout: float, method: str) -> T:
-    """``work()`` in the worker's runner, counting refusals and failures.
+def _check_size(state: ServiceState, kind: str, text: str | None, field: str) -> None:
+    """Refuse an abstractive input over ``SUMMARIZE_ABSTRACTIVE_MAX_CHARACTERS`` before any work.
+
+    Abstractive work runs in threads (which cannot be killed), and its ``extract`` policy ranks
+    every sentence, so its input is bounded up front. (Extractive work runs in processes that
+    are killed at the time limit.)
 
     Raises:
-        ServiceBusy: (503) no free slot; SummaryTimeout: (504) over ``timeout``; SummarizerError.
+        ApiError: 422 ``input_too_large`` naming the limit.
+    """
+    limit = state.config.abstractive_max_characters
+    if kind == "abstractive" and text is not None and len(text) > limit:
+        raise ApiError(
+            422,
+            "input_too_large",
+            f"{field} has {len(text)} characters; abstractive summaries take at most {limit} "
+            "(SUMMARIZE_ABSTRACTIVE_MAX_CHARACTERS): send a shorter text or use an extractive method",
+            details={"field": field, "characters": len(text), "maximum": limit},
+        )
+
+
+def _run(state: ServiceState, task: Task, *, kind: str, timeout: float, method: str) -> Any:
+    """``task`` in the worker's runner, counting refusals and failures.
+
+    Raises:
+        ServiceBusy: (503) no free slot; SummaryTimeout: (504) over ``timeout``;
+        ApiError: (422) the summary needed more memory than a worker process may use;
+        SummarizerError; ChildCrashed: (500) the worker process died.
     """
     try:
-        return state.runner.run(work, kind=kind, timeout=timeout)
+        return state.runner.run(task, method=method, kind=kind, timeout=timeout)
     except ServiceBusy:
         state.metrics.rejected.labels(kind=kind).inc()
         raise
     except SummarizerError as exc:
         state.metrics.summaries.labels(method=method, outcome=exc.code).inc()
+        raise
+    except ChildOutOfMemory as exc:
+        state.metrics.summaries.labels(method=method, outcome="input_too_large").inc()
+        raise ApiError(
+            422,
+            "input_too_large",
+            f"{exc} (SUMMARIZE_CHILD_MEMORY_MB); send a shorter text",
+            details={"field": "text", "memory_limit_mb": exc.limit_mb},
+        ) from None
+    except ChildCrashed:
+        state.metrics.summaries.labels(method=method, outcome="internal_error").inc()
         raise
 
 

@@ -1,12 +1,13 @@
 """The application factory: ``create_app(config=None, *, registry=None)``.
 
 Gunicorn calls ``service.app:create_app()`` in each worker after forking, so each worker builds
-its own registry, thread pool, metrics and model preloader.
+its own registry, worker processes (started on first use), metrics and model preloader.
 """
 
 from __future__ import annotations
 
 import logging
+import pickle
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -14,18 +15,21 @@ from typing import Any
 from flask import Flask, Response, g, request
 
 import summarizers
-from summarizers import Registry
+from summarizers import Method, Registry
 
 from . import api_v1, ops, playground
-from .config import ServiceConfig
-from .errors import register_error_handlers
+from .config import ServiceConfig, parse_rate
+from .errors import ApiError, register_error_handlers
 from .logging import clean_request_id, configure_logging, request_id_var
-from .metrics import Metrics
+from .metrics import Metrics, metric_method
 from .preload import Preloader
+from .processes import ProcessPool
+from .ratelimit import RateLimiter
 from .runner import Runner
 from .schemas import bind_schemas
-from .security import ApiKeys, Cors
+from .security import PROTECTED_PREFIX, ApiKeys, Cors
 from .state import EXTENSION, ServiceState, current_state
+from .tasks import GivenRegistry
 
 log = logging.getLogger("service.access")
 
@@ -64,11 +68,12 @@ def create_app(
         config=cfg,
         registry=registry,
         schemas=bind_schemas(registry, cfg.max_batch),
-        runner=Runner(cfg.threads, {"abstractive": cfg.abstractive_concurrency}, cfg.queue_wait),
+        runner=build_runner(cfg, registry),
         metrics=metrics,
         preloader=Preloader(registry, cfg.preload, metrics),
         keys=ApiKeys(cfg.api_keys),
         cors=Cors(cfg.cors_origins),
+        limiter=RateLimiter(*parse_rate(cfg.rate_limit)) if cfg.rate_limit else None,
     )
     app.extensions[EXTENSION] = state
 
@@ -86,12 +91,51 @@ def create_app(
         extra={
             "methods": registry.names(),
             "preload": list(cfg.preload),
-            "threads": cfg.threads,
+            "isolation": cfg.isolation,
+            "processes": cfg.processes,
+            "isolated_methods": sorted(m for m in registry.names() if state.runner.isolates(m)),
             "api_keys": len(cfg.api_keys),
             "cors_origins": list(cfg.cors_origins),
         },
     )
     return app
+
+
+def build_runner(cfg: ServiceConfig, registry: Registry) -> Runner:
+    """The worker's runner: a process pool for the methods that can be sent to one (extractive
+    methods that pickle), threads for the others (see :mod:`service.runner`)."""
+    shipped: list[Method] = []
+    if cfg.isolation == "process":
+        for method in registry:
+            if method.kind == "abstractive":
+                continue
+            try:
+                pickle.dumps(method)
+            except Exception as exc:
+                logging.getLogger("service").warning(
+                    "method %s cannot be sent to a worker process (%s); it runs in threads, "
+                    "which cannot be stopped at the time limit", method.name, exc,
+                )
+                continue
+            shipped.append(method)
+    pool = None
+    if shipped:
+        pool = ProcessPool(
+            cfg.processes,
+            GivenRegistry(Registry(shipped)),
+            memory_mb=cfg.child_memory_mb,
+            recycle_rss_mb=cfg.child_recycle_mb,
+            max_tasks=cfg.child_max_tasks,
+        )
+    return Runner(
+        registry,
+        pool=pool,
+        isolated=frozenset(m.name for m in shipped),
+        thread_limits={"abstractive": cfg.abstractive_concurrency},
+        default_threads=cfg.processes,
+        queue=cfg.queue,
+        queue_wait=cfg.queue_wait,
+    )
 
 
 def _start_request() -> None:
@@ -103,6 +147,12 @@ def _start_request() -> None:
     state.metrics.in_flight.inc()
     g.in_flight = True
     state.keys.check(request)
+    if state.limiter is not None and request.path.startswith(PROTECTED_PREFIX) and request.method != "OPTIONS":
+        try:
+            state.limiter.check(request, keyed=state.keys.enabled)
+        except ApiError:
+            state.metrics.rejected.labels(kind="rate_limited").inc()
+            raise
 
 
 def _finish_request(response: Response) -> Response:
@@ -114,8 +164,9 @@ def _finish_request(response: Response) -> Response:
     elapsed = time.perf_counter() - g.get("started", time.perf_counter())
     response.headers["Server-Timing"] = f"app;dur={elapsed * 1000:.1f}"
     route = request.url_rule.rule if request.url_rule is not None else "<unmatched>"
-    state.metrics.requests.labels(route=route, method=request.method, status=str(response.status_code)).inc()
-    state.metrics.latency.labels(route=route, method=request.method).observe(elapsed)
+    verb = metric_method(request.method)
+    state.metrics.requests.labels(route=route, method=verb, status=str(response.status_code)).inc()
+    state.metrics.latency.labels(route=route, method=verb).observe(elapsed)
     log.info(
         "%s %s %s",
         request.method,

@@ -10,9 +10,18 @@ variable                               default     meaning
 ``SUMMARIZE_MAX_BATCH``                100         most documents in one batch request (422 beyond)
 ``SUMMARIZE_REQUEST_TIMEOUT``          60          seconds one summary may take (504 beyond)
 ``SUMMARIZE_BATCH_TIMEOUT``            300         seconds one batch request may take (504 beyond)
-``SUMMARIZE_THREADS``                  4           summaries computed at once per worker
+``SUMMARIZE_PROCESSES``                2           extractive summaries at once per worker (processes)
+``SUMMARIZE_ISOLATION``                process     ``process``: extractive work in killable processes;
+                                                   ``thread``: everything in threads (no kill)
+``SUMMARIZE_CHILD_MEMORY_MB``          2048        address space of each worker process (422 beyond)
+``SUMMARIZE_CHILD_RECYCLE_MB``         512         replace a worker process above this resident size
+``SUMMARIZE_CHILD_MAX_TASKS``          1000        replace a worker process after this many tasks
 ``SUMMARIZE_ABSTRACTIVE_CONCURRENCY``  1           abstractive summaries at once per worker
-``SUMMARIZE_QUEUE_WAIT``               0.5         seconds to wait for a free slot before a 503
+``SUMMARIZE_ABSTRACTIVE_MAX_CHARACTERS`` 100000    longest abstractive input (422 beyond)
+``SUMMARIZE_QUEUE``                    8           requests waiting for a slot per worker (503 beyond)
+``SUMMARIZE_QUEUE_WAIT``               0.5         seconds a request waits for a slot before a 503
+``SUMMARIZE_RATE_LIMIT``               (none)      requests per key (or client address): ``N/second``,
+                                                   ``N/minute`` or ``N/hour``; 429 beyond
 ``SUMMARIZE_RETRY_AFTER``              5           the ``Retry-After`` of 503 answers, in seconds
 ``SUMMARIZE_API_KEYS``                 (none)      comma-separated keys; when set, ``/v1/*`` needs one
 ``SUMMARIZE_CORS_ORIGINS``             (none)      comma-separated origins allowed by CORS, or ``*``
@@ -20,7 +29,7 @@ variable                               default     meaning
 ``SUMMARIZE_LOG_LEVEL``                INFO        level of the JSON log lines
 =====================================  ==========  ==================================================
 
-``SUMMARIZE_WORKERS``, ``SUMMARIZE_GRACEFUL_TIMEOUT`` (and ``SUMMARIZE_THREADS``) are read by
+``SUMMARIZE_WORKERS``, ``SUMMARIZE_THREADS`` and ``SUMMARIZE_GRACEFUL_TIMEOUT`` are read by
 ``service/gunicorn.conf.py``; the abstractive models are configured by their own variables
 (``SUMMARIZE_ABSTRACTIVE_MODEL``, ``SUMMARIZE_MODELS``...), see docs/abstractive.md.
 """
@@ -47,9 +56,16 @@ class ServiceConfig:
     max_batch: int = 100
     request_timeout: float = 60.0
     batch_timeout: float = 300.0
-    threads: int = 4
+    processes: int = 2
+    isolation: str = "process"
+    child_memory_mb: int = 2048
+    child_recycle_mb: int = 512
+    child_max_tasks: int = 1000
     abstractive_concurrency: int = 1
+    abstractive_max_characters: int = 100_000
+    queue: int = 8
     queue_wait: float = 0.5
+    rate_limit: str = ""
     retry_after: int = 5
     api_keys: tuple[str, ...] = ()
     cors_origins: tuple[str, ...] = ()
@@ -59,8 +75,16 @@ class ServiceConfig:
     def __post_init__(self) -> None:
         _at_least("max_body_bytes", self.max_body_bytes, 1)
         _at_least("max_batch", self.max_batch, 1)
-        _at_least("threads", self.threads, 1)
+        _at_least("processes", self.processes, 1)
         _at_least("abstractive_concurrency", self.abstractive_concurrency, 1)
+        _at_least("abstractive_max_characters", self.abstractive_max_characters, 1)
+        _at_least("queue", self.queue, 0)
+        for name in ("child_memory_mb", "child_recycle_mb", "child_max_tasks"):
+            _at_least(name, getattr(self, name), 0)
+        if self.isolation not in ("process", "thread"):
+            raise ValueError(f"isolation must be process or thread, got {self.isolation!r}")
+        if self.rate_limit:
+            parse_rate(self.rate_limit)
         _at_least("retry_after", self.retry_after, 0)
         for name in ("request_timeout", "batch_timeout"):
             value = getattr(self, name)
@@ -84,8 +108,15 @@ class ServiceConfig:
         parsers: dict[str, Callable[[str], Any]] = {
             "max_body_bytes": int,
             "max_batch": int,
-            "threads": int,
+            "processes": int,
+            "isolation": str.strip,
+            "child_memory_mb": int,
+            "child_recycle_mb": int,
+            "child_max_tasks": int,
             "abstractive_concurrency": int,
+            "abstractive_max_characters": int,
+            "queue": int,
+            "rate_limit": str.strip,
             "retry_after": int,
             "request_timeout": float,
             "batch_timeout": float,
@@ -122,6 +153,26 @@ class ServiceConfig:
             raise ValueError(f"unknown service setting(s): {', '.join(sorted(unknown))}")
         values = {k: tuple(v) if isinstance(v, list) else v for k, v in overrides.items()}
         return replace(self, **values)
+
+
+#: Seconds of each rate-limit period.
+RATE_PERIODS = {"second": 1.0, "minute": 60.0, "hour": 3600.0}
+
+
+def parse_rate(text: str) -> tuple[int, float]:
+    """``"60/minute"`` -> ``(60, 60.0)``: requests allowed per period of seconds.
+
+    Raises:
+        ValueError: for anything else.
+    """
+    count, sep, period = text.partition("/")
+    try:
+        allowed = int(count.strip())
+    except ValueError:
+        allowed = 0
+    if not sep or allowed < 1 or period.strip() not in RATE_PERIODS:
+        raise ValueError(f"rate_limit must look like 60/minute (per second, minute or hour), got {text!r}")
+    return allowed, RATE_PERIODS[period.strip()]
 
 
 def _csv(raw: str) -> tuple[str, ...]:

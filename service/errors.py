@@ -87,6 +87,16 @@ class ServiceBusy(ApiError):
         super().__init__(503, "server_busy", message, details={"reason": reason})
 
 
+def too_large(limit: int) -> ApiError:
+    """The 413 of a body over ``limit`` bytes."""
+    return ApiError(
+        413,
+        "payload_too_large",
+        f"the request body is over the {limit}-byte limit (SUMMARIZE_MAX_BODY_BYTES)",
+        details={"maximum_bytes": limit},
+    )
+
+
 def status_for(error: SummarizerError) -> int:
     """The HTTP status of a library error (500 for a class not in :data:`STATUS_BY_ERROR`)."""
     for cls in type(error).__mro__:
@@ -159,6 +169,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:
         status = exc.code or 500
+        if status == 413:
+            limit = current_app.extensions["summarize"].config.max_body_bytes
+            return _api_error(too_large(limit))
         # Keep the headers Werkzeug adds (``Allow`` on a 405), not its HTML body.
         extra = {k: v for k, v in exc.get_headers() if k.lower() not in ("content-type", "content-length")}
         return error_response(

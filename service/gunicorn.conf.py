@@ -1,9 +1,11 @@
 """Gunicorn settings for the summarization service (``make serve``, the Docker image).
 
-- ``gthread`` workers: each worker is a process with its own models and a few threads; the
-  summaries themselves run in the app's bounded pool (see ``service/runner.py``).
+- ``gthread`` workers (``service.worker``: gunicorn's own error answers in the JSON envelope):
+  each worker is a process with its own models and threads; extractive summaries run in its
+  child processes, killed at the time limit (``service/processes.py``, ``service/runner.py``).
 - Workers: ``SUMMARIZE_WORKERS``, by default one per core up to 4 (each holds its own copy of
-  the abstractive model, about 1 GiB for distilbart). Threads: ``SUMMARIZE_THREADS`` (default 4).
+  the abstractive model, about 1 GiB for distilbart). ``SUMMARIZE_PROCESSES`` (default cores /
+  workers) child processes each; ``SUMMARIZE_THREADS`` (default processes + queue + 4) threads.
 - Torch threads: ``SUMMARIZE_TORCH_THREADS`` defaults to cores / workers, so workers do not
   oversubscribe the CPU.
 - The app is imported in each worker *after* the fork (``preload_app = False``): models load
@@ -33,17 +35,28 @@ _cores = os.cpu_count() or 1
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("SUMMARIZE_WORKERS", min(_cores, 4)))
-threads = int(os.environ.get("SUMMARIZE_THREADS", 4))
-worker_class = "gthread"
+# Summaries at once per worker (its child processes); the cores shared among the workers.
+os.environ.setdefault("SUMMARIZE_PROCESSES", str(max(1, _cores // workers)))
+# Threads take connections: enough for every running and queued summary plus the cheap routes,
+# so a request beyond the bounded queue reaches the app and gets its 503 at once.
+threads = int(
+    os.environ.get(
+        "SUMMARIZE_THREADS",
+        int(os.environ["SUMMARIZE_PROCESSES"]) + int(os.environ.get("SUMMARIZE_QUEUE", 8)) + 4,
+    )
+)
+worker_class = "service.worker.JsonErrorThreadWorker"
 preload_app = False
 timeout = int(float(os.environ.get("SUMMARIZE_BATCH_TIMEOUT", 300))) + 30
 graceful_timeout = int(os.environ.get("SUMMARIZE_GRACEFUL_TIMEOUT", 30))
 keepalive = 5
 # gunicorn's control socket (``gunicornc``) is one path per user: two servers would clash.
 control_socket_disable = True
-# Bounded request lines and headers; bodies are bounded by the app (SUMMARIZE_MAX_BODY_BYTES).
+# Bounded request lines and headers (414 / 431 / 400 beyond, answered by gunicorn as JSON);
+# bodies are bounded by the app (SUMMARIZE_MAX_BODY_BYTES).
 limit_request_line = 8190
 limit_request_fields = 100
+limit_request_field_size = 8190
 
 os.environ.setdefault("SUMMARIZE_TORCH_THREADS", str(max(1, _cores // workers)))
 
@@ -73,6 +86,13 @@ def on_starting(server: object) -> None:
     """Empty the metrics directory: samples of a previous run must not be added up."""
     for path in glob.glob(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], "*.db")):
         os.remove(path)
+
+
+def post_worker_init(worker: Any) -> None:
+    """Start the worker's summary processes now, not on its first request."""
+    state = getattr(worker.wsgi, "extensions", {}).get("summarize")
+    if state is not None and state.runner.pool is not None:
+        state.runner.pool.prestart()
 
 
 def child_exit(server: object, worker: Any) -> None:

@@ -20,6 +20,16 @@ from prometheus_client import (
     generate_latest,
 )
 
+#: HTTP methods counted under their own name; any other is counted as ``other``, so that the
+#: number of time series stays bounded whatever clients send.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def metric_method(method: str) -> str:
+    """The ``method`` label of a request: its HTTP method when a standard one, else ``other``."""
+    return method if method in KNOWN_METHODS else "other"
+
+
 #: Request latency buckets, in seconds: extractive answers take milliseconds, abstractive seconds.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300)
 

@@ -28,12 +28,18 @@ def healthz() -> Response:
 
 @bp.get("/readyz")
 def readyz() -> Response:
-    """200 when this worker's models to preload are loaded (or known unavailable), else 503."""
-    ready, statuses = current_state().preloader.report()
-    if ready:
-        return jsonify({"status": "ready", "preload": statuses})
+    """200 when this worker's models to preload are loaded (or known unavailable) and its worker
+    processes are started, else 503."""
+    state = current_state()
+    ready, statuses = state.preloader.report()
+    pool = state.runner.pool
+    processes = pool is None or pool.ready()
+    details = {"preload": statuses, "processes": "ready" if processes else "starting"}
+    if ready and processes:
+        return jsonify({"status": "ready", **details})
     return error_response(
-        503, "not_ready", "models are still loading or failed to load", {"preload": statuses}
+        503, "not_ready", "models are still loading (or failed to load), or the worker processes are starting",
+        details,
     )
 
 

@@ -14,12 +14,12 @@ import json
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from summarizers import Parameter, Registry
-from summarizers.types import DEFAULT_SENTENCES, MAX_SENTENCES, MAX_WORDS
+from summarizers.types import DEFAULT_SENTENCES, MAX_SENTENCES, MAX_WORDS, whole_number
 
 Offsets = Literal["codepoint", "utf16"]
 
@@ -27,18 +27,11 @@ _STRICT = ConfigDict(extra="forbid", strict=True)
 
 
 class ApiJsonSchema(GenerateJsonSchema):
-    """JSON Schema as the API documents it: in requests, an optional field is simply left out.
+    """JSON Schema as the API documents it.
 
-    The request models accept ``null`` for optional fields (as if absent), but the document
-    shows only the real type and no ``"default": null``, which keeps it readable and the
-    generated tests meaningful. Answers do contain ``null`` (``headline``, ``score``...), so
-    response schemas keep it.
+    The request models accept ``null`` for an optional field (as if it were left out), and the
+    document says so (``anyOf: [..., {"type": "null"}]``), but shows no ``"default": null``.
     """
-
-    def nullable_schema(self, schema: core_schema.NullableSchema) -> JsonSchemaValue:
-        if self.mode == "serialization":
-            return super().nullable_schema(schema)
-        return self.generate_inner(schema["schema"])
 
     def default_schema(self, schema: core_schema.WithDefaultSchema) -> JsonSchemaValue:
         json_schema = super().default_schema(schema)
@@ -61,6 +54,13 @@ class LengthSpec(BaseModel):
     sentences: Annotated[int | None, Field(ge=1, le=MAX_SENTENCES, description="number of sentences")] = None
     ratio: Annotated[float | None, Field(gt=0, le=1, description="fraction of the input's sentences")] = None
     words: Annotated[int | None, Field(ge=1, le=MAX_WORDS, description="word budget")] = None
+
+    @field_validator("sentences", "words", mode="before")
+    @classmethod
+    def _whole(cls, value: Any) -> Any:
+        """A float holding a whole number (``3.0``) is an integer, as JSON Schema counts it;
+        ``3.5``, ``1e400`` and ``NaN`` stay refused."""
+        return whole_number(value)
 
     @model_validator(mode="after")
     def _exactly_one(self) -> LengthSpec:
@@ -280,10 +280,12 @@ class HealthOut(BaseModel):
 
 
 class ReadyOut(BaseModel):
-    """The worker that answered is ready; ``preload`` tells each configured method's state."""
+    """The worker that answered is ready; ``preload`` tells each configured method's state,
+    ``processes`` whether its worker processes are started."""
 
     status: Literal["ready"]
     preload: dict[str, dict[str, Any]]
+    processes: Literal["ready", "starting"]
 
 
 RESPONSE_MODELS: tuple[type[BaseModel], ...] = (

@@ -1,4 +1,5 @@
-"""What one app holds: configuration, registry, schemas, runner, metrics, preloader, keys, CORS."""
+"""What one app holds: configuration, registry, schemas, runner, metrics, preloader, keys, CORS,
+rate limiter."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from summarizers import Registry
 from .config import ServiceConfig
 from .metrics import Metrics
 from .preload import Preloader
+from .ratelimit import RateLimiter
 from .runner import Runner
 from .schemas import Schemas
 from .security import ApiKeys, Cors
@@ -31,6 +33,7 @@ class ServiceState:
     preloader: Preloader
     keys: ApiKeys
     cors: Cors
+    limiter: RateLimiter | None = None
 
 
 def current_state() -> ServiceState:

@@ -21,6 +21,7 @@ HEADLINE_MAX_WORDS = 20
 FRAGMENT_MAX_WORDS = 8
 
 _LINE_RE = re.compile(r"[^\r\n]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _BULLET_RE = re.compile(r"^[-–—•*▪·●]\s+(?=\w)")
 
 
@@ -76,6 +77,8 @@ def validate_text(text: object, field: str = "text") -> str:
             ) from None
     if not isinstance(text, str):
         raise InvalidInput(f"{field} must be a string, not {type(text).__name__}", field=field)
+    if _SURROGATE.search(text):
+        raise InvalidInput(f"{field} holds half a UTF-16 surrogate pair, which is not a character", field=field)
     if "\x00" in text or _control_ratio(text) > 0.05:
         raise InvalidInput(f"{field} looks like binary data, not text", field=field)
     if not text.strip():

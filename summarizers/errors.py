@@ -40,6 +40,10 @@ class SummarizerError(Exception):
         self.field = field
         self.details = details
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle with every attribute (errors cross process boundaries: pools, the service)."""
+        return (_rebuild, (type(self), self.message, self.__dict__))
+
     def to_dict(self) -> dict[str, Any]:
         """The error as a JSON-ready ``{"code", "message", "details"}`` mapping."""
         details = dict(self.details)
@@ -104,3 +108,11 @@ class ModelError(SummarizerError):
     """A model failed while loading or generating (not the caller's fault)."""
 
     code = "model_error"
+
+
+def _rebuild(cls: type[SummarizerError], message: str, state: dict[str, Any]) -> SummarizerError:
+    """An unpickled error: the class, its message and its attributes, without calling ``__init__``."""
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error

@@ -29,6 +29,13 @@ class Registry:
         for method in methods:
             self.register(method)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Picklable (to reach worker processes): the methods, without the lock."""
+        return {"methods": list(self._methods.values())}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["methods"])  # type: ignore[misc]
+
     def register(self, method: Method, *, replace: bool = False) -> Method:
         """Add ``method`` under its name.
 

@@ -18,6 +18,22 @@ MAX_WORDS = 100_000
 DEFAULT_SENTENCES = 3
 
 
+def whole_number(value: Any) -> Any:
+    """``value`` as an int when it is a float holding a whole number (JSON Schema's view of
+    ``3.0``: an integer); anything else unchanged, for the caller's own checks to judge."""
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    return value
+
+
+def short_repr(value: Any, limit: int = 40) -> str:
+    """``repr(value)`` cut to ``limit`` characters (numbers of thousands of digits stay readable)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**limit:
+        return f"an integer of {len(str(abs(value)))} digits"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 @dataclass(frozen=True)
 class Length:
     """How long the summary should be: exactly one of a sentence count, a ratio or a word budget.
@@ -45,11 +61,14 @@ class Length:
             _check_int(self.words, "words", 1, MAX_WORDS)
         if self.ratio is not None:
             r = self.ratio
-            if isinstance(r, bool) or not isinstance(r, (int, float)) or not math.isfinite(r):
-                raise InvalidLength("ratio must be a number", field="length.ratio")
+            if isinstance(r, bool) or not isinstance(r, (int, float)) or (
+                isinstance(r, float) and not math.isfinite(r)
+            ):
+                raise InvalidLength("ratio must be a finite number", field="length.ratio")
             if not 0 < r <= 1:
                 raise InvalidLength(
-                    f"ratio must be in (0, 1], got {r}", field="length.ratio", minimum=0, maximum=1
+                    f"ratio must be in (0, 1], got {short_repr(r)}", field="length.ratio",
+                    minimum=0, maximum=1,
                 )
 
     @classmethod
@@ -61,6 +80,7 @@ class Length:
             return value
         if isinstance(value, bool):
             raise InvalidLength("length must be a number of sentences or a mapping", field="length")
+        value = whole_number(value)
         if isinstance(value, int):
             return cls(sentences=value)
         if isinstance(value, Mapping):
@@ -71,7 +91,7 @@ class Length:
                     " use sentences, ratio or words",
                     field="length",
                 )
-            return cls(**{k: v for k, v in value.items() if v is not None})
+            return cls(**{k: v if k == "ratio" else whole_number(v) for k, v in value.items() if v is not None})
         raise InvalidLength("length must be a number of sentences or a mapping", field="length")
 
     def sentence_count(self, available: int) -> int | None:
@@ -92,7 +112,7 @@ def _check_int(value: object, name: str, low: int, high: int) -> None:
         raise InvalidLength(f"{name} must be a whole number", field=f"length.{name}")
     if not low <= value <= high:
         raise InvalidLength(
-            f"{name} must be between {low} and {high}, got {value}",
+            f"{name} must be between {low} and {high}, got {short_repr(value)}",
             field=f"length.{name}",
             minimum=low,
             maximum=high,

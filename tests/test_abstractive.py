@@ -18,6 +18,7 @@ from summarizers import (  # noqa: E402
     ModelError,
     Registry,
     Summary,
+    SummaryTimeout,
     prepare,
     summarize,
     summarize_batch,
@@ -254,3 +255,16 @@ def test_unavailable_model_error(tmp_path: Path) -> None:
     with pytest.raises(MethodUnavailable) as info:
         run(method)
     assert "not-there" in info.value.message and info.value.fix
+
+
+def test_generation_stops_at_the_callers_deadline(bart: AbstractiveMethod) -> None:
+    from summarizers.deadline import remaining, time_limit
+
+    assert remaining() is None
+    document = prepare(ARTICLE)
+    request = Request("abstractive", options=GREEDY)
+    with time_limit(0.0), pytest.raises(SummaryTimeout):
+        bart.summarize(document, request)
+    with time_limit(60):
+        assert 0 < remaining() <= 60
+        assert bart.summarize(document, request).summary  # within the limit: an ordinary summary

@@ -9,10 +9,12 @@ from typing import Any
 import pytest
 import schemathesis
 from flask import Flask
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -91,3 +93,33 @@ def test_api_holds_to_its_document(case: Any) -> None:
             response_schema_conformance,
         ]
     )
+
+
+# The POST routes once more, positive and negative examples, every example checked: failures are
+# collected instead of stopping at the first one (schemathesis's ``--continue-on-failure``), so a
+# run reports every mismatch between the document and the behaviour at once.
+POST_CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+@pytest.mark.parametrize("path", ["/v1/summarize", "/v1/summarize/batch"])
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=lambda m: m.value)
+def test_post_routes_hold_to_the_document_on_every_example(path: str, mode: GenerationMode) -> None:
+    operation = schema[path]["POST"]
+    checks = [*POST_CHECKS, negative_data_rejection] if mode is GenerationMode.NEGATIVE else POST_CHECKS
+    failures: list[str] = []
+    examples = 0
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(max_examples=40, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))
+    def check(case: Any) -> None:
+        nonlocal examples
+        examples += 1
+        try:
+            case.call_and_validate(checks=checks)
+        except Exception as exc:  # collected: every example is checked
+            failures.append(f"{case.body!r:.300}: {exc!s:.500}")
+
+    check()
+    assert examples >= 10
+    assert not failures, f"{len(failures)} of {examples} examples failed:\n" + "\n".join(failures[:10])

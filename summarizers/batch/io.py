@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -110,6 +111,12 @@ def _read_jsonl(stream: IO[bytes], fields: Fields, html: bool) -> Iterator[Item]
         except json.JSONDecodeError as exc:
             yield _bad(number, f"line {number} is not valid JSON: {exc.msg} (column {exc.colno})")
             continue
+        except ValueError as exc:  # an integer of more digits than Python converts
+            yield _bad(number, f"line {number} holds a number far too large: {exc}")
+            continue
+        except RecursionError:
+            yield _bad(number, f"line {number} is nested too deeply to read")
+            continue
         if not isinstance(record, dict):
             yield _bad(number, f"line {number} is not a JSON object but {_json_kind(record)}")
             continue
@@ -144,14 +151,14 @@ def _read_csv(stream: IO[bytes], fields: Fields, html: bool) -> Iterator[Item]:
 
 def _csv_id(row: Mapping[str | None, Any], fields: Fields) -> str | None:
     value = row.get(fields.id)
-    return value if isinstance(value, str) and value else None
+    return value if isinstance(value, str) and value and id_problem(value) is None else None
 
 
 def _csv_length(value: str) -> Any:
     """A CSV length cell: ``3`` (sentences) or JSON such as ``{"words": 50}``."""
     try:
         return json.loads(value)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # not JSON, a huge integer, nested too deeply
         return value  # left for Length.parse to reject with its own message
 
 
@@ -160,9 +167,13 @@ def _item(record: Mapping[str, Any], number: int, fields: Fields, html: bool) ->
     raw_id = record.get(fields.id)
     given = raw_id is not None and raw_id != ""
     if not given:
-        item_id: str | int = f"line:{number}"
+        item_id: str | int = line_id(number)
     elif isinstance(raw_id, str) or (isinstance(raw_id, int) and not isinstance(raw_id, bool)):
         item_id = raw_id
+        problem = id_problem(raw_id)
+        if problem:
+            return _bad(number, f"line {number}: field {fields.id!r} {problem}; the output line uses "
+                                f"the id {line_id(number)!r} instead", field=fields.id)
     else:
         return _bad(number, f"line {number}: field {fields.id!r} must be a string or an integer, "
                             f"not {_json_kind(raw_id)}", field=fields.id)
@@ -182,10 +193,44 @@ def _item(record: Mapping[str, Any], number: int, fields: Fields, html: bool) ->
     )
 
 
+#: Ids given to records without one; refused as given ids, so the two can never clash.
+_LINE_ID = re.compile(r"line:[0-9]+")
+
+#: The longest id written as given (a longer one stands for a mistake, e.g. the text field).
+MAX_ID_CHARACTERS = 1024
+
+
+def line_id(number: int) -> str:
+    """The id of the record on line ``number`` when it has none (or one that cannot be used)."""
+    return f"line:{number}"
+
+
+def id_problem(value: str | int) -> str | None:
+    """Why a given id cannot be written as the id of its output line, or ``None`` when it can.
+
+    Refused: a string holding half a UTF-16 surrogate pair (not text: it cannot be written as
+    UTF-8), one longer than :data:`MAX_ID_CHARACTERS`, one of the form ``line:N`` (the ids of
+    records without one), and an integer of more than 18 digits (beyond what JSON readers in
+    other languages hold exactly).
+    """
+    if isinstance(value, int):
+        return "is an integer too large to be an id (more than 18 digits)" if abs(value) >= 10**18 else None
+    if _SURROGATE.search(value):
+        return "holds half a UTF-16 surrogate pair, which cannot be written as UTF-8"
+    if len(value) > MAX_ID_CHARACTERS:
+        return f"is longer than {MAX_ID_CHARACTERS} characters"
+    if _LINE_ID.fullmatch(value):
+        return "has the form line:N, which is reserved for records without an id"
+    return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _bad(number: int, message: str, item_id: str | int | None = None, *, field: str = "line") -> Item:
     error = InvalidInput(message, field=field, line=number).to_dict()
     if item_id is None:
-        return Item(id=f"line:{number}", line=number, error=error, id_given=False)
+        return Item(id=line_id(number), line=number, error=error, id_given=False)
     return Item(id=item_id, line=number, error=error)
 
 

@@ -13,13 +13,12 @@ import logging
 import multiprocessing
 import os
 import signal
-import threading
-import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from ..lifetime import die_with_parent
 from ..registry import default_registry
 from .types import Item, Settings, WorkerFailed
 from .worker import ChunkWorker, RegistryFactory
@@ -35,18 +34,10 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _exit_with_parent(parent: int) -> None:
-    """Exit when the driver is gone (killed with SIGKILL, its pool never shut down)."""
-    while os.getppid() == parent:
-        time.sleep(1.0)
-    os._exit(1)
-
-
-def _init_worker(settings: Settings, registry_factory: RegistryFactory, threads: int) -> None:
+def _init_worker(settings: Settings, registry_factory: RegistryFactory, threads: int, driver: int) -> None:
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True,
-                     name="exit-with-parent").start()
+    die_with_parent(driver)  # the driver may be killed with SIGKILL, its pool never shut down
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "SUMMARIZE_TORCH_THREADS"):  # before torch loads
         os.environ.setdefault(name, str(threads))
     if not logging.getLogger().handlers:
@@ -87,7 +78,7 @@ class LocalEngine:
             threads = max(1, default_jobs() // self.workers)
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_init_worker, initargs=(settings, registry_factory, threads),
+                initializer=_init_worker, initargs=(settings, registry_factory, threads, os.getpid()),
             )
 
     def submit(self, chunk: list[Item]) -> Future[list[dict[str, Any]]] | list[Item]:

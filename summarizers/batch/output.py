@@ -59,8 +59,15 @@ def parse_line(raw: bytes) -> tuple[str, bool] | None:
 
 
 def encode(record: Mapping[str, Any]) -> bytes:
-    """One output line: compact JSON, UTF-8 (not ASCII-escaped), newline-terminated."""
-    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    """One output line: compact JSON, UTF-8 (not ASCII-escaped), newline-terminated.
+
+    A record holding a string that is not text (half a surrogate pair) is written ASCII-escaped
+    instead, so that writing never fails.
+    """
+    try:
+        return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        return (json.dumps(record, separators=(",", ":")) + "\n").encode("ascii")
 
 
 class OutputFile:

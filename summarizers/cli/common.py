@@ -7,6 +7,8 @@ import json
 import sys
 from typing import Any
 
+from ..errors import InvalidOption
+
 #: Named flags that map onto method options: (flag, option name, type, help).
 OPTION_FLAGS: list[tuple[str, str, type, str]] = [
     ("--order", "order", str, "document (default) or rank"),
@@ -46,6 +48,9 @@ def request_from_args(args: argparse.Namespace) -> dict[str, Any]:
             options[key] = json.loads(value)
         except json.JSONDecodeError:
             options[key] = value
+        except (ValueError, RecursionError):  # a number of thousands of digits; nesting too deep
+            raise InvalidOption(f"--option {key}: the value is far too large or nested too deeply",
+                                field=f"options.{key}") from None
     for _, name, _, _ in OPTION_FLAGS:
         value = getattr(args, name)
         if value is not None:

@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Literal
 
 from ..document import Document
 from ..errors import InvalidOption, SummarizerError
-from ..types import Kind, Length, Summary
+from ..types import Kind, Length, Summary, short_repr, whole_number
 
 ParamType = Literal["integer", "number", "string", "boolean", "array"]
 
@@ -34,16 +34,18 @@ class Parameter:
             InvalidOption: naming the field ``options.<name>`` and the bounds.
         """
         where = f"options.{self.name}"
+        if self.type == "integer":
+            value = whole_number(value)
         ok = {
             "integer": isinstance(value, int) and not isinstance(value, bool),
-            "number": isinstance(value, (int, float)) and not isinstance(value, bool)
-            and math.isfinite(value),
+            "number": (isinstance(value, int) and not isinstance(value, bool))
+            or (isinstance(value, float) and math.isfinite(value)),
             "string": isinstance(value, str),
             "boolean": isinstance(value, bool),
             "array": isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value),
         }[self.type]
         if not ok:
-            kind = "a list of strings" if self.type == "array" else f"a {self.type}"
+            kind = {"array": "a list of strings", "integer": "an integer"}.get(self.type, f"a {self.type}")
             raise InvalidOption(f"{where} must be {kind}", field=where)
         if self.choices is not None and value not in self.choices:
             raise InvalidOption(
@@ -54,7 +56,7 @@ class Parameter:
             self.maximum is not None and value > self.maximum
         ):
             raise InvalidOption(
-                f"{where} must be between {self.minimum} and {self.maximum}, got {value!r}",
+                f"{where} must be between {self.minimum} and {self.maximum}, got {short_repr(value)}",
                 field=where, minimum=self.minimum, maximum=self.maximum,
             )
         return value

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ... import deadline
 from ...errors import InvalidOption, ModelError
 from ...types import Length
 from .length import token_budget
@@ -130,6 +131,11 @@ def _generate_batch(loaded: LoadedModel, texts: Sequence[str], settings: Generat
     """One ``generate`` call. Raises ModelError for any failure of torch or the model."""
     import torch
 
+    kwargs = settings.kwargs()
+    left = deadline.remaining()
+    if left is not None:  # stop generating at the caller's deadline (checked once per new token)
+        deadline.check()
+        kwargs["max_time"] = left
     try:
         encoded = loaded.tokenizer(
             [loaded.prefix + t for t in texts], padding=True, truncation=True,
@@ -137,10 +143,12 @@ def _generate_batch(loaded: LoadedModel, texts: Sequence[str], settings: Generat
         ).to(loaded.device)
         with torch.inference_mode():
             output = loaded.model.generate(
-                input_ids=encoded["input_ids"], attention_mask=encoded["attention_mask"], **settings.kwargs()
+                input_ids=encoded["input_ids"], attention_mask=encoded["attention_mask"], **kwargs
             )
-        return [t.strip() for t in loaded.tokenizer.batch_decode(output, skip_special_tokens=True)]
+        texts_out = [t.strip() for t in loaded.tokenizer.batch_decode(output, skip_special_tokens=True)]
     except Exception as exc:
         log.exception("generation failed with model %s", loaded.spec.name)
         raise ModelError(f"model {loaded.spec.name!r} failed while generating: {type(exc).__name__}: {exc}",
                          model=loaded.spec.name) from exc
+    deadline.check()  # generation cut short by max_time is a timeout, never a truncated summary
+    return texts_out
