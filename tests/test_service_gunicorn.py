@@ -52,6 +52,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subp
             "SUMMARIZE_THREADS": "4",
             "SUMMARIZE_PRELOAD": "lexrank",
             "SUMMARIZE_TORCH_THREADS": "1",
+            # This test checks answers under concurrency, not backpressure (tests/test_service_*hardening.py
+            # do): waiting requests may wait long enough for a loaded CI machine.
+            "SUMMARIZE_QUEUE_WAIT": "30",
             "HF_HUB_OFFLINE": "1",
             "HOST": "127.0.0.1",
             "PORT": str(port),
