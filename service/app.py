@@ -16,7 +16,7 @@ from flask import Flask, Response, g, request
 import summarizers
 from summarizers import Registry
 
-from . import api_v1, ops
+from . import api_v1, jobs_api, ops
 from .config import ServiceConfig
 from .errors import register_error_handlers
 from .logging import clean_request_id, configure_logging, request_id_var
@@ -77,6 +77,8 @@ def create_app(
     app.teardown_request(_end_request)
     register_error_handlers(app)
     app.register_blueprint(api_v1.bp, url_prefix="/v1")
+    app.register_blueprint(jobs_api.bp, url_prefix="/v1")
+    jobs_api.init_app(app, cfg.jobs)
     app.register_blueprint(ops.bp)
 
     state.preloader.start()

@@ -100,8 +100,10 @@ class JobStore(Protocol):
     def expire(self, now: float) -> int:
         """Delete the jobs past their expiry; how many."""
 
-    def pending_documents(self) -> int:
-        """Documents of unfinished jobs without an outcome yet (the queue depth)."""
+    def stats(self, now: float, window: float) -> dict[str, Any]:
+        """``queue_depth`` (documents of unfinished jobs without an outcome), ``jobs`` by status,
+        ``documents_recent`` (documents finished in the last ``window`` seconds), ``durations``
+        (seconds from submission to end of the finished jobs kept)."""
 
     def close(self) -> None:
         """Release connections."""
@@ -136,6 +138,8 @@ create table if not exists job_chunks (
     done integer not null default 0,
     lease_owner text,
     lease_until real,
+    finished_at real,
+    documents integer not null default 0,
     primary key (job_id, k)
 );
 create table if not exists job_results (
@@ -187,7 +191,7 @@ class SqliteStore:
             raise
         conn.execute("commit")
 
-    def create(self, job: NewJob, chunks: Sequence[list[dict[str, Any]]]) -> str:  # noqa: D102
+    def create(self, job: NewJob, chunks: Sequence[list[dict[str, Any]]]) -> str:
         with self._tx() as db:
             if job.idempotency_key is not None:
                 row = db.execute("select id, request_hash from jobs where owner = ? and idempotency_key = ?",
@@ -208,7 +212,7 @@ class SqliteStore:
                            (job.created_at, job.id))
         return job.id
 
-    def get(self, job_id: str) -> dict[str, Any] | None:  # noqa: D102
+    def get(self, job_id: str) -> dict[str, Any] | None:
         row = self._conn().execute(f"select {', '.join(_JOB_FIELDS)} from jobs where id = ?", (job_id,)).fetchone()
         if row is None:
             return None
@@ -216,11 +220,11 @@ class SqliteStore:
         job["settings"] = json.loads(job["settings"])
         return job
 
-    def chunk(self, job_id: str, k: int) -> list[dict[str, Any]]:  # noqa: D102
+    def chunk(self, job_id: str, k: int) -> list[dict[str, Any]]:
         row = self._conn().execute("select items from job_chunks where job_id = ? and k = ?", (job_id, k)).fetchone()
         return [] if row is None else json.loads(row[0])
 
-    def claim(self, job_id: str, k: int, worker: str, until: float, now: float) -> bool:  # noqa: D102
+    def claim(self, job_id: str, k: int, worker: str, until: float, now: float) -> bool:
         with self._tx() as db:
             status = db.execute("select status from jobs where id = ?", (job_id,)).fetchone()
             if status is None or status[0] in FINAL:
@@ -235,13 +239,13 @@ class SqliteStore:
                 db.execute("update jobs set status = 'running', started_at = ? where id = ?", (now, job_id))
         return True
 
-    def renew(self, job_id: str, k: int, worker: str, until: float) -> None:  # noqa: D102
+    def renew(self, job_id: str, k: int, worker: str, until: float) -> None:
         with self._tx() as db:
             db.execute("update job_chunks set lease_until = ? where job_id = ? and k = ? and lease_owner = ? "
                        "and done = 0", (until, job_id, k, worker))
 
     def complete(self, job_id: str, k: int, records: Sequence[tuple[int, dict[str, Any]]],
-                 now: float) -> str | None:  # noqa: D102
+                 now: float) -> str | None:
         rows = [(job_id, i, json.dumps(r, ensure_ascii=False, separators=(",", ":"))) for i, r in records]
         failed = sum(1 for _, r in records if "error" in r)
         with self._tx() as db:
@@ -249,8 +253,9 @@ class SqliteStore:
                              (job_id,)).fetchone()
             if job is None or job[0] in FINAL:
                 return None
-            changed = db.execute("update job_chunks set done = 1, lease_owner = null, lease_until = null "
-                                 "where job_id = ? and k = ? and done = 0", (job_id, k)).rowcount
+            changed = db.execute("update job_chunks set done = 1, lease_owner = null, lease_until = null, "
+                                 "finished_at = ?, documents = ? where job_id = ? and k = ? and done = 0",
+                                 (now, len(rows), job_id, k)).rowcount
             if not changed:
                 return None
             db.executemany("insert or ignore into job_results (job_id, idx, body) values (?, ?, ?)", rows)
@@ -261,17 +266,17 @@ class SqliteStore:
                        "where id = ?", (done, nfailed, final, final, now, job_id))
         return final
 
-    def results(self, job_id: str, start: int, limit: int) -> list[tuple[int, str]]:  # noqa: D102
+    def results(self, job_id: str, start: int, limit: int) -> list[tuple[int, str]]:
         return list(self._conn().execute(
             "select idx, body from job_results where job_id = ? and idx >= ? order by idx limit ?",
             (job_id, start, limit)))
 
-    def cancel(self, job_id: str, now: float) -> None:  # noqa: D102
+    def cancel(self, job_id: str, now: float) -> None:
         with self._tx() as db:
             db.execute("update jobs set status = 'cancelled', finished_at = ? where id = ? and status in "
                        "('queued', 'running')", (now, job_id))
 
-    def lost_chunks(self, now: float, *, unclaimed: bool) -> list[tuple[str, int]]:  # noqa: D102
+    def lost_chunks(self, now: float, *, unclaimed: bool) -> list[tuple[str, int]]:
         with self._tx() as db:
             active = "select id from jobs where status in ('queued', 'running')"
             lost = list(db.execute(f"select job_id, k from job_chunks where done = 0 and job_id in ({active}) "
@@ -283,19 +288,27 @@ class SqliteStore:
                                         "and lease_until is null"))
         return sorted(set(lost))
 
-    def expire(self, now: float) -> int:  # noqa: D102
+    def expire(self, now: float) -> int:
         with self._tx() as db:
             ids = [r[0] for r in db.execute("select id from jobs where expires_at < ?", (now,))]
             for table, column in (("job_results", "job_id"), ("job_chunks", "job_id"), ("jobs", "id")):
                 db.executemany(f"delete from {table} where {column} = ?", ((i,) for i in ids))
         return len(ids)
 
-    def pending_documents(self) -> int:  # noqa: D102
-        row = self._conn().execute("select coalesce(sum(total - done - failed), 0) from jobs "
-                                   "where status in ('queued', 'running')").fetchone()
-        return int(row[0])
+    def stats(self, now: float, window: float) -> dict[str, Any]:
+        db = self._conn()
+        depth = db.execute("select coalesce(sum(total - done - failed), 0) from jobs "
+                           "where status in ('queued', 'running')").fetchone()[0]
+        by_status = dict(db.execute("select status, count(*) from jobs group by status").fetchall())
+        recent = db.execute("select coalesce(sum(documents), 0) from job_chunks where finished_at >= ?",
+                            (now - window,)).fetchone()[0]
+        durations = [r[0] for r in db.execute("select finished_at - created_at from jobs where finished_at "
+                                              "is not null and status != 'cancelled' order by finished_at desc "
+                                              "limit 10000")]
+        return {"queue_depth": int(depth), "jobs": by_status, "documents_recent": int(recent),
+                "durations": durations}
 
-    def close(self) -> None:  # noqa: D102
+    def close(self) -> None:
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()
