@@ -52,6 +52,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subp
             "SUMMARIZE_THREADS": "4",
             "SUMMARIZE_PRELOAD": "lexrank",
             "SUMMARIZE_TORCH_THREADS": "1",
+            "SUMMARIZE_JOBS_WORKERS": "0",
+            "SUMMARIZE_JOBS_DB": str(log_path.parent / "jobs.db"),
             "HF_HUB_OFFLINE": "1",
             "HOST": "127.0.0.1",
             "PORT": str(port),

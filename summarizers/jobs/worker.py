@@ -26,8 +26,9 @@ from ..batch.types import Item, Settings
 from ..batch.worker import ChunkWorker, RegistryFactory
 from ..engine.pool import WorkerPool
 from ..registry import default_registry
-from .core import Jobs
+from .core import Jobs, public_view
 from .store import now
+from .webhook import deliver_in_background
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,8 @@ class JobWorker:
         jobs: the jobs (store and queue).
         processes: worker processes of the pool (1: summarize in this process).
         registry_factory: builds each process's registry (picklable).
-        on_finish: called with ``(job, status)`` when this worker finishes a job (metrics, webhook).
+        on_finish: called with ``(job, status)`` when this worker finishes a job (after the
+            job's webhook, if it has one, is started).
     """
 
     def __init__(self, jobs: Jobs, processes: int = 1, *, registry_factory: RegistryFactory = default_registry,
@@ -139,13 +141,22 @@ class JobWorker:
         with self._lock:
             self._in_flight.popleft()
         self.documents += len(records)
-        if final is not None and self.on_finish is not None:
-            job = self.jobs.store.get(chunk.job_id)
-            if job is not None:
-                try:
-                    self.on_finish(job, final)
-                except Exception:
-                    log.exception("job %s: finishing hook failed", chunk.job_id)
+        if final is not None:
+            self._finished(chunk.job_id, final)
+
+    def _finished(self, job_id: str, final: str) -> None:
+        job = self.jobs.store.get(job_id)
+        if job is None:
+            return
+        log.info("job %s %s: %d done, %d failed", job_id, final, job["done"], job["failed"])
+        if job.get("webhook"):
+            deliver_in_background(job["webhook"], {"event": "job.finished", "job": public_view(job)},
+                                  self.jobs.config)
+        if self.on_finish is not None:
+            try:
+                self.on_finish(job, final)
+            except Exception:
+                log.exception("job %s: finishing hook failed", job_id)
 
     def _heartbeat(self) -> None:
         """Renew the leases of the chunks in flight every third of a lease."""
