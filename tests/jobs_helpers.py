@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -61,10 +62,8 @@ def start_gunicorn(port: int, env: Mapping[str, str], log_path: Path) -> subproc
 
 def kill_group(process: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None:
     """Send ``sig`` to every process of ``process``'s session (gunicorn's master and children)."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, sig)
-    except ProcessLookupError:
-        pass
     try:
         process.wait(timeout=30)
     except subprocess.TimeoutExpired:
