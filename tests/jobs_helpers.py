@@ -124,3 +124,50 @@ def redis_server_path() -> str:
             pytest.fail("redis-server is not installed (.ci/run installs it)")
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
     return path
+
+
+class RedisServer:
+    """A throwaway ``redis-server`` on a free loopback port (no persistence), stopped by :meth:`stop`."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = subprocess.Popen(
+            [redis_server_path(), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(workdir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                pytest.fail("redis-server did not start")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        """Stop the server."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_workers(count: int, env: Mapping[str, str], log_path: Path) -> list[subprocess.Popen[bytes]]:
+    """``count`` ``summarize worker`` processes, each in a session of its own."""
+    procs = []
+    with log_path.open("ab") as log:
+        for _ in range(count):
+            procs.append(subprocess.Popen([sys.executable, "-m", "summarizers.cli.main", "worker"], cwd=ROOT,
+                                          env=dict(env), stdout=log, stderr=subprocess.STDOUT,
+                                          start_new_session=True))
+    return procs
