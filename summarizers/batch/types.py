@@ -20,8 +20,17 @@ BatchError = EngineError
 __all__ = ["INTERNAL_ERROR", "BatchError", "EngineUnavailable", "Existing", "Item", "OutputFile", "Report",
            "Settings", "WorkerFailed", "encode", "id_key", "parse_line"]
 
-#: One output line: compact JSON, UTF-8, newline-terminated.
-encode = encode_compact
+def encode(record: Mapping[str, Any]) -> bytes:
+    """One output line: compact JSON, UTF-8, newline-terminated.
+
+    A record that cannot be written (a value JSON cannot hold) becomes an error line for its id
+    rather than stopping the run.
+    """
+    try:
+        return encode_compact(record)
+    except (TypeError, ValueError, RecursionError) as exc:
+        return encode_compact({"id": record.get("id"), "error": {
+            "code": INTERNAL_ERROR, "message": f"the result could not be written as JSON: {exc}", "details": {}}})
 
 
 @dataclass(frozen=True)
@@ -168,7 +177,7 @@ class OutputFile(JsonlSink[str, bool]):
     batch lines (``{"id", "result"}`` or ``{"id", "error"}``), keyed by id."""
 
     def __init__(self, path: str | Any, *, fsync: bool = True) -> None:
-        super().__init__(path, line_key, value=lambda r: "result" in r, fsync=fsync,
+        super().__init__(path, line_key, value=lambda r: "result" in r, encode=encode, fsync=fsync,
                          line_name="batch output line",
                          busy="another batch run is writing {path}; wait for it or stop it")
 

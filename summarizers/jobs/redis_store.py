@@ -15,7 +15,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from .store import FINAL, IdempotencyConflict, NewJob
+from .store import FINAL, IdempotencyConflict, NewJob, encode_line
 
 PREFIX = "sj:"
 
@@ -173,7 +173,7 @@ class RedisStore:
         failed = sum(1 for _, r in records if "error" in r)
         pairs: list[Any] = []
         for index, record in records:
-            pairs += [index, json.dumps(record, ensure_ascii=False, separators=(",", ":"))]
+            pairs += [index, encode_line(record)]
         answer = self._scripts["complete"](args=[PREFIX, job_id, k, repr(now), len(records), failed, *pairs])
         return answer or None
 

@@ -24,9 +24,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..batch.types import encode
+
 #: A job's statuses; the last four are final.
 STATUSES = ("queued", "running", "succeeded", "partially_succeeded", "failed", "cancelled")
 FINAL = frozenset(STATUSES[2:])
+
+
+def encode_line(record: dict[str, Any]) -> str:
+    """A result as stored: the batch output line (an error line if it cannot be written), no newline."""
+    return encode(record).decode("utf-8").rstrip("\n")
 
 
 def final_status(done: int, failed: int) -> str:
@@ -246,7 +253,7 @@ class SqliteStore:
 
     def complete(self, job_id: str, k: int, records: Sequence[tuple[int, dict[str, Any]]],
                  now: float) -> str | None:
-        rows = [(job_id, i, json.dumps(r, ensure_ascii=False, separators=(",", ":"))) for i, r in records]
+        rows = [(job_id, i, encode_line(r)) for i, r in records]
         failed = sum(1 for _, r in records if "error" in r)
         with self._tx() as db:
             job = db.execute("select status, done, failed, chunks, chunks_done from jobs where id = ?",
