@@ -15,6 +15,7 @@ from flask import Flask, Response, g, request
 
 import summarizers
 from summarizers import Registry
+from summarizers.jobs.config import JobsConfig
 
 from . import api_v1, jobs_api, ops
 from .config import ServiceConfig
@@ -49,8 +50,8 @@ def create_app(
         cfg = ServiceConfig.from_env()
     elif isinstance(config, ServiceConfig):
         cfg = config
-    else:
-        cfg = ServiceConfig().with_overrides(config)
+    else:  # the jobs settings still come from SUMMARIZE_JOBS_* unless given
+        cfg = ServiceConfig(jobs=JobsConfig.from_env()).with_overrides(config)
     configure_logging(cfg.log_level)
     registry = registry if registry is not None else summarizers.default_registry()
 

@@ -60,7 +60,7 @@ class ServiceConfig:
     preload: tuple[str, ...] = ("abstractive",)
     log_level: str = "INFO"
     #: The asynchronous jobs (``SUMMARIZE_JOBS_*``, see :mod:`summarizers.jobs.config`).
-    jobs: JobsConfig = field(default_factory=JobsConfig.from_env)
+    jobs: JobsConfig = field(default_factory=JobsConfig)
 
     def __post_init__(self) -> None:
         _at_least("max_body_bytes", self.max_body_bytes, 1)
