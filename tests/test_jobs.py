@@ -6,6 +6,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
+import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -19,6 +22,7 @@ from flask.testing import FlaskClient
 from jobs_helpers import RedisServer
 
 from service.app import create_app
+from service.jobs_workers import WorkerSupervisor
 from summarizers import Registry
 from summarizers.errors import InvalidInput
 from summarizers.jobs import Jobs, JobsConfig, JobWorker
@@ -283,3 +287,23 @@ def test_webhook_is_signed_and_retried_until_accepted(tmp_path: Path) -> None:
 def test_webhook_gives_up_on_a_client_error() -> None:
     config = JobsConfig(webhook_allow=("http://127.0.0.1:",), webhook_allow_private=True)
     assert deliver("http://127.0.0.1:1/nothing-listens", {"x": 1}, config, attempts=2, backoff=0.01) is False
+
+
+def test_the_supervisor_restarts_a_dead_worker_and_stops_them_all() -> None:
+    supervisor = WorkerSupervisor(2, command=(sys.executable, "-c", "import time; time.sleep(120)"),
+                                  restart_delay=0.05)
+    supervisor.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not all(p is not None and p.poll() is None for p in supervisor._procs):
+            assert time.monotonic() < deadline, "workers not started"
+            time.sleep(0.05)
+        first = supervisor._procs[0]
+        assert first is not None
+        os.kill(first.pid, signal.SIGKILL)
+        while supervisor._procs[0] is first or supervisor._procs[0] is None:
+            assert time.monotonic() < deadline, "the dead worker was not restarted"
+            time.sleep(0.05)
+    finally:
+        supervisor.stop(timeout=10)
+    assert all(p is not None and p.poll() is not None for p in supervisor._procs)
