@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
@@ -261,6 +262,7 @@ class _Receiver(BaseHTTPRequestHandler):
 
 
 def test_webhook_is_signed_and_retried_until_accepted(tmp_path: Path) -> None:
+    _Receiver.calls.clear()
     server = HTTPServer(("127.0.0.1", 0), _Receiver)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/done"
@@ -282,6 +284,25 @@ def test_webhook_is_signed_and_retried_until_accepted(tmp_path: Path) -> None:
     payload = json.loads(body)
     assert payload["event"] == "job.finished" and payload["job"]["id"] == job_id
     assert payload["job"]["status"] == "succeeded"
+
+
+def test_a_webhook_whose_worker_died_is_sent_once_by_a_later_sweep(jobs: Jobs) -> None:
+    _Receiver.calls.clear()
+    server = HTTPServer(("127.0.0.1", 0), _Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/done"
+    jobs.config = replace(jobs.config, webhook_allow=(url,), webhook_allow_private=True)
+    try:
+        job_id = jobs.submit([{"id": 0, "text": TEXT}], {"method": "lead"}, webhook=url)
+        t = time.time()  # a worker finishes the job and dies before sending the webhook
+        assert jobs.store.claim(job_id, 0, "dying", t + 60, t)
+        assert jobs.store.complete(job_id, 0, [(0, {"id": 0, "result": {}})], t) == "succeeded"
+        JobWorker(jobs, registry_factory=lead_registry).run(until_idle=True)  # its sweep sends it
+        JobWorker(jobs, registry_factory=lead_registry).run(until_idle=True)  # and not twice
+    finally:
+        server.shutdown()
+    assert len(_Receiver.calls) == 2  # the first answer was a 503: retried once
+    assert json.loads(_Receiver.calls[-1][1])["job"]["id"] == job_id
 
 
 def test_webhook_gives_up_on_a_client_error() -> None:

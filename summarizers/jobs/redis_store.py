@@ -95,6 +95,7 @@ if chunks_done >= tonumber(redis.call('HGET', job, 'chunks')) then
   end
   redis.call('HSET', job, 'status', result, 'finished_at', now)
   redis.call('SREM', p .. 'active', id)
+  if redis.call('HEXISTS', job, 'webhook') == 1 then redis.call('SADD', p .. 'webhooks', id) end
   redis.call('ZADD', p .. 'finished', now, id)
   return result
 end
@@ -108,6 +109,7 @@ local status = redis.call('HGET', job, 'status')
 if status == 'queued' or status == 'running' then
   redis.call('HSET', job, 'status', 'cancelled', 'finished_at', now)
   redis.call('SREM', p .. 'active', id)
+  if redis.call('HEXISTS', job, 'webhook') == 1 then redis.call('SADD', p .. 'webhooks', id) end
 end
 return 0
 """
@@ -151,6 +153,7 @@ class RedisStore:
             return None
         job: dict[str, Any] = {"idempotency_key": None, "webhook": None, "started_at": None, "finished_at": None,
                                **raw}
+        job.pop("webhook_attempt", None)
         for name in _INTS:
             job[name] = int(job[name])
         for name in _FLOATS:
@@ -213,11 +216,24 @@ class RedisStore:
                     lost.append((job_id, k))
         return lost
 
+    def webhooks_due(self, now: float, retry_after: float) -> list[str]:
+        due = []
+        for job_id in self.redis.smembers(f"{PREFIX}webhooks"):
+            attempt = self.redis.hget(f"{PREFIX}job:{job_id}", "webhook_attempt")
+            if attempt is None or float(attempt) < now - retry_after:
+                self.redis.hset(f"{PREFIX}job:{job_id}", "webhook_attempt", repr(now))
+                due.append(job_id)
+        return due
+
+    def webhook_done(self, job_id: str) -> None:
+        self.redis.srem(f"{PREFIX}webhooks", job_id)
+
     def expire(self, now: float) -> int:
         ids = self.redis.zrangebyscore(f"{PREFIX}expiry", "-inf", now)
         for job_id in ids:
             self.redis.delete(*(f"{PREFIX}{kind}:{job_id}" for kind in ("job", "chunks", "done", "lease", "res")))
             self.redis.srem(f"{PREFIX}active", job_id)
+            self.redis.srem(f"{PREFIX}webhooks", job_id)
             self.redis.zrem(f"{PREFIX}expiry", job_id)
             self.redis.zrem(f"{PREFIX}finished", job_id)
         return len(ids)

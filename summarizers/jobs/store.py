@@ -104,6 +104,13 @@ class JobStore(Protocol):
         """Chunks of unfinished jobs whose lease ran out (forgotten: their lease is cleared);
         with ``unclaimed``, also chunks never claimed."""
 
+    def webhooks_due(self, now: float, retry_after: float) -> list[str]:
+        """Ended jobs whose webhook is not delivered and not being delivered (no attempt in the
+        last ``retry_after`` seconds); each is marked as attempted now."""
+
+    def webhook_done(self, job_id: str) -> None:
+        """Record that a job's webhook was delivered (or given up on)."""
+
     def expire(self, now: float) -> int:
         """Delete the jobs past their expiry; how many."""
 
@@ -125,6 +132,8 @@ create table if not exists jobs (
     status text not null,
     settings text not null,
     webhook text,
+    webhook_attempt real,
+    webhook_done integer not null default 0,
     total integer not null,
     done integer not null default 0,
     failed integer not null default 0,
@@ -294,6 +303,18 @@ class SqliteStore:
                 lost += list(db.execute(f"select job_id, k from job_chunks where done = 0 and job_id in ({active}) "
                                         "and lease_until is null"))
         return sorted(set(lost))
+
+    def webhooks_due(self, now: float, retry_after: float) -> list[str]:
+        with self._tx() as db:
+            ids = [r[0] for r in db.execute(
+                "select id from jobs where webhook is not null and webhook_done = 0 and finished_at is not null "
+                "and (webhook_attempt is null or webhook_attempt < ?)", (now - retry_after,))]
+            db.executemany("update jobs set webhook_attempt = ? where id = ?", ((now, i) for i in ids))
+        return ids
+
+    def webhook_done(self, job_id: str) -> None:
+        with self._tx() as db:
+            db.execute("update jobs set webhook_done = 1 where id = ?", (job_id,))
 
     def expire(self, now: float) -> int:
         with self._tx() as db:

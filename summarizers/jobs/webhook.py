@@ -9,7 +9,8 @@ The body is the job's status as JSON. ``X-Summarize-Timestamp`` is the delivery'
 ``X-Summarize-Signature`` is ``sha256=`` and the hex HMAC-SHA256, keyed with
 ``SUMMARIZE_JOBS_WEBHOOK_SECRET``, of ``"<timestamp>.<body>"``: a receiver recomputes it and
 compares in constant time (and refuses old timestamps). A failed delivery (no answer, 429 or
-5xx) is retried with exponential backoff, a few times.
+5xx) is retried with exponential backoff, a few times. Delivery is at least once: the store
+remembers which webhooks were sent, and a worker's sweep sends those whose worker died first.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import ipaddress
 import json
 import logging
 import socket
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -100,10 +100,3 @@ def deliver(url: str, payload: Mapping[str, Any], config: JobsConfig, *, attempt
             time.sleep(backoff * 2 ** attempt)
     log.warning("webhook %s not delivered after %d attempts", url, attempts)
     return False
-
-
-def deliver_in_background(url: str, payload: Mapping[str, Any], config: JobsConfig) -> threading.Thread:
-    """:func:`deliver` in a daemon thread (the worker goes on with the next chunk)."""
-    thread = threading.Thread(target=deliver, args=(url, dict(payload), config), daemon=True, name="jobs-webhook")
-    thread.start()
-    return thread

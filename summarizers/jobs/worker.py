@@ -28,7 +28,10 @@ from ..engine.pool import WorkerPool
 from ..registry import default_registry
 from .core import Jobs, public_view
 from .store import now
-from .webhook import deliver_in_background
+from .webhook import deliver
+
+#: Seconds before an undelivered webhook (its worker died mid-delivery) is sent again by any worker.
+WEBHOOK_RETRY_AFTER = 300.0
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +79,7 @@ class JobWorker:
         self._in_flight: deque[_InFlight] = deque()
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._webhooks: list[threading.Thread] = []
         self.documents = 0  # documents written by this worker
 
     def stop(self) -> None:
@@ -105,13 +109,34 @@ class JobWorker:
         finally:
             self._stop.set()
             self.pool.close()
+            for thread in self._webhooks:  # let deliveries in progress end (their retries are bounded)
+                thread.join(timeout=WEBHOOK_RETRY_AFTER / 4)
 
     def _sweep(self) -> int:
         try:
+            self._deliver_webhooks()
             return self.jobs.sweep()
         except Exception:
             log.exception("jobs sweep failed")
             return 0
+
+    def _deliver_webhooks(self) -> None:
+        """Send the webhooks of ended jobs not yet delivered (this worker's, or a dead worker's)."""
+        self._webhooks = [t for t in self._webhooks if t.is_alive()]
+        for job_id in self.jobs.store.webhooks_due(now(), WEBHOOK_RETRY_AFTER):
+            job = self.jobs.store.get(job_id)
+            if job is None or not job.get("webhook"):
+                self.jobs.store.webhook_done(job_id)
+                continue
+            thread = threading.Thread(target=self._deliver, args=(job,), daemon=True, name="jobs-webhook")
+            thread.start()
+            self._webhooks.append(thread)
+
+    def _deliver(self, job: dict[str, Any]) -> None:
+        try:
+            deliver(job["webhook"], {"event": "job.finished", "job": public_view(job)}, self.jobs.config)
+        finally:
+            self.jobs.store.webhook_done(job["id"])
 
     def _start_next(self) -> bool:
         """Dequeue a task and start its chunk; whether a chunk was started."""
@@ -150,8 +175,7 @@ class JobWorker:
             return
         log.info("job %s %s: %d done, %d failed", job_id, final, job["done"], job["failed"])
         if job.get("webhook"):
-            deliver_in_background(job["webhook"], {"event": "job.finished", "job": public_view(job)},
-                                  self.jobs.config)
+            self._deliver_webhooks()
         if self.on_finish is not None:
             try:
                 self.on_finish(job, final)
