@@ -83,7 +83,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subp
             try:
                 if requests.get(f"{base}/readyz", timeout=2).status_code == 200:
                     break
-            except (requests.ConnectionError, requests.Timeout):  # a busy machine: ask again
+            except (requests.ConnectionError, requests.Timeout):  # starting, or slow on a busy machine
                 pass
             if time.monotonic() > deadline:
                 pytest.fail(f"gunicorn not ready within {STARTUP_SECONDS} s:\n{log_path.read_text()}")

@@ -42,8 +42,15 @@ V = TypeVar("V")
 
 
 def encode_compact(record: Mapping[str, Any]) -> bytes:
-    """One line: compact JSON, UTF-8 (not ASCII-escaped), newline-terminated."""
-    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    """One line: compact JSON, UTF-8 (not ASCII-escaped), newline-terminated.
+
+    A record holding a string that is not text (half a surrogate pair) is written ASCII-escaped
+    instead, so that writing never fails on it.
+    """
+    try:
+        return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        return (json.dumps(record, separators=(",", ":")) + "\n").encode("ascii")
 
 
 @dataclass
