@@ -38,6 +38,9 @@ RUN if [ "${DOWNLOAD_MODEL}" = "1" ]; then \
 ENV HF_HUB_OFFLINE=1 \
     HOST=0.0.0.0 \
     PORT=8000
+# The jobs API's SQLite file, where user app may write (mount a volume on /home/app/jobs to keep
+# jobs across containers, or set SUMMARIZE_JOBS_REDIS_URL).
+ENV SUMMARIZE_JOBS_DB=/home/app/jobs/summarize-jobs.db
 USER app
 EXPOSE 8000
 

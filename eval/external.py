@@ -20,7 +20,7 @@ from summarizers.text.words import count_words
 from .bootstrap import DEFAULT_CONFIDENCE, DEFAULT_SAMPLES
 from .datasets import DatasetInfo, Example
 from .errors import DatasetError, EvalError
-from .predictions import PREDICTIONS_FILE, PredictionWriter
+from .predictions import PREDICTIONS_FILE, prediction_sink
 from .report import aggregate, build_scores_document, write_reports
 from .scoring import RougeEvaluator, ScorerConfig
 
@@ -93,8 +93,9 @@ def score_outputs(
     records: dict[tuple[str, str], dict[str, Any]] = {}
     total = sum(len(s) for s in outputs.values())
     show = sys.stderr.isatty() if progress is None else progress
-    with PredictionWriter(path) as writer, tqdm(total=total, unit="summary", disable=not show,
+    with prediction_sink(path) as writer, tqdm(total=total, unit="summary", disable=not show,
                                                 desc="summarize-eval score") as bar:
+        writer.open()
         for example in examples:
             batch = []
             for system, summaries in outputs.items():
@@ -104,7 +105,7 @@ def score_outputs(
                 batch.append({"id": example.id, "method": system, "status": "ok", "summary": summary,
                               "words": count_words(summary), "seconds": None,
                               "scores": evaluator.score_dict(example.references, summary)})
-            writer.write(batch)
+            writer.append(batch)
             records.update({(r["id"], r["method"]): r for r in batch})
             bar.update(len(batch))
     methods = aggregate(records, [e.id for e in examples], dict.fromkeys(outputs, "system"),

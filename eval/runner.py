@@ -1,9 +1,11 @@
 """The evaluation run: summarize every document with every method, score it, write it at once.
 
 A run keeps its settings in ``run.json`` and its results in ``predictions.jsonl`` (see
-:mod:`eval.predictions`). Started again with the same settings it reads what is there, skips
-every (document, method) already written and computes the rest, so an interrupted run ends with
-the same file contents (in another line order) and the same scores as an uninterrupted one.
+:mod:`eval.predictions`), written through the job engine's durable sink, computed on its worker
+pool (:mod:`summarizers.engine`), like ``summarize batch``. Started again with the same settings
+it reads what is there, skips every (document, method) already written and computes the rest,
+so an interrupted run ends with the same file contents (in another line order) and the same
+scores as an uninterrupted one.
 Scores are aggregated in data set order, never in the order results arrived, so ``--jobs``
 changes nothing but the speed.
 """
@@ -11,14 +13,11 @@ changes nothing but the speed.
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ from tqdm import tqdm
 
 import summarizers
 from summarizers import Length, SummarizerError
-from summarizers.lifetime import die_with_parent
+from summarizers.engine import EngineError, WorkerPool, run_ordered
 from summarizers.types import MAX_SENTENCES
 
 from .bootstrap import DEFAULT_CONFIDENCE, DEFAULT_SAMPLES
@@ -34,7 +33,7 @@ from .datasets import DatasetInfo, Example
 from .endpoint import EndpointClient, EndpointError
 from .errors import EvalError
 from .oracle import ORACLE_NAME
-from .predictions import PREDICTIONS_FILE, PredictionWriter, read_predictions
+from .predictions import PREDICTIONS_FILE, prediction_sink
 from .report import aggregate, build_scores_document, write_reports
 from .scoring import RougeEvaluator, ScorerConfig, sentences_of
 from .systems import System, build_system
@@ -147,6 +146,10 @@ class Evaluator:
         return Length(sentences=min(MAX_SENTENCES,
                                     reference_sentences(example, self.scorer.language_code)))
 
+    def __call__(self, example: Example, methods: Sequence[str]) -> list[dict[str, Any]]:
+        """:meth:`evaluate` (a worker of the engine's pool)."""
+        return self.evaluate(example, methods)
+
     def evaluate(self, example: Example, methods: Sequence[str]) -> list[dict[str, Any]]:
         """One record per method: the summary, its ROUGE and timing, or the error."""
         length = self.length_for(example)
@@ -169,47 +172,6 @@ class Evaluator:
             records.append({**base, "status": "failed", "error": error,
                             "seconds": time.perf_counter() - started})
         return records
-
-
-_worker: Evaluator | None = None
-
-
-def _init_worker(config: RunConfig, parent: int) -> None:
-    global _worker
-    die_with_parent(parent)  # end with the run that started it (killed, not just interrupted)
-    _worker = Evaluator(config)
-
-
-def _work(example: Example, methods: Sequence[str]) -> list[dict[str, Any]]:
-    assert _worker is not None, "worker not initialised"
-    return _worker.evaluate(example, methods)
-
-
-def _run_parallel(
-    config: RunConfig, pending: Sequence[tuple[Example, list[str]]], jobs: int,
-    emit: Callable[[list[dict[str, Any]]], None],
-) -> None:
-    """Evaluate ``pending`` in ``jobs`` processes, emitting each document's records as they come."""
-    context = multiprocessing.get_context("spawn")
-    window = jobs * 4
-    items: Iterator[tuple[Example, list[str]]] = iter(pending)
-    try:
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                                 initargs=(config, os.getpid())) as pool:
-            running: set[Future[list[dict[str, Any]]]] = set()
-            for example, methods in items:
-                running.add(pool.submit(_work, example, methods))
-                if len(running) >= window:
-                    break
-            while running:
-                done, running = wait(running, return_when=FIRST_COMPLETED)
-                for future in done:
-                    emit(future.result())
-                    nxt = next(items, None)
-                    if nxt is not None:
-                        running.add(pool.submit(_work, *nxt))
-    except BrokenProcessPool:
-        raise EvalError("a worker process died; run the same command again to resume") from None
 
 
 def prepare_output(out: Path, config: RunConfig, dataset: DatasetInfo, *, overwrite: bool) -> None:
@@ -274,26 +236,29 @@ def run_evaluation(
     if jobs < 1:
         raise EvalError("--jobs must be at least 1")
     prepare_output(out, config, dataset, overwrite=overwrite)
-    path = out / PREDICTIONS_FILE
-    done = read_predictions(path, repair=True)
-    keep = {k for k, r in done.items() if not (retry_failed and r.get("status") != "ok")}
-    pending = [(ex, todo) for ex in examples if (todo := [m for m in config.methods if (ex.id, m) not in keep])]
-    total = sum(len(t) for _, t in pending)
+    sink = prediction_sink(out / PREDICTIONS_FILE)
     show = sys.stderr.isatty() if progress is None else progress
-    with PredictionWriter(path) as writer, tqdm(total=total, unit="summary", disable=not show,
-                                                desc="summarize-eval") as bar:
-        def emit(records: list[dict[str, Any]]) -> None:
-            writer.write(records)
-            for record in records:
-                done[(record["id"], record["method"])] = record
-            bar.update(len(records))
+    try:
+        with sink:
+            scan = sink.open(drop=(lambda r: r.get("status") != "ok") if retry_failed else None)
+            done = dict(scan.records)
+            pending = [(ex, todo) for ex in examples if (todo := [m for m in config.methods if (ex.id, m) not in done])]
+            with tqdm(total=sum(len(t) for _, t in pending), unit="summary", disable=not show,
+                      desc="summarize-eval") as bar:
+                def emit(records: list[dict[str, Any]]) -> None:
+                    sink.append(records)
+                    for record in records:
+                        done[(record["id"], record["method"])] = record
+                    bar.update(len(records))
 
-        if jobs == 1 or len(pending) <= 1:
-            evaluator = Evaluator(config) if pending else None
-            for example, methods in pending:
-                emit(evaluator.evaluate(example, methods))  # type: ignore[union-attr]
-        else:
-            _run_parallel(config, pending, jobs, emit)
+                if pending:
+                    pool = WorkerPool(partial(Evaluator, config), jobs if len(pending) > 1 else 1)
+                    try:
+                        run_ordered(pool, pending, emit, capacity=4 * pool.workers)
+                    finally:
+                        pool.close()
+    except EngineError as exc:  # a damaged or busy predictions file, a worker that died
+        raise EvalError(exc.message) from None
     kinds = {m: ("oracle" if m == ORACLE_NAME else "method") for m in config.methods}
     methods = aggregate(done, [e.id for e in examples], kinds, seed=config.seed,
                         samples=config.bootstrap_samples, confidence=config.confidence)

@@ -16,8 +16,9 @@ from flask import Flask, Response, g, request
 
 import summarizers
 from summarizers import Method, Registry
+from summarizers.jobs.config import JobsConfig
 
-from . import api_v1, ops, playground
+from . import api_v1, jobs_api, ops, playground
 from .config import ServiceConfig, parse_rate
 from .errors import ApiError, register_error_handlers
 from .logging import clean_request_id, configure_logging, request_id_var
@@ -53,8 +54,8 @@ def create_app(
         cfg = ServiceConfig.from_env()
     elif isinstance(config, ServiceConfig):
         cfg = config
-    else:
-        cfg = ServiceConfig().with_overrides(config)
+    else:  # the jobs settings still come from SUMMARIZE_JOBS_* unless given
+        cfg = ServiceConfig(jobs=JobsConfig.from_env()).with_overrides(config)
     configure_logging(cfg.log_level)
     registry = registry if registry is not None else summarizers.default_registry()
 
@@ -82,6 +83,8 @@ def create_app(
     app.teardown_request(_end_request)
     register_error_handlers(app)
     app.register_blueprint(api_v1.bp, url_prefix="/v1")
+    app.register_blueprint(jobs_api.bp, url_prefix="/v1")
+    jobs_api.init_app(app, cfg.jobs)
     app.register_blueprint(ops.bp)
     app.register_blueprint(playground.bp)  # the page at / (its own strict CSP)
 

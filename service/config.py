@@ -29,7 +29,9 @@ variable                               default     meaning
 ``SUMMARIZE_LOG_LEVEL``                INFO        level of the JSON log lines
 =====================================  ==========  ==================================================
 
-``SUMMARIZE_WORKERS``, ``SUMMARIZE_THREADS`` and ``SUMMARIZE_GRACEFUL_TIMEOUT`` are read by
+The jobs API reads ``SUMMARIZE_JOBS_*`` (see :mod:`summarizers.jobs.config` and docs/jobs.md).
+
+``SUMMARIZE_WORKERS``, ``SUMMARIZE_GRACEFUL_TIMEOUT`` (and ``SUMMARIZE_THREADS``) are read by
 ``service/gunicorn.conf.py``; the abstractive models are configured by their own variables
 (``SUMMARIZE_ABSTRACTIVE_MODEL``, ``SUMMARIZE_MODELS``...), see docs/abstractive.md.
 """
@@ -40,8 +42,10 @@ import logging
 import math
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, TypeVar
+
+from summarizers.jobs.config import JobsConfig
 
 PREFIX = "SUMMARIZE_"
 
@@ -71,6 +75,8 @@ class ServiceConfig:
     cors_origins: tuple[str, ...] = ()
     preload: tuple[str, ...] = ("abstractive",)
     log_level: str = "INFO"
+    #: The asynchronous jobs (``SUMMARIZE_JOBS_*``, see :mod:`summarizers.jobs.config`).
+    jobs: JobsConfig = field(default_factory=JobsConfig)
 
     def __post_init__(self) -> None:
         _at_least("max_body_bytes", self.max_body_bytes, 1)
@@ -137,7 +143,7 @@ class ServiceConfig:
             except ValueError:
                 raise ValueError(f"{var}={raw!r} is not a valid value") from None
         try:
-            return cls(**values)
+            return cls(**values, jobs=JobsConfig.from_env(env))
         except ValueError as exc:
             raise ValueError(f"invalid {PREFIX}* setting: {exc}") from None
 

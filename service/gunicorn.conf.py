@@ -16,6 +16,8 @@
   on SIGTERM.
 - Metrics of all workers are added up through ``PROMETHEUS_MULTIPROC_DIR`` (a fresh temporary
   directory unless set; emptied at start, dead workers marked).
+- Job workers: ``SUMMARIZE_JOBS_WORKERS`` (default 1) ``summarize worker`` processes that the
+  master starts when ready, restarts when they die and stops on exit (service/jobs_workers.py).
 - Logs are JSON lines on stderr; the app writes one line per request (with its request id), so
   gunicorn's own access log is off.
 
@@ -102,7 +104,21 @@ def child_exit(server: object, worker: Any) -> None:
     multiprocess.mark_process_dead(worker.pid)
 
 
+_job_workers: Any = None
+
+
+def when_ready(server: object) -> None:
+    """Start the embedded job workers (``SUMMARIZE_JOBS_WORKERS``, default 1) beside the web workers."""
+    global _job_workers
+    from service.jobs_workers import WorkerSupervisor
+
+    _job_workers = WorkerSupervisor(int(os.environ.get("SUMMARIZE_JOBS_WORKERS", 1)))
+    _job_workers.start()
+
+
 def on_exit(server: object) -> None:
-    """Remove the metrics directory this configuration created."""
+    """Stop the job workers; remove the metrics directory this configuration created."""
+    if _job_workers is not None:
+        _job_workers.stop(timeout=graceful_timeout)
     if _own_metrics_dir:
         shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

@@ -10,6 +10,7 @@ variable the figures are those of the one process.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -39,6 +40,7 @@ class Metrics:
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
+        self._collectors: list[Any] = []
         self.requests = Counter(
             "summarize_http_requests",
             "HTTP requests answered, by route, HTTP method and status",
@@ -78,6 +80,11 @@ class Metrics:
             multiprocess_mode="liveall",
         )
 
+    def add_collector(self, collector: Any) -> None:
+        """Add a collector read at scrape time (e.g. the jobs store's figures), in every mode."""
+        self.registry.register(collector)
+        self._collectors.append(collector)
+
     def exposition(self) -> tuple[bytes, str]:
         """The Prometheus text exposition and its content type (all workers in multiprocess mode)."""
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
@@ -85,5 +92,7 @@ class Metrics:
 
             registry = CollectorRegistry()
             multiprocess.MultiProcessCollector(registry)
+            for collector in self._collectors:
+                registry.register(collector)
             return generate_latest(registry), CONTENT_TYPE_LATEST
         return generate_latest(self.registry), CONTENT_TYPE_LATEST

@@ -34,6 +34,7 @@ _ERROR_TEXT = {
     401: "missing or invalid API key",
     404: "no such path",
     405: "method not allowed",
+    409: "an Idempotency-Key reused with another request body",
     413: "body over the size limit",
     415: "body not declared as JSON",
     422: "invalid request; details.field names the field at fault",

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify
 
+from . import jobs_api
 from .errors import error_response
 from .openapi import build_openapi
 from .state import current_state
@@ -68,7 +69,9 @@ def _spec() -> dict[str, Any]:
     state = current_state()
     cached = current_app.extensions.get("summarize_openapi")
     if cached is None:
-        cached = current_app.extensions["summarize_openapi"] = build_openapi(state.schemas, state.config)
+        cached = build_openapi(state.schemas, state.config)
+        jobs_api.extend_openapi(cached, protected=bool(state.config.api_keys))
+        current_app.extensions["summarize_openapi"] = cached
     return cached
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ SAMPLE = SHARED / "samples" / "scraped-news-article.txt"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # no test may reach the hub
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# Apps built by tests keep their jobs in a fresh temporary database, never in the working tree.
+os.environ.setdefault("SUMMARIZE_JOBS_DB", os.path.join(tempfile.mkdtemp(prefix="summarize-jobs-test-"), "jobs.db"))
 
 
 @pytest.fixture(scope="session")

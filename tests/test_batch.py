@@ -27,9 +27,9 @@ from summarizers.batch import (
     read_items,
     run_batch,
 )
-from summarizers.batch.ray_engine import import_ray
 from summarizers.batch.types import EngineUnavailable
 from summarizers.batch.worker import DELAY_ENV
+from summarizers.engine.ray import import_ray
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -55,6 +55,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subp
             # This test checks answers under concurrency, not backpressure (tests/test_service_*hardening.py
             # do): waiting requests may wait long enough for a loaded CI machine.
             "SUMMARIZE_QUEUE_WAIT": "30",
+            "SUMMARIZE_JOBS_WORKERS": "0",
+            "SUMMARIZE_JOBS_DB": str(log_path.parent / "jobs.db"),
             "HF_HUB_OFFLINE": "1",
             "HOST": "127.0.0.1",
             "PORT": str(port),

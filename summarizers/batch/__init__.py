@@ -6,18 +6,27 @@
 ...                        LocalEngine(Settings(method="lexrank"), jobs=2))
 
 The pieces: :mod:`.io` reads inputs into items (bad records become error items),
-:mod:`.output` owns the output file (whole lines, torn-tail repair, resume, retry),
-:mod:`.worker` summarizes a chunk, :mod:`.local` and :mod:`.ray_engine` run workers,
-:mod:`.runner` drives them, :mod:`.progress` reports.
+:class:`~.types.OutputFile` is the engine's durable results file with batch lines,
+:mod:`.worker` summarizes a chunk, :mod:`.engines` runs workers on the engine's local pool or
+on Ray, :mod:`.runner` drives them, :mod:`.progress` reports. The machinery is the one job
+engine's (:mod:`summarizers.engine`), shared with ``summarize-eval`` and the jobs API.
 """
 
+from ..engine.pool import default_jobs
+from .engines import LocalEngine, RayEngine
 from .io import Fields, count_records, detect_format, open_input, read_items
-from .local import LocalEngine, default_jobs
-from .output import OutputFile
 from .progress import Progress
-from .ray_engine import RayEngine
 from .runner import DEFAULT_CHUNK_SIZE, Engine, run_batch
-from .types import INTERNAL_ERROR, BatchError, EngineUnavailable, Item, Report, Settings, WorkerFailed
+from .types import (
+    INTERNAL_ERROR,
+    BatchError,
+    EngineUnavailable,
+    Item,
+    OutputFile,
+    Report,
+    Settings,
+    WorkerFailed,
+)
 from .worker import ChunkWorker
 
 __all__ = [

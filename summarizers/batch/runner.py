@@ -8,20 +8,19 @@ lists the input's new records in input order (a resumed run appends after what w
 from __future__ import annotations
 
 import time
-from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 
-from .output import OutputFile
+from ..engine.pool import run_ordered
 from .progress import Progress
-from .types import Item, Report
+from .types import Item, OutputFile, Report
 
 #: Records per chunk: the unit of work sent to a worker and of each write to the output.
 DEFAULT_CHUNK_SIZE = 16
 
 
 class Engine(Protocol):
-    """Where chunks are summarized: :class:`~.local.LocalEngine` or :class:`~.ray_engine.RayEngine`."""
+    """Where chunks are summarized: :class:`~.engines.LocalEngine` or :class:`~.engines.RayEngine`."""
 
     workers: int
 
@@ -60,11 +59,8 @@ def run_batch(
         raise ValueError(f"chunk size must be at least 1, got {chunk_size}")
     report = Report()
     start = time.monotonic()
-    capacity = 2 * max(1, engine.workers)
-    window: deque[Any] = deque()
 
-    def write_oldest() -> None:
-        records = engine.collect(window.popleft())
+    def write(records: list[dict[str, Any]]) -> None:
         output.append(records)
         failed = sum(1 for r in records if "error" in r)
         report.done += len(records) - failed
@@ -72,11 +68,7 @@ def run_batch(
         if progress is not None:
             progress.update(len(records) - failed, failed)
 
-    try:
-        existing = output.open(retry_failed=retry_failed)
-        report.repaired, report.output_duplicates = existing.repaired, existing.duplicates
-        if progress is not None and total is not None:
-            progress.set_total(max(0, total - len(existing.status)))
+    def chunks(existing: dict[str, bool]) -> Iterator[tuple[list[Item]]]:
         seen: set[str] = set()
         chunk: list[Item] = []
         for item in items:
@@ -87,21 +79,24 @@ def run_batch(
             seen.add(key)
             if not item.id_given and item.error is None:
                 report.missing_ids += 1
-            done = existing.status.get(key)
+            done = existing.get(key)
             if done is not None:
                 report.skipped += 1
                 report.skipped_failed += not done
                 continue
             chunk.append(item)
             if len(chunk) >= chunk_size:
-                window.append(engine.submit(chunk))
+                yield (chunk,)
                 chunk = []
-                while len(window) >= capacity:
-                    write_oldest()
         if chunk:
-            window.append(engine.submit(chunk))
-        while window:
-            write_oldest()
+            yield (chunk,)
+
+    try:
+        existing = output.open(retry_failed=retry_failed)
+        report.repaired, report.output_duplicates = existing.repaired, existing.duplicates
+        if progress is not None and total is not None:
+            progress.set_total(max(0, total - len(existing.status)))
+        run_ordered(engine, chunks(existing.status), write)
     finally:
         try:
             engine.close()

@@ -1,4 +1,4 @@
-"""Value types of a batch run: the job settings, one input item, the final report, the errors."""
+"""Value types of a batch run: the job settings, one input item, the output file, the report, the errors."""
 
 from __future__ import annotations
 
@@ -7,32 +7,30 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import MethodUnavailable, SummarizerError
+from ..engine.errors import EngineError, WorkerFailed
+from ..engine.ray import EngineUnavailable
+from ..engine.sink import JsonlSink, encode_compact
 
 #: Error code of a document that failed for a reason that is not the caller's (a bug, a crash).
 INTERNAL_ERROR = "internal_error"
 
+#: A batch run cannot start or go on (an unusable output, a run already writing it, a dead worker).
+BatchError = EngineError
 
-class BatchError(SummarizerError):
-    """A batch run cannot start or go on: an unusable output file, a run already writing it,
-    a worker that died. Nothing written so far is lost; rerunning resumes."""
+__all__ = ["INTERNAL_ERROR", "BatchError", "EngineUnavailable", "Existing", "Item", "OutputFile", "Report",
+           "Settings", "WorkerFailed", "encode", "id_key", "parse_line"]
 
-    code = "batch_error"
+def encode(record: Mapping[str, Any]) -> bytes:
+    """One output line: compact JSON, UTF-8, newline-terminated.
 
-
-class WorkerFailed(BatchError):
-    """A worker process or actor died mid-run (killed, out of memory, cluster lost).
-
-    The lines already written are kept; running the same command again finishes the job.
+    A record that cannot be written (a value JSON cannot hold) becomes an error line for its id
+    rather than stopping the run.
     """
-
-    code = "worker_failed"
-
-
-class EngineUnavailable(MethodUnavailable):
-    """The requested engine cannot run here (``--engine ray`` without Ray installed)."""
-
-    code = "engine_unavailable"
+    try:
+        return encode_compact(record)
+    except (TypeError, ValueError, RecursionError) as exc:
+        return encode_compact({"id": record.get("id"), "error": {
+            "code": INTERNAL_ERROR, "message": f"the result could not be written as JSON: {exc}", "details": {}}})
 
 
 @dataclass(frozen=True)
@@ -141,3 +139,62 @@ class Report:
             out.append(f"the output already held {self.output_duplicates} line(s) repeating an earlier id "
                        "(not written by a batch run?); the first line of each id counts")
         return out
+
+
+def line_key(record: Any) -> str | None:
+    """The id key of a batch output record (``id`` and exactly one of ``result``/``error``), else ``None``."""
+    if not isinstance(record, dict) or "id" not in record or ("result" in record) == ("error" in record):
+        return None
+    return id_key(record["id"])
+
+
+def parse_line(raw: bytes) -> tuple[str, bool] | None:
+    """``(id key, is a result)`` for a well-formed output line, ``None`` for anything else."""
+    try:
+        record = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    key = line_key(record)
+    return None if key is None else (key, "result" in record)
+
+
+@dataclass
+class Existing:
+    """What an output file already holds: for each id key, whether its line is a result."""
+
+    status: dict[str, bool] = field(default_factory=dict)
+    duplicates: int = 0
+    repaired: str | None = None
+
+    @property
+    def failed(self) -> int:
+        """How many ids have an error line."""
+        return sum(1 for ok in self.status.values() if not ok)
+
+
+class OutputFile(JsonlSink[str, bool]):
+    """The output of a batch run: the engine's :class:`~summarizers.engine.sink.JsonlSink` with
+    batch lines (``{"id", "result"}`` or ``{"id", "error"}``), keyed by id."""
+
+    def __init__(self, path: str | Any, *, fsync: bool = True) -> None:
+        super().__init__(path, line_key, value=lambda r: "result" in r, encode=encode, fsync=fsync,
+                         line_name="batch output line",
+                         busy="another batch run is writing {path}; wait for it or stop it")
+
+    def open(self, *, retry_failed: bool = False) -> Existing:  # type: ignore[override]
+        """Lock the file, cut a torn tail, read which ids are done; ``retry_failed`` drops error lines.
+
+        Raises:
+            BatchError: another run writes the file, it is a directory, or it is damaged.
+            OSError: when the file cannot be created or read.
+        """
+        scan = super().open()
+        existing = Existing(scan.records, scan.duplicates, scan.repaired)
+        if retry_failed and existing.failed:
+            try:
+                self._rewrite_without(lambda r: "error" in r)
+            except BaseException:
+                self.close()
+                raise
+            existing.status = {k: ok for k, ok in existing.status.items() if ok}
+        return existing

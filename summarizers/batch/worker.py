@@ -68,8 +68,18 @@ class ChunkWorker:
             self._registry = self._factory()
         return self._registry
 
-    def run(self, chunk: Sequence[Item]) -> list[dict[str, Any]]:
-        """One output record per item, in the chunk's order. Never raises for a document."""
+    def __call__(self, chunk: Sequence[Item], settings: Settings | None = None) -> list[dict[str, Any]]:
+        """:meth:`run` (a worker of the engine's pools)."""
+        return self.run(chunk, settings)
+
+    def run(self, chunk: Sequence[Item], settings: Settings | None = None) -> list[dict[str, Any]]:
+        """One output record per item, in the chunk's order. Never raises for a document.
+
+        ``settings`` replaces the worker's own for this chunk (a jobs worker serves many jobs
+        with one registry, so models load once).
+        """
+        if settings is not None and settings != self.settings:
+            return ChunkWorker(settings, lambda: self.registry).run(chunk)
         records: list[dict[str, Any] | None] = [None] * len(chunk)
         groups: dict[tuple[str, str], list[int]] = {}
         for i, item in enumerate(chunk):

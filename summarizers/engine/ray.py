@@ -1,7 +1,8 @@
-"""The Ray engine: the same job on a pool of Ray actors, local or on a cluster.
+"""The one Ray path: the same workers as :class:`~.pool.WorkerPool` on Ray actors, local or on a cluster.
 
-Each actor (1 CPU, optionally a share of a GPU) builds one :class:`~.worker.ChunkWorker`, so
-models load once per actor. The driver keeps reading, filtering and writing (so the output
+Each actor (1 CPU, optionally a share of a GPU) builds one worker (for the batch CLI a
+:class:`~summarizers.batch.worker.ChunkWorker`), so models load once per actor.
+The driver keeps reading, filtering and writing (so the output
 guarantees are those of the local engine) and sends chunks to the least busy actor, with a
 bounded number in flight. Ray is an optional extra, imported only here, only when used.
 
@@ -14,16 +15,21 @@ with the guarantees unchanged.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..registry import default_registry
-from .types import BatchError, EngineUnavailable, Item, Settings, WorkerFailed
-from .worker import ChunkWorker, RegistryFactory
+from ..errors import MethodUnavailable
+from .errors import EngineError, WorkerFailed
 
 log = logging.getLogger(__name__)
 
 INSTALL = "pip install 'summarizers[ray]'"
+
+
+class EngineUnavailable(MethodUnavailable):
+    """The requested engine cannot run here (``--engine ray`` without Ray installed)."""
+
+    code = "engine_unavailable"
 
 
 def import_ray() -> Any:
@@ -41,39 +47,38 @@ def import_ray() -> Any:
 
 
 class _ActorBody:
-    """What each actor runs: one ChunkWorker for the actor's life."""
+    """What each actor runs: one worker for the actor's life."""
 
-    def __init__(self, settings: Settings, registry_factory: RegistryFactory) -> None:
-        self.worker = ChunkWorker(settings, registry_factory)
+    def __init__(self, make_worker: Callable[[], Callable[..., Any]]) -> None:
+        self.worker = make_worker()
 
-    def run(self, chunk: list[Item]) -> list[dict[str, Any]]:
-        return self.worker.run(chunk)
+    def run(self, *args: Any) -> Any:
+        return self.worker(*args)
 
 
-class RayEngine:
-    """Summarizes chunks on Ray actors.
+class RayPool:
+    """Runs tasks on Ray actors (the same interface as :class:`~.pool.WorkerPool`).
 
     Args:
-        settings: the job's defaults.
+        make_worker: builds each actor's worker (picklable).
         jobs: the number of actors (default: the cluster's CPUs, or GPUs / ``gpus_per_worker``).
         address: a cluster to join (``ray://host:10001`` or ``host:6379``, or ``auto``); ``None``
             starts a local Ray on this machine (stopped again at the end), unless Ray is already
             initialised in this process, which is then used as it is.
         gpus_per_worker: GPUs reserved by each actor (for abstractive models on GPU nodes).
         runtime_env: Ray's runtime environment for the job (e.g. ``{"pip": [...]}``).
-        registry_factory: builds each actor's registry (picklable).
 
     Raises:
         EngineUnavailable: Ray is not installed.
-        BatchError: Ray could not start or the cluster could not be reached.
+        EngineError: Ray could not start or the cluster could not be reached.
         ValueError: ``jobs`` below 1.
     """
 
     name = "ray"
 
-    def __init__(self, settings: Settings, jobs: int | None = None, *, address: str | None = None,
-                 gpus_per_worker: float = 0.0, runtime_env: Mapping[str, Any] | None = None,
-                 registry_factory: RegistryFactory = default_registry) -> None:
+    def __init__(self, make_worker: Callable[[], Callable[..., Any]], jobs: int | None = None, *,
+                 address: str | None = None, gpus_per_worker: float = 0.0,
+                 runtime_env: Mapping[str, Any] | None = None) -> None:
         if jobs is not None and jobs < 1:
             raise ValueError(f"jobs must be at least 1, got {jobs}")
         ray = self._ray = import_ray()
@@ -90,13 +95,13 @@ class RayEngine:
                 ray.init(address=address, **kwargs)
             except Exception as exc:
                 where = f"the Ray cluster at {address}" if address else "a local Ray"
-                raise BatchError(f"could not start or join {where}: {exc}", field="ray_address") from exc
+                raise EngineError(f"could not start or join {where}: {exc}", field="ray_address") from exc
             self._owns_ray = True
         self._actors: list[Any] = []
         try:
             self.workers = jobs if jobs is not None else self._default_workers(gpus_per_worker)
             actor = ray.remote(num_cpus=1, num_gpus=gpus_per_worker or 0)(_ActorBody)
-            self._actors = [actor.remote(settings, registry_factory) for _ in range(self.workers)]
+            self._actors = [actor.remote(make_worker) for _ in range(self.workers)]
         except Exception:
             self.close()
             raise
@@ -108,17 +113,17 @@ class RayEngine:
             return max(1, int(resources.get("GPU", 0) / gpus_per_worker))
         return max(1, int(resources.get("CPU", 1)))
 
-    def submit(self, chunk: list[Item]) -> tuple[int, Any]:
-        """Send ``chunk`` to the actor with the fewest chunks in flight."""
+    def submit(self, *args: Any) -> tuple[int, Any]:
+        """Send a task to the actor with the fewest tasks in flight."""
         index = min(range(self.workers), key=self._busy.__getitem__)
         self._busy[index] += 1
-        return index, self._actors[index].run.remote(chunk)
+        return index, self._actors[index].run.remote(*args)
 
-    def collect(self, handle: tuple[int, Any]) -> list[dict[str, Any]]:
-        """The records of a submitted chunk (waits for them).
+    def collect(self, handle: tuple[int, Any]) -> Any:
+        """The result of a submitted task (waits for it).
 
         Raises:
-            BatchError: an actor died or the cluster went away; rerun to resume.
+            WorkerFailed: an actor died or the cluster went away; rerun to resume.
         """
         index, ref = handle
         try:

@@ -1,0 +1,321 @@
+"""Asynchronous jobs over HTTP: ``/v1/jobs`` (submit), ``/v1/jobs/{id}`` (status, cancel),
+``/v1/jobs/{id}/results`` (pages in input order, or NDJSON).
+
+A thin layer over :mod:`summarizers.jobs`: the request is validated like a batch request (same
+settings, the library checks method, length, language and options), the job is stored and
+queued, and workers (``summarize worker``, or the ones gunicorn's master starts beside the web
+workers) compute it. With API keys on, each job belongs to the key that submitted it: other keys
+get a 404 for it. Errors use the service's one envelope.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import time
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, request, stream_with_context, url_for
+from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
+from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic.json_schema import models_json_schema
+
+from summarizers.jobs import IdempotencyConflict, Jobs, JobsConfig, public_view
+from summarizers.jobs.webhook import check_url
+
+from .errors import ApiError
+from .schemas import ApiJsonSchema, LengthSpec, SummarizeSettings
+from .state import current_state
+
+bp = Blueprint("jobs", __name__)
+
+EXTENSION = "summarize_jobs"
+NDJSON = "application/x-ndjson"
+DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
+MAX_IDEMPOTENCY_KEY = 255
+#: Seconds over which ``summarize_jobs_documents_per_second`` is averaged.
+RATE_WINDOW = 60.0
+DURATION_BUCKETS = (1, 5, 15, 60, 300, 900, 3600, 4 * 3600, 24 * 3600)
+
+_STRICT = ConfigDict(extra="forbid", strict=True)
+
+
+class JobDocument(BaseModel):
+    """One document of a job: a batch document, with optional per-document ``method`` and
+    ``length`` overrides. A document with both or neither of ``text``/``html`` gets an error line."""
+
+    model_config = _STRICT
+
+    id: str | int | None = Field(None, description="echoed in the result; the position in the list if left out")
+    text: str | None = Field(None, description="the article text")
+    html: str | None = Field(None, description="an article page")
+    title: str | None = Field(None, description="the article's headline, when known")
+    method: str | None = Field(None, min_length=1, description="this document's method (default: the job's)")
+    length: LengthSpec | None = Field(None, description="this document's length (default: the job's)")
+
+
+class JobRequest(SummarizeSettings):
+    """``POST /v1/jobs``: documents summarized asynchronously with shared settings."""
+
+    documents: list[JobDocument] = Field(min_length=1, description="the documents; results keep this order")
+    offsets: Literal["codepoint"] = Field("codepoint", description="offsets of job results are code points")
+    webhook: str | None = Field(
+        None, max_length=2048,
+        description="a URL (allow-listed by the server) to POST the job's status to when it ends, signed "
+        "with HMAC-SHA256 in X-Summarize-Signature",
+    )
+
+
+class JobCounts(BaseModel):
+    """How many documents a job has, and how many ended well or with an error."""
+
+    total: int
+    done: int
+    failed: int
+
+
+class JobOut(BaseModel):
+    """A job: its status, counts, progress (0 to 1), timestamps (ISO 8601, UTC) and settings."""
+
+    id: str
+    status: Literal["queued", "running", "succeeded", "partially_succeeded", "failed", "cancelled"]
+    counts: JobCounts
+    progress: float
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+    expires_at: str
+    settings: dict[str, Any]
+    results_url: str
+
+
+class JobResultsOut(BaseModel):
+    """A page of results in input order: ``{"id", "result"}`` or ``{"id", "error"}`` each.
+    Follow ``next_cursor`` until it is null (it is null once the job has ended and all were read)."""
+
+    job: JobOut
+    results: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+def init_app(app: Flask, config: JobsConfig) -> None:
+    """Attach the jobs settings to ``app`` (the store and queue open on first use)."""
+    app.extensions[EXTENSION] = {"config": config, "jobs": None}
+    state = app.extensions["summarize"]
+    state.metrics.add_collector(JobsCollector(lambda: _jobs_of(app)))
+
+
+def _jobs_of(app: Flask) -> Jobs:
+    holder = app.extensions[EXTENSION]
+    if holder["jobs"] is None:
+        holder["jobs"] = Jobs(holder["config"])
+    return holder["jobs"]
+
+
+def current_jobs() -> Jobs:
+    """The jobs of the app handling the request."""
+    return _jobs_of(current_app)  # type: ignore[arg-type]
+
+
+@bp.before_request
+def _jobs_body_limit() -> None:
+    """Job bodies may be larger than single requests (``SUMMARIZE_JOBS_MAX_BODY_BYTES``)."""
+    request.max_content_length = current_app.extensions[EXTENSION]["config"].max_body_bytes
+
+
+def _owner() -> str:
+    """Who owns the jobs of this request: a digest of its API key (empty when keys are off)."""
+    if not current_state().keys.enabled:
+        return ""
+    _, _, key = request.headers.get("Authorization", "").partition(" ")
+    return hashlib.sha256(key.strip().encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _view(job: dict[str, Any]) -> dict[str, Any]:
+    view = public_view(job)
+    view["results_url"] = url_for("jobs.job_results", job_id=job["id"])
+    return view
+
+
+def _job_or_404(job_id: str) -> dict[str, Any]:
+    job = current_jobs().get(job_id, _owner())
+    if job is None:
+        raise ApiError(404, "not_found", f"no job {job_id!r} (unknown, expired, or another key's)",
+                       details={"field": "id"})
+    return job
+
+
+@bp.post("/jobs")
+def submit_job() -> Response:
+    """Queue a job; 202 with the job and its ``Location``."""
+    from .api_v1 import _check_method, json_body
+
+    state = current_state()
+    jobs = current_jobs()
+    body = _job_schema(jobs.config).model_validate(json_body())
+    _check_method(state, body)
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not (0 < len(key) <= MAX_IDEMPOTENCY_KEY):
+        raise ApiError(422, "validation_error", f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters",
+                       details={"field": "Idempotency-Key"})
+    if body.webhook is not None:
+        check_url(body.webhook, jobs.config)
+    settings = {"method": body.method, "length": body.length_mapping(), "language": body.language,
+                "options": body.options}
+    documents = [d.model_dump(exclude_none=True) for d in body.documents]
+    for doc in documents:
+        if isinstance(doc.get("length"), dict):
+            doc["length"] = {k: v for k, v in doc["length"].items() if v is not None}
+    try:
+        job_id = jobs.submit(documents, settings, owner=_owner(), idempotency_key=key,
+                             request_hash=hashlib.sha256(request.get_data(cache=True)).hexdigest(),
+                             webhook=body.webhook)
+    except IdempotencyConflict as exc:
+        raise ApiError(409, "idempotency_conflict", "this Idempotency-Key was used with another request body",
+                       details={"field": "Idempotency-Key", "job": exc.job_id}) from None
+    job = jobs.get(job_id)
+    response = jsonify(_view(job))  # type: ignore[arg-type]
+    response.status_code = 202
+    response.headers["Location"] = url_for("jobs.get_job", job_id=job_id)
+    return response
+
+
+@bp.get("/jobs/<job_id>")
+def get_job(job_id: str) -> Response:
+    """A job's status, counts, progress and timestamps."""
+    return jsonify(_view(_job_or_404(job_id)))
+
+
+@bp.delete("/jobs/<job_id>")
+def cancel_job(job_id: str) -> Response:
+    """Cancel a job (a no-op for one that has ended); documents already done stay readable."""
+    _job_or_404(job_id)
+    jobs = current_jobs()
+    jobs.cancel(job_id)
+    return jsonify(_view(jobs.get(job_id)))  # type: ignore[arg-type]
+
+
+@bp.get("/jobs/<job_id>/results")
+def job_results(job_id: str) -> Response:
+    """A page of results (``cursor``, ``limit``), or every result as NDJSON with ``Accept: application/x-ndjson``."""
+    job = _job_or_404(job_id)
+    jobs = current_jobs()
+    if request.accept_mimetypes.best_match(["application/json", NDJSON]) == NDJSON:
+        def lines() -> Iterator[str]:
+            for line in jobs.stream(job):
+                yield line + "\n"
+        return Response(stream_with_context(lines()), content_type=NDJSON)
+    cursor = _int_arg("cursor", 0, 0, max(0, job["total"]))
+    limit = _int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    page = jobs.results(job, cursor, limit)
+    body = ('{"job":' + json.dumps(_view(job), ensure_ascii=False) + ',"results":[' + ",".join(page.records)
+            + '],"next_cursor":' + json.dumps(None if page.next_cursor is None else str(page.next_cursor)) + "}")
+    return Response(body, content_type="application/json")
+
+
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not (low <= value <= high):
+        raise ApiError(422, "validation_error", f"{name} must be a whole number from {low} to {high}",
+                       details={"field": name})
+    return value
+
+
+def _job_schema(config: JobsConfig) -> type[JobRequest]:
+    """The job request model bound to the app's methods, options and document limit."""
+    holder = current_app.extensions[EXTENSION]
+    model = holder.get("schema")
+    if model is None:
+        batch = current_state().schemas.batch.model_fields
+        model = holder["schema"] = create_model(  # type: ignore[call-overload]
+            "JobRequest", __base__=JobRequest, __doc__=JobRequest.__doc__,
+            method=(batch["method"].annotation, batch["method"]),
+            options=(batch["options"].annotation, batch["options"]),
+            documents=(list[JobDocument], Field(min_length=1, max_length=config.max_documents,
+                                                description="the documents; results keep this order")),
+        )
+    return model
+
+
+class JobsCollector:
+    """Prometheus metrics read from the jobs store at scrape time (so every web worker and every
+    job worker, on any host, agree): queue depth, jobs by status, documents per second over the
+    last minute, and the durations of the finished jobs kept."""
+
+    def __init__(self, jobs: Any) -> None:
+        self._jobs = jobs
+
+    def describe(self) -> list[Any]:
+        """No fixed description (the store is read at scrape time)."""
+        return []
+
+    def collect(self) -> Iterator[Any]:
+        """The metric families, or nothing when the store cannot be read."""
+        try:
+            stats = self._jobs().store.stats(time.time(), RATE_WINDOW)
+        except Exception:
+            return
+        yield GaugeMetricFamily("summarize_jobs_queue_depth", "Documents of unfinished jobs not yet summarized",
+                                value=stats["queue_depth"])
+        by_status = GaugeMetricFamily("summarize_jobs", "Jobs kept, by status", labels=["status"])
+        for status, count in sorted(stats["jobs"].items()):
+            by_status.add_metric([status], count)
+        yield by_status
+        yield GaugeMetricFamily("summarize_jobs_documents_per_second",
+                                f"Documents finished per second over the last {RATE_WINDOW:.0f} s",
+                                value=stats["documents_recent"] / RATE_WINDOW)
+        durations = stats["durations"]
+        buckets = [(str(b), sum(1 for d in durations if d <= b)) for b in DURATION_BUCKETS]
+        buckets.append(("+Inf", len(durations)))
+        yield HistogramMetricFamily("summarize_job_duration_seconds",
+                                    "Seconds from submission to the end, of the finished jobs kept",
+                                    buckets=buckets, sum_value=math.fsum(durations))
+
+
+def extend_openapi(document: dict[str, Any], protected: bool) -> None:
+    """Add the jobs paths and schemas to the app's OpenAPI ``document``."""
+    from .openapi import _operation
+
+    request_model = _job_schema(current_app.extensions[EXTENSION]["config"])
+    refs, defs = models_json_schema(
+        [(request_model, "validation"), (JobOut, "serialization"), (JobResultsOut, "serialization")],
+        ref_template="#/components/schemas/{model}", schema_generator=ApiJsonSchema,  # type: ignore[arg-type]
+    )
+    document["components"]["schemas"].update(defs.get("$defs", {}))
+    auth = [401] if protected else []
+    job_ref, page_ref = refs[(JobOut, "serialization")], refs[(JobResultsOut, "serialization")]
+    post = _operation(f"Queue a job of up to {current_app.extensions[EXTENSION]['config'].max_documents} "
+                      "documents; 202 with the job and Location", job_ref,
+                      [400, *auth, 409, 413, 415, 422, 500, 503], protected=protected,
+                      body={"required": True, "content": {"application/json": {
+                          "schema": refs[(request_model, "validation")]}}})
+    post["responses"]["202"] = post["responses"].pop("200")
+    post["responses"]["202"]["headers"]["Location"] = {"description": "the job's URL", "schema": {"type": "string"}}
+    post["parameters"].append({"name": "Idempotency-Key", "in": "header", "required": False,
+                               "description": "a retried submission with the same key and body returns the "
+                                              "same job", "schema": {"type": "string", "maxLength": 255}})
+    job_id = {"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    get = _operation("A job's status, counts and progress", job_ref, [*auth, 404], protected=protected)
+    delete = _operation("Cancel a job (results already written stay readable)", job_ref, [*auth, 404],
+                        protected=protected)
+    results = _operation("A page of results in input order", page_ref, [*auth, 404, 422], protected=protected)
+    results["responses"]["200"]["content"][NDJSON] = {"schema": {"type": "string"}}
+    results["parameters"] += [
+        {"name": "cursor", "in": "query", "required": False, "description": "next_cursor of the previous page",
+         "schema": {"type": "string"}},
+        {"name": "limit", "in": "query", "required": False,
+         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}},
+    ]
+    for op in (get, delete, results):
+        op["parameters"].append(job_id)
+    document["paths"]["/v1/jobs"] = {"post": post}
+    document["paths"]["/v1/jobs/{job_id}"] = {"get": get, "delete": delete}
+    document["paths"]["/v1/jobs/{job_id}/results"] = {"get": results}

@@ -1,0 +1,50 @@
+"""Where a batch run's chunks are summarized: the engine's local pool or its Ray path.
+
+Both build one :class:`~.worker.ChunkWorker` per process or actor (models load once each) and
+take a chunk of items per task; the driver (:mod:`.runner`) is the only writer of the output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import partial
+from typing import Any
+
+from ..engine.pool import WorkerPool
+from ..engine.ray import RayPool
+from ..registry import default_registry
+from .types import Settings
+from .worker import ChunkWorker, RegistryFactory
+
+
+class LocalEngine(WorkerPool[list[dict[str, Any]]]):
+    """Summarizes chunks in ``jobs`` processes (or in this process when ``jobs`` is 1).
+
+    Args:
+        settings: the job's defaults.
+        jobs: the number of worker processes (default: the cores available).
+        registry_factory: builds each worker's registry (picklable).
+
+    Raises:
+        ValueError: when ``jobs`` is below 1.
+    """
+
+    def __init__(self, settings: Settings, jobs: int | None = None,
+                 registry_factory: RegistryFactory = default_registry) -> None:
+        super().__init__(partial(ChunkWorker, settings, registry_factory), jobs)
+
+
+class RayEngine(RayPool):
+    """Summarizes chunks on Ray actors (see :class:`~summarizers.engine.ray.RayPool` for the arguments).
+
+    Raises:
+        EngineUnavailable: Ray is not installed.
+        BatchError: Ray could not start or the cluster could not be reached.
+        ValueError: ``jobs`` below 1.
+    """
+
+    def __init__(self, settings: Settings, jobs: int | None = None, *, address: str | None = None,
+                 gpus_per_worker: float = 0.0, runtime_env: Mapping[str, Any] | None = None,
+                 registry_factory: RegistryFactory = default_registry) -> None:
+        super().__init__(partial(ChunkWorker, settings, registry_factory), jobs, address=address,
+                         gpus_per_worker=gpus_per_worker, runtime_env=runtime_env)

@@ -1,0 +1,102 @@
+"""Settings of the jobs machinery, read from ``SUMMARIZE_JOBS_*`` environment variables.
+
+=======================================  ======================  ==============================================
+variable                                 default                 meaning
+=======================================  ======================  ==============================================
+``SUMMARIZE_JOBS_DB``                    ``./summarize-jobs.db``  the SQLite file (embedded mode)
+``SUMMARIZE_JOBS_REDIS_URL``             (none)                  ``redis://host:6379/0``: distributed mode
+``SUMMARIZE_JOBS_TTL``                   604800 (7 days)         seconds a job and its results are kept
+``SUMMARIZE_JOBS_LEASE``                 30                      seconds a worker holds a chunk without a
+                                                                 heartbeat before another may redo it
+``SUMMARIZE_JOBS_CHUNK``                 16                      documents per chunk (unit of work and of
+                                                                 model batching)
+``SUMMARIZE_JOBS_MAX_DOCUMENTS``         10000                   most documents in one job (422 beyond)
+``SUMMARIZE_JOBS_MAX_BODY_BYTES``        67108864                largest ``POST /v1/jobs`` body (413 beyond)
+``SUMMARIZE_JOBS_WORKERS``               1                       embedded job workers beside gunicorn's (0: none)
+``SUMMARIZE_JOBS_WEBHOOK_ALLOW``         (none)                  comma-separated URL prefixes a webhook may use
+``SUMMARIZE_JOBS_WEBHOOK_SECRET``        (none)                  HMAC-SHA256 key signing webhook bodies
+``SUMMARIZE_JOBS_WEBHOOK_ALLOW_PRIVATE`` 0                       1: webhooks may reach loopback/private hosts
+=======================================  ======================  ==============================================
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+PREFIX = "SUMMARIZE_JOBS_"
+
+
+@dataclass(frozen=True)
+class JobsConfig:
+    """The jobs settings (see the module docstring for the variables).
+
+    Raises:
+        ValueError: a value out of range (the message names the setting).
+    """
+
+    db: str = "summarize-jobs.db"
+    redis_url: str | None = None
+    ttl: float = 7 * 24 * 3600.0
+    lease: float = 30.0
+    chunk: int = 16
+    max_documents: int = 10_000
+    max_body_bytes: int = 64 * 1024 * 1024
+    workers: int = 1
+    webhook_allow: tuple[str, ...] = ()
+    webhook_secret: str | None = None
+    webhook_allow_private: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("ttl", "lease"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value > 0):
+                raise ValueError(f"jobs {name} must be a positive number of seconds, got {value!r}")
+        for name, low in (("chunk", 1), ("max_documents", 1), ("max_body_bytes", 1), ("workers", 0)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise ValueError(f"jobs {name} must be a whole number >= {low}, got {value!r}")
+
+    @property
+    def distributed(self) -> bool:
+        """Whether jobs live in Redis (workers on any host) rather than in the SQLite file."""
+        return bool(self.redis_url)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> JobsConfig:
+        """The settings from ``SUMMARIZE_JOBS_*`` variables.
+
+        Raises:
+            ValueError: naming the variable, for a value that is not valid.
+        """
+        env = os.environ if environ is None else environ
+        parsers: dict[str, Callable[[str], Any]] = {
+            "db": str, "redis_url": lambda v: v.strip() or None, "ttl": float, "lease": float, "chunk": int,
+            "max_documents": int, "max_body_bytes": int, "workers": int,
+            "webhook_allow": lambda v: tuple(p.strip() for p in v.split(",") if p.strip()),
+            "webhook_secret": lambda v: v or None, "webhook_allow_private": _flag,
+        }
+        values: dict[str, Any] = {}
+        for name, parse in parsers.items():
+            var = PREFIX + name.upper()
+            if var in env:
+                try:
+                    values[name] = parse(env[var])
+                except ValueError:
+                    raise ValueError(f"{var}={env[var]!r} is not a valid value") from None
+        try:
+            return cls(**values)
+        except ValueError as exc:
+            raise ValueError(f"invalid {PREFIX}* setting: {exc}") from None
+
+
+def _flag(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(raw)

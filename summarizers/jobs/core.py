@@ -1,0 +1,203 @@
+"""Jobs: submit documents, read status and results, cancel; the queue that wakes workers.
+
+The queue is `huey <https://huey.readthedocs.io>`_'s: :class:`huey.SqliteHuey` in the jobs
+database file (embedded mode) or :class:`huey.RedisHuey` (distributed mode), one task per chunk
+of a job. Huey delivers a task at most once; what makes a job finish exactly once whatever is
+killed is the store (:mod:`.store`): chunks are claimed with a lease that a heartbeat renews,
+results are written once per (job, document index), and :meth:`Jobs.sweep` puts chunks whose
+worker died (lease run out) or whose task was lost back on the queue.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import InvalidInput
+from .config import JobsConfig
+from .store import FINAL, JobStore, NewJob, SqliteStore, now
+
+QUEUE_NAME = "summarize-jobs"
+#: The one huey task: "summarize chunk ``k`` of job ``job_id``".
+TASK_NAME = "summarize_chunk"
+
+
+def _chunk_task(job_id: str, k: int) -> None:  # pragma: no cover - workers read the arguments
+    """Placeholder body: workers dequeue these tasks and run them on the engine's pool."""
+
+
+def make_queue(config: JobsConfig) -> tuple[Any, Any]:
+    """The huey instance for ``config`` and its chunk task (SQLite file, or Redis when configured)."""
+    from huey import RedisHuey, SqliteHuey
+
+    if config.distributed:
+        huey = RedisHuey(QUEUE_NAME, url=config.redis_url, results=False, read_timeout=1)
+    else:
+        huey = SqliteHuey(QUEUE_NAME, filename=config.db, results=False, fsync=True, timeout=30)
+    return huey, huey.task(name=TASK_NAME)(_chunk_task)
+
+
+def make_store(config: JobsConfig) -> JobStore:
+    """The job store for ``config``: the SQLite file, or Redis when configured."""
+    if config.distributed:
+        from .redis_store import RedisStore
+
+        return RedisStore(config.redis_url)  # type: ignore[arg-type]
+    return SqliteStore(config.db)
+
+
+def _document_item(index: int, doc: Mapping[str, Any]) -> dict[str, Any]:
+    """The stored form of one submitted document; a document without exactly one of ``text``
+    and ``html`` carries its error (it gets an error line, the others are summarized)."""
+    given = doc.get("id") is not None
+    item: dict[str, Any] = {"i": index, "id": doc["id"] if given else index, "id_given": given}
+    text, html = doc.get("text"), doc.get("html")
+    if (text is None) == (html is None):
+        which = "both" if text is not None else "neither"
+        item["error"] = InvalidInput(f"document {index}: give exactly one of text or html, not {which}",
+                                     field=f"documents.{index}").to_dict()
+        return item
+    item["text"], item["html"] = (text, False) if text is not None else (html, True)
+    for name in ("title", "method", "length"):
+        if doc.get(name) is not None:
+            item[name] = doc[name]
+    return item
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a job's results: records in input order and the cursor of the next page
+    (``None`` once the job is final and every result was read)."""
+
+    records: list[str]
+    next_cursor: int | None
+
+
+class Jobs:
+    """Submit and read jobs (the HTTP API's library side; no HTTP here).
+
+    Args:
+        config: the settings (:meth:`JobsConfig.from_env` by default).
+        store: the store (default: the one ``config`` names).
+    """
+
+    def __init__(self, config: JobsConfig | None = None, *, store: JobStore | None = None) -> None:
+        self.config = config or JobsConfig.from_env()
+        self.store = store if store is not None else make_store(self.config)
+        self.huey, self.task = make_queue(self.config)
+
+    def submit(self, documents: Sequence[Mapping[str, Any]], settings: Mapping[str, Any], *, owner: str = "",
+               idempotency_key: str | None = None, request_hash: str = "",
+               webhook: str | None = None) -> str:
+        """Store a job and queue its chunks; the job's id (an earlier job's for a reused key).
+
+        Args:
+            documents: ``{"id", "text" | "html", "title", "method", "length"}`` mappings.
+            settings: ``method``, ``length``, ``language``, ``options`` shared by the documents.
+            owner: who may see the job (a digest of the API key; empty when keys are off).
+            idempotency_key: a client's key: the same key and body return the same job.
+            request_hash: a digest of the request, to tell a retry from a reuse of the key.
+            webhook: a URL to POST to when the job ends (checked by the caller).
+
+        Raises:
+            IdempotencyConflict: the key was used before with another request.
+        """
+        items = [_document_item(i, d) for i, d in enumerate(documents)]
+        size = self.config.chunk
+        chunks = [items[i:i + size] for i in range(0, len(items), size)]
+        created = now()
+        job = NewJob(id=uuid.uuid4().hex, owner=owner, settings=dict(settings), total=len(items),
+                     chunks=len(chunks), created_at=created, expires_at=created + self.config.ttl,
+                     idempotency_key=idempotency_key, request_hash=request_hash, webhook=webhook)
+        job_id = self.store.create(job, chunks)
+        if job_id == job.id:
+            for k in range(len(chunks)):
+                self.enqueue(job_id, k)
+        return job_id
+
+    def enqueue(self, job_id: str, k: int) -> None:
+        """Put chunk ``k`` of a job on the queue."""
+        self.huey.enqueue(self.task.s(job_id, k))
+
+    def get(self, job_id: str, owner: str | None = None) -> dict[str, Any] | None:
+        """The job's row, or ``None`` when unknown, expired, or another owner's."""
+        job = self.store.get(job_id)
+        if job is None or job["expires_at"] < now() or (owner is not None and job["owner"] != owner):
+            return None
+        return job
+
+    def results(self, job: Mapping[str, Any], cursor: int, limit: int) -> Page:
+        """Up to ``limit`` result lines from document ``cursor`` on, in input order.
+
+        While the job runs a page stops before the first document without an outcome, so a
+        client that follows ``next_cursor`` sees every document exactly once.
+        """
+        rows = self.store.results(job["id"], cursor, limit)
+        final = job["status"] in FINAL
+        records: list[str] = []
+        expected = cursor
+        for index, body in rows:
+            if index != expected and not final:
+                break
+            records.append(body)
+            expected = index + 1
+        if final and (len(rows) < limit or expected >= job["total"]):
+            return Page(records, None)
+        return Page(records, expected)
+
+    def stream(self, job: Mapping[str, Any], page_size: int = 500) -> Iterator[str]:
+        """Every result line available now, in input order (all of them once the job is final)."""
+        cursor: int | None = 0
+        while cursor is not None:
+            page = self.results(job, cursor, page_size)
+            yield from page.records
+            if not page.records:
+                return
+            cursor = page.next_cursor
+
+    def cancel(self, job_id: str) -> None:
+        """Cancel an unfinished job (results already written stay readable)."""
+        self.store.cancel(job_id, now())
+
+    def sweep(self) -> int:
+        """Requeue chunks whose worker died or whose task was lost; delete expired jobs.
+
+        Returns the number of chunks requeued. Run periodically by every worker: requeuing a
+        chunk that is in fact running costs a skipped task, never a second result.
+        """
+        t = now()
+        self.store.expire(t)
+        queue_empty = self.huey.pending_count() == 0
+        lost = self.store.lost_chunks(t, unclaimed=queue_empty)
+        for job_id, k in lost:
+            self.enqueue(job_id, k)
+        return len(lost)
+
+    def close(self) -> None:
+        """Release the store's connections."""
+        self.store.close()
+
+
+def public_view(job: Mapping[str, Any]) -> dict[str, Any]:
+    """What a client sees of a job: id, status, counts, progress, timestamps, expiry."""
+    total, done, failed = job["total"], job["done"], job["failed"]
+    return {
+        "id": job["id"],
+        "status": job["status"],
+        "counts": {"total": total, "done": done, "failed": failed},
+        "progress": 1.0 if total == 0 else math.floor(1000 * (done + failed) / total) / 1000,
+        "created_at": _iso(job["created_at"]),
+        "started_at": _iso(job["started_at"]),
+        "finished_at": _iso(job["finished_at"]),
+        "expires_at": _iso(job["expires_at"]),
+        "settings": job["settings"],
+    }
+
+
+def _iso(t: float | None) -> str | None:
+    import datetime as dt
+
+    return None if t is None else dt.datetime.fromtimestamp(t, dt.UTC).isoformat(timespec="milliseconds")
