@@ -111,7 +111,7 @@ def score_outputs(
                         seed=seed, samples=samples, confidence=confidence)
     document = build_scores_document(
         methods, dataset, len(examples), seed=seed, samples=samples, confidence=confidence,
-        options={**(options or {}), "scoring": evaluator.config.to_dict()},
+        scoring=evaluator.config, options={**(options or {}), "scoring": evaluator.config.to_dict()},
     )
     write_reports(out, document)
     return document

@@ -1,10 +1,10 @@
 """Version 1 of the API: ``/v1/summarize``, ``/v1/summarize/batch``, ``/v1/methods``.
 
-Each view parses the JSON body, validates it with the app's schemas, validates the request with
-the library (:func:`summarizers.build_request`: method, length, language, options,
-availability) in the request thread, then computes the summary in the worker's
-:class:`~service.runner.Runner` (bounded concurrency, time limit). Errors are raised and turned
-into the JSON envelope by :mod:`service.errors`.
+Each view parses the JSON body, checks its shape with the app's schemas, prepares the request
+with the library once (:meth:`summarizers.Registry.prepare`: method, length, language, options,
+availability) in the request thread, then hands the prepared request to the worker's
+:class:`~service.runner.Runner` (bounded concurrency, time limit), which computes the summary.
+Errors are raised and turned into the JSON envelope by :mod:`service.errors`.
 """
 
 from __future__ import annotations
@@ -18,11 +18,10 @@ from typing import Any, TypeVar
 
 from flask import Blueprint, Response, jsonify, request
 
-from summarizers import SummarizerError, Summary, build_request, summarize, summarize_batch
+from summarizers import Request, SummarizerError, Summary, summarize_batch_prepared, summarize_prepared
 
 from .errors import ApiError, ServiceBusy, status_for
 from .offsets import utf16_result
-from .preload import configured_models
 from .schemas import SummarizeSettings
 from .state import ServiceState, current_state
 
@@ -34,25 +33,17 @@ T = TypeVar("T")
 
 
 @bp.post("/summarize")
-def summarize_one() -> Response:
+def summarize_view() -> Response:
     """Summarize one document (see ``SummarizeRequest`` in the OpenAPI document)."""
     state = current_state()
     started = time.perf_counter()
     body = state.schemas.summarize.model_validate(json_body())
-    kind = _check_method(state, body)
+    prepared = _prepare(state, body)
 
     def work() -> Summary:
-        return summarize(
-            text=body.text,
-            html=body.html,
-            method=body.method,
-            length=body.length_mapping(),
-            language=body.language,
-            options=body.options,
-            registry=state.registry,
-        )
+        return summarize_prepared(prepared, body.text, html=body.html)
 
-    result = _run(state, work, kind=kind, timeout=state.config.request_timeout, method=body.method)
+    result = _run(state, work, prepared, timeout=state.config.request_timeout)
     state.metrics.summaries.labels(method=body.method, outcome="ok").inc()
     data = _render(result, body.offsets, text=body.text)
     data["elapsed_seconds"] = round(time.perf_counter() - started, 6)
@@ -60,25 +51,18 @@ def summarize_one() -> Response:
 
 
 @bp.post("/summarize/batch")
-def summarize_many() -> Response:
+def summarize_batch_view() -> Response:
     """Summarize many documents with shared settings; a bad document fails alone."""
     state = current_state()
     started = time.perf_counter()
     body = state.schemas.batch.model_validate(json_body())
-    kind = _check_method(state, body)
+    prepared = _prepare(state, body)
     documents = [d.to_library() for d in body.documents]
 
     def work() -> list[Summary | SummarizerError]:
-        return summarize_batch(
-            documents,
-            method=body.method,
-            length=body.length_mapping(),
-            language=body.language,
-            options=body.options,
-            registry=state.registry,
-        )
+        return summarize_batch_prepared(prepared, documents)
 
-    outcomes = _run(state, work, kind=kind, timeout=state.config.batch_timeout, method=body.method)
+    outcomes = _run(state, work, prepared, timeout=state.config.batch_timeout)
     results: list[dict[str, Any]] = []
     for position, (document, outcome) in enumerate(zip(body.documents, outcomes, strict=True)):
         doc_id = document.id if document.id is not None else position
@@ -111,8 +95,8 @@ def list_methods() -> Response:
     described = state.registry.describe()
     models: list[dict[str, Any]] = []
     for entry in described:
-        found = configured_models(state.registry.get(entry["name"]))
-        if found is not None:
+        found = state.registry.get(entry["name"]).models()
+        if found:
             entry["models"] = found
             models.extend({"method": entry["name"], **m} for m in found)
         preload = state.preloader.state(entry["name"])
@@ -181,14 +165,14 @@ def lone_surrogate(data: Any) -> str | None:
     return None
 
 
-def _check_method(state: ServiceState, body: SummarizeSettings) -> str:
-    """Validate method, length, language and options with the library; the method's kind.
+def _prepare(state: ServiceState, body: SummarizeSettings) -> Request:
+    """The request prepared by the library (validated once, here in the request thread).
 
     Raises:
         SummarizerError: for a bad request or an unavailable method.
         ApiError: 503 while the method's models are still being preloaded.
     """
-    impl, _ = build_request(body.method, body.length_mapping(), body.language, body.options, state.registry)
+    prepared = body.prepare(state.registry)
     if state.preloader.state(body.method) in ("pending", "loading"):
         raise ApiError(
             503,
@@ -196,22 +180,23 @@ def _check_method(state: ServiceState, body: SummarizeSettings) -> str:
             f"the models of {body.method!r} are still loading; retry shortly",
             details={"field": "method"},
         )
-    return impl.kind
+    return prepared
 
 
-def _run(state: ServiceState, work: Callable[[], T], *, kind: str, timeout: float, method: str) -> T:
+def _run(state: ServiceState, work: Callable[[], T], prepared: Request, *, timeout: float) -> T:
     """``work()`` in the worker's runner, counting refusals and failures.
 
     Raises:
         ServiceBusy: (503) no free slot; SummaryTimeout: (504) over ``timeout``; SummarizerError.
     """
+    kind = prepared.method.kind
     try:
         return state.runner.run(work, kind=kind, timeout=timeout)
     except ServiceBusy:
         state.metrics.rejected.labels(kind=kind).inc()
         raise
     except SummarizerError as exc:
-        state.metrics.summaries.labels(method=method, outcome=exc.code).inc()
+        state.metrics.summaries.labels(method=prepared.method_name, outcome=exc.code).inc()
         raise
 
 
