@@ -27,8 +27,8 @@ from summarizers.batch import (
     read_items,
     run_batch,
 )
+from summarizers.batch.job import EngineUnavailable
 from summarizers.batch.ray_engine import import_ray
-from summarizers.batch.types import EngineUnavailable
 from summarizers.batch.worker import DELAY_ENV
 
 ROOT = Path(__file__).resolve().parents[1]

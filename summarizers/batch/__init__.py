@@ -5,19 +5,19 @@
 ...     report = run_batch(read_items(f, "jsonl"), OutputFile("out.jsonl"),
 ...                        LocalEngine(Settings(method="lexrank"), jobs=2))
 
-The pieces: :mod:`.io` reads inputs into items (bad records become error items),
+The pieces: :mod:`.reader` reads inputs into items (bad records become error items),
 :mod:`.output` owns the output file (whole lines, torn-tail repair, resume, retry),
 :mod:`.worker` summarizes a chunk, :mod:`.local` and :mod:`.ray_engine` run workers,
-:mod:`.runner` drives them, :mod:`.progress` reports.
+:mod:`.driver` drives them, :mod:`.job` holds the value types, :mod:`.progress` reports.
 """
 
-from .io import Fields, count_records, detect_format, open_input, read_items
+from .driver import DEFAULT_CHUNK_SIZE, Engine, run_batch
+from .job import INTERNAL_ERROR, BatchError, EngineUnavailable, Item, Report, Settings, WorkerFailed
 from .local import LocalEngine, default_jobs
 from .output import OutputFile
 from .progress import Progress
 from .ray_engine import RayEngine
-from .runner import DEFAULT_CHUNK_SIZE, Engine, run_batch
-from .types import INTERNAL_ERROR, BatchError, EngineUnavailable, Item, Report, Settings, WorkerFailed
+from .reader import Fields, count_records, detect_format, open_input, read_items
 from .worker import ChunkWorker
 
 __all__ = [

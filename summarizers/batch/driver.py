@@ -12,9 +12,9 @@ from collections import deque
 from collections.abc import Iterable
 from typing import Any, Protocol
 
+from .job import Item, Report
 from .output import OutputFile
 from .progress import Progress
-from .types import Item, Report
 
 #: Records per chunk: the unit of work sent to a worker and of each write to the output.
 DEFAULT_CHUNK_SIZE = 16

@@ -21,7 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from ..registry import default_registry
-from .types import Item, Settings, WorkerFailed
+from .job import Item, Settings, WorkerFailed
 from .worker import ChunkWorker, RegistryFactory
 
 _worker: ChunkWorker | None = None  # the one worker of a pool process, set by _init_worker

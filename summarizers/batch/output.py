@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .types import BatchError, id_key
+from .job import BatchError, id_key
 
 try:  # POSIX; elsewhere a second concurrent run is not detected
     import fcntl

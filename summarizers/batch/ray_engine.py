@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..registry import default_registry
-from .types import BatchError, EngineUnavailable, Item, Settings, WorkerFailed
+from .job import BatchError, EngineUnavailable, Item, Settings, WorkerFailed
 from .worker import ChunkWorker, RegistryFactory
 
 log = logging.getLogger(__name__)

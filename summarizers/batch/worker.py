@@ -22,7 +22,7 @@ from ..errors import SummarizerError
 from ..methods.base import Request
 from ..registry import Registry, default_registry
 from ..types import Summary
-from .types import INTERNAL_ERROR, Item, Settings
+from .job import INTERNAL_ERROR, Item, Settings
 
 log = logging.getLogger(__name__)
 
