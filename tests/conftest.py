@@ -1,4 +1,6 @@
-"""Shared fixtures. Data from ../shared is optional: tests that need it skip without it."""
+"""Shared fixtures. Data from ../shared is optional on a developer's machine (tests that need it
+skip without it) but required in CI: when the ``CI`` environment variable is set, a missing file
+fails those tests instead, so that CI cannot go green without them."""
 
 from __future__ import annotations
 
@@ -17,20 +19,26 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")  # no test may reach the hub
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
+def require_shared(path: Path) -> Path:
+    """``path`` (a file of ../shared); when absent, fail under CI and skip elsewhere."""
+    if not path.exists():
+        message = f"{path} not present (set SUMMARIZE_SHARED_DIR to the shared data folder)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; CI must run the tests that need it", pytrace=False)
+        pytest.skip(message)
+    return path
+
+
 @pytest.fixture(scope="session")
 def sample_article() -> str:
-    """The scraped news page from ../shared/samples (skips when absent)."""
-    if not SAMPLE.exists():
-        pytest.skip(f"{SAMPLE} not present")
-    return SAMPLE.read_text(encoding="utf-8")
+    """The scraped news page from ../shared/samples (see :func:`require_shared`)."""
+    return require_shared(SAMPLE).read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
 def bbc_articles() -> list[dict]:
-    """The BBC News Summary records (skips when absent)."""
-    if not BBC.exists():
-        pytest.skip(f"{BBC} not present")
-    with BBC.open(encoding="utf-8") as f:
+    """The BBC News Summary records (see :func:`require_shared`)."""
+    with require_shared(BBC).open(encoding="utf-8") as f:
         return [json.loads(line) for line in f]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import BBC
+from conftest import BBC, require_shared
 from eval_helpers import numbers, synthetic_records, write_dataset
 from rouge_score import rouge_scorer
 
@@ -140,9 +140,8 @@ def test_method_names_are_checked_against_the_given_registry() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not BBC.exists(), reason="BBC News Summary data set not present")
 def test_bbc_match_reference(tmp_path: Path) -> None:
-    examples, info = load_examples(BBC, limit=6)
+    examples, info = load_examples(require_shared(BBC), limit=6)
     config = RunConfig(("lead", "lexrank", "textrank", "lsa", "luhn"), None, bootstrap_samples=100)
     document = run_evaluation(config, examples, info, tmp_path / "bbc", progress=False)
     check_against_rouge_score(tmp_path / "bbc", examples)
