@@ -6,9 +6,16 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
+from service_helpers import Broken, FailingModel, GatedAbstractive, Unavailable, make_app
+
+from summarizers import Registry
+from summarizers.methods.lead import LeadMethod
+from summarizers.methods.sumy_methods import sumy_methods
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("SUMMARIZE_SHARED_DIR", ROOT.parent / "shared"))
@@ -62,3 +69,34 @@ def tiny_bart_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tiny_t5_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny random T5 with a locally trained tokenizer, saved with save_pretrained."""
     return _tiny_model(tmp_path_factory, "t5")
+
+
+# --- the service: test doubles in an injected registry (see service_helpers.py) -----------------
+
+@pytest.fixture
+def gated() -> Iterator[GatedAbstractive]:
+    """A model-backed double whose work waits on its gates (released at the end)."""
+    method = GatedAbstractive()
+    yield method
+    method.gate.set()  # never leave a pool thread waiting
+    method.load_gate.set()
+
+
+@pytest.fixture
+def registry(gated: GatedAbstractive) -> Registry:
+    """The service tests' registry: two real fast methods and the test doubles."""
+    methods = [
+        LeadMethod(),
+        *[m for m in sumy_methods() if m.name == "lexrank"],
+        gated,
+        Unavailable(),
+        Broken(),
+        FailingModel(),
+    ]
+    return Registry(methods)
+
+
+@pytest.fixture
+def client(registry: Registry) -> FlaskClient:
+    """A test client of an app on :func:`registry`, nothing preloaded."""
+    return make_app(registry).test_client()
