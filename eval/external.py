@@ -61,17 +61,9 @@ def read_system_outputs(path: Path, default_system: str = DEFAULT_SYSTEM) -> dic
 
 
 def score_outputs(
-    outputs: dict[str, dict[str, str]],
-    examples: Sequence[Example],
-    dataset: DatasetInfo,
-    out: Path,
-    *,
-    scorer: ScorerConfig | None = None,
-    seed: int = 0,
-    samples: int = DEFAULT_SAMPLES,
-    confidence: float = DEFAULT_CONFIDENCE,
-    progress: bool | None = None,
-    options: dict[str, Any] | None = None,
+    outputs: dict[str, dict[str, str]], examples: Sequence[Example], dataset: DatasetInfo, out: Path, *,
+    scorer: ScorerConfig | None = None, seed: int = 0, samples: int = DEFAULT_SAMPLES,
+    confidence: float = DEFAULT_CONFIDENCE, progress: bool | None = None, options: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Score every system's summaries, write the reports into ``out``; the scores document.
 

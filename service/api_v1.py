@@ -35,8 +35,7 @@ T = TypeVar("T")
 @bp.post("/summarize")
 def summarize_view() -> Response:
     """Summarize one document (see ``SummarizeRequest`` in the OpenAPI document)."""
-    state = current_state()
-    started = time.perf_counter()
+    state, started = current_state(), time.perf_counter()
     body = state.schemas.summarize.model_validate(json_body())
     prepared = _prepare(state, body)
 
@@ -53,11 +52,10 @@ def summarize_view() -> Response:
 @bp.post("/summarize/batch")
 def summarize_batch_view() -> Response:
     """Summarize many documents with shared settings; a bad document fails alone."""
-    state = current_state()
-    started = time.perf_counter()
+    state, started = current_state(), time.perf_counter()
     body = state.schemas.batch.model_validate(json_body())
-    prepared = _prepare(state, body)
     documents = [d.to_library() for d in body.documents]
+    prepared = _prepare(state, body)
 
     def work() -> list[Summary | SummarizerError]:
         return summarize_batch_prepared(prepared, documents)

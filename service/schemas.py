@@ -321,25 +321,15 @@ def bind_schemas(registry: Registry, max_batch: int) -> Schemas:
             json_schema_extra=options_schema(registry),
         ),
     )
-    summarize = create_model(  # type: ignore[call-overload]
-        "SummarizeRequest",
-        __base__=SummarizeRequest,
-        __doc__=SummarizeRequest.__doc__,
-        method=method,
-        options=options,
-    )
-    batch = create_model(  # type: ignore[call-overload]
-        "SummarizeBatchRequest",
-        __base__=SummarizeBatchRequest,
-        __doc__=SummarizeBatchRequest.__doc__,
-        method=method,
-        options=options,
-        documents=(
-            list[BatchDocument],
-            Field(min_length=1, max_length=max_batch, description="the documents, answered in this order"),
-        ),
-    )
-    return Schemas(summarize=summarize, batch=batch)
+
+    def bound(base: type[BaseModel], **fields: Any) -> Any:
+        return create_model(  # type: ignore[call-overload]
+            base.__name__, __base__=base, __doc__=base.__doc__, method=method, options=options, **fields
+        )
+
+    documents = Field(min_length=1, max_length=max_batch, description="the documents, answered in this order")
+    return Schemas(summarize=bound(SummarizeRequest),
+                   batch=bound(SummarizeBatchRequest, documents=(list[BatchDocument], documents)))
 
 
 def parameter_schema(parameter: Parameter) -> dict[str, Any]:
