@@ -30,7 +30,7 @@ SHARED = Path(os.environ.get("SUMMARIZE_SHARED_DIR", ROOT.parent / "shared"))
 SAMPLE = SHARED / "samples" / "scraped-news-article.txt"
 BBC = SHARED / "datasets" / "bbc-news-summary" / "bbc-news-summary.jsonl"
 EXTRACTIVE = ["lead", "lexrank", "luhn", "lsa", "textrank", "sumbasic", "kl", "edmundson", "random"]
-TIMING_KEYS = {"elapsed_seconds", "seconds", "created", "finished", "started", "date", "versions",
+TIMING_KEYS = {"elapsed_seconds", "seconds", "docs_per_second", "created", "finished", "started", "date", "versions",
                "python", "platform", "generated_at", "timestamp"}
 
 
