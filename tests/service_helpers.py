@@ -86,22 +86,24 @@ class Unavailable(Method):
         raise AssertionError("must not be called")
 
 
-class Broken(Method):
-    name = "broken"
-    kind = "extractive"
-    description = "test double: a bug"
+class Raising(Method):
+    """A double whose every summary raises ``error`` (a bug, or a failing model)."""
+
+    def __init__(self, name: str, kind: str, error: Exception) -> None:
+        self.name, self.kind, self.description, self.error = name, kind, f"test double: {error}", error  # type: ignore[misc]
 
     def summarize(self, document: Document, request: Request) -> Summary:
-        raise RuntimeError("secret internal detail /etc/passwd")
+        raise self.error
 
 
-class FailingModel(Method):
-    name = "failing"
-    kind = "abstractive"
-    description = "test double: the model fails"
+def Broken() -> Raising:
+    """A method with a bug: its exception text must never reach a client."""
+    return Raising("broken", "extractive", RuntimeError("secret internal detail /etc/passwd"))
 
-    def summarize(self, document: Document, request: Request) -> Summary:
-        raise ModelError("the model failed while generating")
+
+def FailingModel() -> Raising:
+    """A method whose model fails while generating."""
+    return Raising("failing", "abstractive", ModelError("the model failed while generating"))
 
 
 def make_app(registry: Registry, **settings: Any) -> Flask:
