@@ -125,14 +125,17 @@ def _dataset_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``summarize-eval run``."""
+    from summarizers import default_registry
+
     from .runner import RunConfig, expand_methods, run_evaluation, unavailable_methods
 
     _check_common(args)
+    registry = default_registry()
     length = None if args.match_reference else Length.parse(
         {k: getattr(args, k) for k in ("sentences", "ratio", "words") if getattr(args, k) is not None} or None)
-    methods = expand_methods(args.methods.split(","), endpoint=bool(args.endpoint))
+    methods = expand_methods(args.methods.split(","), registry, endpoint=bool(args.endpoint))
     if not args.endpoint:
-        for name, why in unavailable_methods(methods).items():
+        for name, why in unavailable_methods(methods, registry).items():
             print(f"{PROG}: warning: method {name!r} is unavailable ({why}); "
                   "its documents are recorded as failed", file=sys.stderr)
     config = RunConfig(methods, length, args.language, args.seed, args.tokenizer, args.endpoint, args.timeout,

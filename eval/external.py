@@ -61,17 +61,9 @@ def read_system_outputs(path: Path, default_system: str = DEFAULT_SYSTEM) -> dic
 
 
 def score_outputs(
-    outputs: dict[str, dict[str, str]],
-    examples: Sequence[Example],
-    dataset: DatasetInfo,
-    out: Path,
-    *,
-    scorer: ScorerConfig | None = None,
-    seed: int = 0,
-    samples: int = DEFAULT_SAMPLES,
-    confidence: float = DEFAULT_CONFIDENCE,
-    progress: bool | None = None,
-    options: dict[str, Any] | None = None,
+    outputs: dict[str, dict[str, str]], examples: Sequence[Example], dataset: DatasetInfo, out: Path, *,
+    scorer: ScorerConfig | None = None, seed: int = 0, samples: int = DEFAULT_SAMPLES,
+    confidence: float = DEFAULT_CONFIDENCE, progress: bool | None = None, options: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Score every system's summaries, write the reports into ``out``; the scores document.
 
@@ -112,7 +104,7 @@ def score_outputs(
                         seed=seed, samples=samples, confidence=confidence)
     document = build_scores_document(
         methods, dataset, len(examples), seed=seed, samples=samples, confidence=confidence,
-        options={**(options or {}), "scoring": evaluator.config.to_dict()},
+        scoring=evaluator.config, options={**(options or {}), "scoring": evaluator.config.to_dict()},
     )
     write_reports(out, document)
     return document

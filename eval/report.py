@@ -21,7 +21,7 @@ import numpy as np
 
 from .bootstrap import bootstrap_ci
 from .datasets import DatasetInfo
-from .scoring import ROUGE_TYPES
+from .scoring import ROUGE_TYPES, ScorerConfig
 
 SCORES_JSON, SCORES_CSV, REPORT_MD, PLOT_PNG = "scores.json", "scores.csv", "report.md", "scores.png"
 #: Packages whose versions are recorded.
@@ -91,15 +91,16 @@ def build_scores_document(
     options: Mapping[str, Any],
     samples: int,
     confidence: float,
+    scoring: ScorerConfig,
 ) -> dict[str, Any]:
-    """The content of ``scores.json``."""
+    """The content of ``scores.json``; ``scoring`` is the scorer's own settings."""
     return {
         "methods": dict(methods),
         "dataset": {**dataset.to_dict(), "documents": documents},
         "options": dict(options),
         "seed": seed,
         "bootstrap": {"samples": samples, "confidence": confidence, "method": "percentile"},
-        "scoring": {"package": "rouge-score", "use_stemmer": True, "f1_range": "0-1",
+        "scoring": {"package": "rouge-score", "use_stemmer": scoring.use_stemmer, "f1_range": "0-1",
                     "multi_reference": "best F1 per ROUGE type (RougeScorer.score_multi)"},
         "versions": package_versions(),
     }

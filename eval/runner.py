@@ -23,8 +23,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-import summarizers
-from summarizers import Length, SummarizerError
+from summarizers import Length, Registry, SummarizerError, default_registry
 from summarizers.engine import EngineError, WorkerPool, run_ordered
 from summarizers.types import MAX_SENTENCES
 
@@ -82,13 +81,12 @@ class RunConfig:
         return d
 
 
-def expand_methods(names: Sequence[str], *, endpoint: bool = False) -> tuple[str, ...]:
-    """Method names with ``extractive`` expanded and duplicates dropped, checked against the registry.
+def expand_methods(names: Sequence[str], registry: Registry, *, endpoint: bool = False) -> tuple[str, ...]:
+    """Method names with ``extractive`` expanded and duplicates dropped, checked against ``registry``.
 
     Raises:
         EvalError: an empty list, or (in-process runs) a name that is neither registered nor the oracle.
     """
-    registry = summarizers.get_registry()
     out: list[str] = []
     for raw in names:
         name = raw.strip()
@@ -106,9 +104,8 @@ def expand_methods(names: Sequence[str], *, endpoint: bool = False) -> tuple[str
     return tuple(dict.fromkeys(out))
 
 
-def unavailable_methods(methods: Sequence[str]) -> dict[str, str]:
-    """Registered methods among ``methods`` that cannot run here, with the reason and fix."""
-    registry = summarizers.get_registry()
+def unavailable_methods(methods: Sequence[str], registry: Registry) -> dict[str, str]:
+    """Methods of ``registry`` among ``methods`` that cannot run here, with the reason and fix."""
     out = {}
     for name in methods:
         if name in registry:
@@ -124,10 +121,12 @@ def reference_sentences(example: Example, language_code: str) -> int:
 
 
 class Evaluator:
-    """Summarizes and scores one document with several systems (one per worker process)."""
+    """Summarizes and scores one document with several systems (one per worker process, each
+    with its own registry: the built-ins and plugins, or the one given)."""
 
-    def __init__(self, config: RunConfig) -> None:
+    def __init__(self, config: RunConfig, registry: Registry | None = None) -> None:
         self.config = config
+        self.registry = registry if registry is not None else default_registry()
         self.scorer = RougeEvaluator(config.scorer_config())
         self._client = EndpointClient(config.endpoint, timeout=config.timeout) if config.endpoint else None
         self._systems: dict[str, System] = {}
@@ -136,7 +135,8 @@ class Evaluator:
         """The system called ``name``, built on first use."""
         if name not in self._systems:
             self._systems[name] = build_system(name, language=self.config.language, seed=self.config.seed,
-                                               evaluator=self.scorer, endpoint=self._client)
+                                               evaluator=self.scorer, registry=self.registry,
+                                               endpoint=self._client)
         return self._systems[name]
 
     def length_for(self, example: Example) -> Length:
@@ -264,6 +264,7 @@ def run_evaluation(
                         samples=config.bootstrap_samples, confidence=config.confidence)
     document = build_scores_document(methods, dataset, len(examples), seed=config.seed,
                                      options={**config.to_dict(), **(extra_options or {})},
-                                     samples=config.bootstrap_samples, confidence=config.confidence)
+                                     samples=config.bootstrap_samples, confidence=config.confidence,
+                                     scoring=config.scorer_config())
     write_reports(out, document)
     return document

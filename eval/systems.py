@@ -32,15 +32,14 @@ class Output:
 System = Callable[[Example, Length], Output]
 
 
-def accepts_option(method: str, option: str, registry: Registry | None = None) -> bool:
+def accepts_option(method: str, option: str, registry: Registry) -> bool:
     """Whether the registered ``method`` declares ``option`` (``False`` if not registered here)."""
-    reg = summarizers.get_registry(registry)
-    if method not in reg:
+    if method not in registry:
         return False
-    return any(p.name == option for p in reg.get(method).all_parameters())
+    return any(p.name == option for p in registry.get(method).all_parameters())
 
 
-def method_options(example: Example, method: str, seed: int, registry: Registry | None = None) -> dict[str, Any]:
+def method_options(example: Example, method: str, seed: int, registry: Registry) -> dict[str, Any]:
     """Options for one document: its ``title`` when known; ``seed`` for methods that take one."""
     options: dict[str, Any] = {}
     if example.title:
@@ -52,12 +51,13 @@ def method_options(example: Example, method: str, seed: int, registry: Registry 
 
 @dataclass
 class LibrarySystem:
-    """A registered method, called in-process through :func:`summarizers.summarize`."""
+    """A registered method of ``registry``, called in-process: each document's request is
+    prepared once (:meth:`Registry.prepare`) and passed to :func:`summarizers.summarize_prepared`."""
 
     method: str
     language: str
     seed: int
-    registry: Registry | None = None
+    registry: Registry
 
     def __call__(self, example: Example, length: Length) -> Output:
         """Summarize one example.
@@ -65,10 +65,9 @@ class LibrarySystem:
         Raises:
             summarizers.SummarizerError: for anything the library refuses.
         """
-        result = summarizers.summarize(
-            example.document, method=self.method, length=length, language=self.language,
-            options=method_options(example, self.method, self.seed, self.registry), registry=self.registry,
-        )
+        request = self.registry.prepare(self.method, length, self.language,
+                                        method_options(example, self.method, self.seed, self.registry))
+        result = summarizers.summarize_prepared(request, example.document)
         return Output(result.summary, result.length.words)
 
 
@@ -80,6 +79,7 @@ class EndpointSystem:
     language: str
     seed: int
     client: EndpointClient
+    registry: Registry
 
     def __call__(self, example: Example, length: Length) -> Output:
         """Summarize one example through the service.
@@ -92,7 +92,7 @@ class EndpointSystem:
             "method": self.method,
             "length": length.to_dict(),
             "language": self.language,
-            "options": method_options(example, self.method, self.seed),
+            "options": method_options(example, self.method, self.seed, self.registry),
         }
         data = self.client.summarize(body)
         words = (data.get("length") or {}).get("words")
@@ -123,12 +123,13 @@ def build_system(
     language: str,
     seed: int,
     evaluator: RougeEvaluator,
+    registry: Registry,
     endpoint: EndpointClient | None = None,
-    registry: Registry | None = None,
 ) -> System:
-    """The system called ``name``: the oracle, a service method, or a library method."""
+    """The system called ``name``: the oracle, a service method, or a method of ``registry``
+    (which also tells which methods take a ``seed``)."""
     if name == ORACLE_NAME:
         return OracleSystem(evaluator, language)
     if endpoint is not None:
-        return EndpointSystem(name, language, seed, endpoint)
+        return EndpointSystem(name, language, seed, endpoint, registry)
     return LibrarySystem(name, language, seed, registry)

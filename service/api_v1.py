@@ -1,10 +1,10 @@
 """Version 1 of the API: ``/v1/summarize``, ``/v1/summarize/batch``, ``/v1/methods``.
 
-Each view parses the JSON body, validates it with the app's schemas, validates the request with
-the library (:func:`summarizers.build_request`: method, length, language, options,
-availability) in the request thread, then computes the summary in the worker's
+Each view parses the JSON body, checks its shape with the app's schemas, prepares the request
+with the library once (:meth:`summarizers.Registry.prepare`: method, length, language, options,
+availability) in the request thread, then hands the prepared request to the worker's
 :class:`~service.runner.Runner` (bounded concurrency and queue, time limit: extractive work in
-worker processes killed at the limit). Errors are raised and turned
+worker processes killed at the limit), which computes the summary. Errors are raised and turned
 into the JSON envelope by :mod:`service.errors`.
 """
 
@@ -18,11 +18,10 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from summarizers import SummarizerError, Summary, build_request
+from summarizers import Request, SummarizerError, Summary
 
 from .errors import ApiError, ServiceBusy, status_for, too_large
 from .offsets import utf16_result
-from .preload import configured_models
 from .processes import ChildCrashed, ChildOutOfMemory, Task
 from .schemas import SummarizeSettings
 from .state import ServiceState, current_state
@@ -34,16 +33,15 @@ bp = Blueprint("v1", __name__)
 
 
 @bp.post("/summarize")
-def summarize_one() -> Response:
+def summarize_view() -> Response:
     """Summarize one document (see ``SummarizeRequest`` in the OpenAPI document)."""
-    state = current_state()
-    started = time.perf_counter()
+    state, started = current_state(), time.perf_counter()
     body = state.schemas.summarize.model_validate(json_body())
-    kind = _check_method(state, body)
-    _check_size(state, kind, body.text if body.text is not None else body.html,
+    prepared = _prepare(state, body)
+    _check_size(state, prepared, body.text if body.text is not None else body.html,
                 "text" if body.text is not None else "html")
-    task = SummarizeTask(body.text, body.html, body.method, body.length_mapping(), body.language, body.options)
-    result = _run(state, task, kind=kind, timeout=state.config.request_timeout, method=body.method)
+    task = SummarizeTask(prepared.portable(), body.text, body.html)
+    result = _run(state, task, prepared, timeout=state.config.request_timeout)
     state.metrics.summaries.labels(method=body.method, outcome="ok").inc()
     data = _render(result, body.offsets, text=body.text)
     data["elapsed_seconds"] = round(time.perf_counter() - started, 6)
@@ -51,18 +49,16 @@ def summarize_one() -> Response:
 
 
 @bp.post("/summarize/batch")
-def summarize_many() -> Response:
+def summarize_batch_view() -> Response:
     """Summarize many documents with shared settings; a bad document fails alone."""
-    state = current_state()
-    started = time.perf_counter()
+    state, started = current_state(), time.perf_counter()
     body = state.schemas.batch.model_validate(json_body())
-    kind = _check_method(state, body)
+    prepared = _prepare(state, body)
     for i, document in enumerate(body.documents):
-        _check_size(state, kind, document.text if document.text is not None else document.html,
+        _check_size(state, prepared, document.text if document.text is not None else document.html,
                     f"documents.{i}.{'text' if document.text is not None else 'html'}")
-    task = BatchTask([d.to_library() for d in body.documents], body.method, body.length_mapping(),
-                     body.language, body.options)
-    outcomes = _run(state, task, kind=kind, timeout=state.config.batch_timeout, method=body.method)
+    task = BatchTask(prepared.portable(), [d.to_library() for d in body.documents])
+    outcomes = _run(state, task, prepared, timeout=state.config.batch_timeout)
     results: list[dict[str, Any]] = []
     for position, (document, outcome) in enumerate(zip(body.documents, outcomes, strict=True)):
         doc_id = document.id if document.id is not None else position
@@ -95,8 +91,8 @@ def list_methods() -> Response:
     described = state.registry.describe()
     models: list[dict[str, Any]] = []
     for entry in described:
-        found = configured_models(state.registry.get(entry["name"]))
-        if found is not None:
+        found = state.registry.get(entry["name"]).models()
+        if found:
             entry["models"] = found
             models.extend({"method": entry["name"], **m} for m in found)
         preload = state.preloader.state(entry["name"])
@@ -189,14 +185,14 @@ def lone_surrogate(data: Any) -> str | None:
     return None
 
 
-def _check_method(state: ServiceState, body: SummarizeSettings) -> str:
-    """Validate method, length, language and options with the library; the method's kind.
+def _prepare(state: ServiceState, body: SummarizeSettings) -> Request:
+    """The request prepared by the library (validated once, here in the request thread).
 
     Raises:
         SummarizerError: for a bad request or an unavailable method.
         ApiError: 503 while the method's models are still being preloaded.
     """
-    impl, _ = build_request(body.method, body.length_mapping(), body.language, body.options, state.registry)
+    prepared = body.prepare(state.registry)
     if state.preloader.state(body.method) in ("pending", "loading"):
         raise ApiError(
             503,
@@ -204,10 +200,10 @@ def _check_method(state: ServiceState, body: SummarizeSettings) -> str:
             f"the models of {body.method!r} are still loading; retry shortly",
             details={"field": "method"},
         )
-    return impl.kind
+    return prepared
 
 
-def _check_size(state: ServiceState, kind: str, text: str | None, field: str) -> None:
+def _check_size(state: ServiceState, prepared: Request, text: str | None, field: str) -> None:
     """Refuse an abstractive input over ``SUMMARIZE_ABSTRACTIVE_MAX_CHARACTERS`` before any work.
 
     Abstractive work runs in threads (which cannot be killed), and its ``extract`` policy ranks
@@ -218,7 +214,7 @@ def _check_size(state: ServiceState, kind: str, text: str | None, field: str) ->
         ApiError: 422 ``input_too_large`` naming the limit.
     """
     limit = state.config.abstractive_max_characters
-    if kind == "abstractive" and text is not None and len(text) > limit:
+    if prepared.method.kind == "abstractive" and text is not None and len(text) > limit:
         raise ApiError(
             422,
             "input_too_large",
@@ -228,7 +224,7 @@ def _check_size(state: ServiceState, kind: str, text: str | None, field: str) ->
         )
 
 
-def _run(state: ServiceState, task: Task, *, kind: str, timeout: float, method: str) -> Any:
+def _run(state: ServiceState, task: Task, prepared: Request, *, timeout: float) -> Any:
     """``task`` in the worker's runner, counting refusals and failures.
 
     Raises:
@@ -236,6 +232,7 @@ def _run(state: ServiceState, task: Task, *, kind: str, timeout: float, method: 
         ApiError: (422) the summary needed more memory than a worker process may use;
         SummarizerError; ChildCrashed: (500) the worker process died.
     """
+    kind, method = prepared.method.kind, prepared.method_name
     try:
         return state.runner.run(task, method=method, kind=kind, timeout=timeout)
     except ServiceBusy:

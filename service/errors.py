@@ -16,30 +16,21 @@ from flask import Flask, Response, current_app, g, jsonify
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from summarizers.errors import (
-    InvalidInput,
-    InvalidLength,
-    InvalidOption,
-    MethodUnavailable,
-    ModelError,
-    SummarizerError,
-    SummaryTimeout,
-    UnknownMethod,
-    UnsupportedLanguage,
-)
+from summarizers import errors as lib
+from summarizers.errors import MethodUnavailable, SummarizerError, SummaryTimeout
 
 log = logging.getLogger(__name__)
 
 #: HTTP status of each library error (the most specific class listed wins).
 STATUS_BY_ERROR: dict[type[SummarizerError], int] = {
-    InvalidInput: 422,
-    InvalidLength: 422,
-    InvalidOption: 422,
-    UnknownMethod: 422,
-    UnsupportedLanguage: 422,
-    MethodUnavailable: 503,
-    SummaryTimeout: 504,
-    ModelError: 500,
+    lib.InvalidInput: 422,
+    lib.InvalidLength: 422,
+    lib.InvalidOption: 422,
+    lib.UnknownMethod: 422,
+    lib.UnsupportedLanguage: 422,
+    lib.MethodUnavailable: 503,
+    lib.SummaryTimeout: 504,
+    lib.ModelError: 500,
 }
 
 #: Statuses that carry a ``Retry-After`` header.
@@ -63,15 +54,8 @@ CODE_BY_STATUS: dict[int, str] = {
 class ApiError(Exception):
     """An error answer raised by the service itself (bad JSON, saturation, auth...)."""
 
-    def __init__(
-        self,
-        status: int,
-        code: str,
-        message: str,
-        *,
-        details: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
+    def __init__(self, status: int, code: str, message: str, *, details: Mapping[str, Any] | None = None,
+                 headers: Mapping[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.code = code

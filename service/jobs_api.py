@@ -26,7 +26,7 @@ from summarizers.jobs import IdempotencyConflict, Jobs, JobsConfig, public_view
 from summarizers.jobs.webhook import check_url
 
 from .errors import ApiError
-from .schemas import ApiJsonSchema, LengthSpec, SummarizeSettings
+from .schemas import ApiJsonSchema, LengthField, SummarizeSettings
 from .state import current_state
 
 bp = Blueprint("jobs", __name__)
@@ -53,7 +53,7 @@ class JobDocument(BaseModel):
     html: str | None = Field(None, description="an article page")
     title: str | None = Field(None, description="the article's headline, when known")
     method: str | None = Field(None, min_length=1, description="this document's method (default: the job's)")
-    length: LengthSpec | None = Field(None, description="this document's length (default: the job's)")
+    length: LengthField | None = Field(None, description="this document's length (default: the job's)")
 
 
 class JobRequest(SummarizeSettings):
@@ -150,24 +150,21 @@ def _job_or_404(job_id: str) -> dict[str, Any]:
 @bp.post("/jobs")
 def submit_job() -> Response:
     """Queue a job; 202 with the job and its ``Location``."""
-    from .api_v1 import _check_method, json_body
+    from .api_v1 import _prepare, json_body
 
     state = current_state()
     jobs = current_jobs()
     body = _job_schema(jobs.config).model_validate(json_body())
-    _check_method(state, body)
+    _prepare(state, body)  # the shared settings, validated before the job is queued
     key = request.headers.get("Idempotency-Key")
     if key is not None and not (0 < len(key) <= MAX_IDEMPOTENCY_KEY):
         raise ApiError(422, "validation_error", f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters",
                        details={"field": "Idempotency-Key"})
     if body.webhook is not None:
         check_url(body.webhook, jobs.config)
-    settings = {"method": body.method, "length": body.length_mapping(), "language": body.language,
+    settings = {"method": body.method, "length": body.length, "language": body.language,
                 "options": body.options}
     documents = [d.model_dump(exclude_none=True) for d in body.documents]
-    for doc in documents:
-        if isinstance(doc.get("length"), dict):
-            doc["length"] = {k: v for k, v in doc["length"].items() if v is not None}
     try:
         job_id = jobs.submit(documents, settings, owner=_owner(), idempotency_key=key,
                              request_hash=hashlib.sha256(request.get_data(cache=True)).hexdigest(),

@@ -4,17 +4,10 @@ Gunicorn imports the app in each worker *after* forking (``preload_app`` is off)
 load once per worker, never in the master (torch is not fork-safe once used). Loading runs in a
 background thread so that the worker answers ``/healthz`` and ``/readyz`` meanwhile.
 
-What the service expects of a model-backed method (duck-typed, see :class:`Preloadable`):
-
-- ``load()``: load the method's configured default model now; idempotent and thread-safe;
-  raises :class:`~summarizers.errors.SummarizerError` (``MethodUnavailable``, ``ModelError``).
-- ``loaded()``: whether the default model is loaded (optional).
-- ``load_seconds``: seconds the load took: a number, or a method returning a mapping of
-  seconds by model name (optional; otherwise the service measures the ``load()`` call).
-- ``models()``: the configured models as JSON-ready dicts (optional; shown by ``/v1/methods``);
-  without it, ``config.models`` (specs with ``name``/``source``) and ``config.default`` are used.
-
-Methods without ``load`` (the extractive ones) have nothing to preload and count as loaded.
+The service asks the methods themselves, through the model lifecycle every
+:class:`~summarizers.Method` has: ``load()`` loads the default model (idempotent, thread-safe;
+raises :class:`~summarizers.errors.SummarizerError`), ``loaded()`` tells whether it is loaded
+(readiness). Methods without models (the extractive ones) load nothing and are always loaded.
 """
 
 from __future__ import annotations
@@ -22,11 +15,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, Literal
 
-from summarizers import Method, Registry, SummarizerError
+from summarizers import Registry, SummarizerError
 
 from .metrics import Metrics
 
@@ -36,14 +29,6 @@ State = Literal["pending", "loading", "loaded", "unavailable", "failed", "not_re
 
 #: States in which a worker can serve: loaded, or known not to be loadable here.
 READY_STATES = frozenset({"loaded", "unavailable", "not_registered"})
-
-
-@runtime_checkable
-class Preloadable(Protocol):
-    """A method with models to load ahead of the first request."""
-
-    def load(self) -> Any:
-        """Load the default model (see the module docstring)."""
 
 
 @dataclass
@@ -98,7 +83,7 @@ class Preloader:
             log.warning("not preloading %s: %s", name, status.reason)
             self._set(name, "unavailable", reason=status.reason)
             return
-        if not isinstance(method, Preloadable):
+        if method.loaded():
             self._set(name, "loaded", seconds=0.0)
             return
         self._set(name, "loading")
@@ -113,7 +98,7 @@ class Preloader:
             log.exception("preloading %s failed", name)
             self._set(name, "failed", reason=f"{type(exc).__name__}: {exc}")
             return
-        seconds = _load_seconds(method) or time.perf_counter() - started
+        seconds = time.perf_counter() - started
         self._metrics.model_load.labels(method=name).set(seconds)
         log.info("preloaded %s in %.2f s", name, seconds, extra={"method": name, "seconds": seconds})
         self._set(name, "loaded", seconds=seconds)
@@ -135,72 +120,8 @@ class Preloader:
         with self._lock:
             statuses = {name: s.to_dict() for name, s in self._status.items()}
         for name, entry in statuses.items():
-            if entry["state"] == "loaded" and name in self._registry:
-                still = _loaded(self._registry.get(name))
-                if still is False:
-                    entry["state"] = "failed"
-                    entry["reason"] = "the model reports that it is not loaded"
+            if entry["state"] == "loaded" and name in self._registry and not self._registry.get(name).loaded():
+                entry["state"] = "failed"
+                entry["reason"] = "the model reports that it is not loaded"
         ready = all(entry["state"] in READY_STATES for entry in statuses.values())
         return ready, statuses
-
-
-def configured_models(method: Method) -> list[dict[str, Any]] | None:
-    """The method's configured models, or ``None`` when it has none to show.
-
-    From ``method.models()`` when the method has it; otherwise from a ``method.config`` with a
-    ``models`` mapping of specs (``name``, ``source``) and a ``default`` name, as the
-    abstractive method's configuration has.
-    """
-    try:
-        models = getattr(method, "models", None)
-        if callable(models):
-            return [{"name": m} if isinstance(m, str) else dict(m) for m in models()]
-        config = getattr(method, "config", None)
-        specs = getattr(config, "models", None)
-        if not isinstance(specs, Mapping):
-            return None
-        default = getattr(config, "default", None)
-        described = []
-        for name, spec in specs.items():
-            entry: dict[str, Any] = {
-                "name": name,
-                "source": str(getattr(spec, "source", name)),
-                "default": name == default,
-            }
-            loaded = _loaded(method, name)
-            if loaded is not None:
-                entry["loaded"] = loaded
-            described.append(entry)
-        return described
-    except Exception:  # describing models must never break /v1/methods
-        log.exception("could not list the models of %s", method.name)
-        return None
-
-
-def _load_seconds(method: Method) -> float | None:
-    """Seconds the method reports its models took to load (a number, or a mapping by model)."""
-    value = getattr(method, "load_seconds", None)
-    try:
-        value = value() if callable(value) else value
-    except Exception:
-        return None
-    if isinstance(value, Mapping):
-        numbers = [v for v in map(_number, value.values()) if v is not None]
-        return sum(numbers) if numbers else None
-    return _number(value)
-
-
-def _loaded(method: Method, *args: str) -> bool | None:
-    """``method.loaded(*args)`` (or its ``loaded`` attribute) when it is a bool, else ``None``."""
-    probe = getattr(method, "loaded", None)
-    try:
-        value = probe(*args) if callable(probe) else probe
-    except Exception:  # a probe with another signature: trust the preload's own outcome
-        return None
-    return value if isinstance(value, bool) else None
-
-
-def _number(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value)

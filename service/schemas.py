@@ -1,25 +1,32 @@
-"""Request and response schemas (pydantic v2): they validate requests and generate the OpenAPI document.
+"""Request and response schemas (pydantic v2): they check the shape of requests and generate
+the OpenAPI document.
 
 The request models are bound to an app by :func:`bind_schemas`: the method names, the options
 (from each method's declared :class:`~summarizers.Parameter`, the same declarations the library
 validates options with) and the batch limit come from the app's registry and configuration, so
-the documented schema is the one that validates. Rules the library enforces on its own (a known
-method, options valid *for that method*, text that has a sentence) are checked by the library;
-the schemas describe them.
+the documented schema is the one that validates. What the library validates (the method, the
+length, the language, the options: :meth:`summarizers.Registry.prepare`) is only *described*
+here, never checked a second time. The response models are generated from the library's result
+dataclasses (:func:`response_model`), so they cannot drift from what the library returns.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import types
+import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from functools import cache
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, create_model
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from summarizers import Parameter, Registry
-from summarizers.types import DEFAULT_SENTENCES, MAX_SENTENCES, MAX_WORDS, whole_number
+from summarizers import Parameter, Registry, Summary
+from summarizers.types import DEFAULT_LANGUAGE, DEFAULT_METHOD, DEFAULT_SENTENCES, MAX_SENTENCES, MAX_WORDS
 
 Offsets = Literal["codepoint", "utf16"]
 
@@ -44,34 +51,26 @@ class ApiJsonSchema(GenerateJsonSchema):
 # Requests
 
 
-class LengthSpec(BaseModel):
-    """How long the summary should be: exactly one of ``sentences``, ``ratio`` or ``words``."""
+#: The JSON Schema of a length. The library checks lengths (:meth:`summarizers.Length.parse`);
+#: this only documents them, with the library's bounds.
+LENGTH_SCHEMA: dict[str, Any] = {
+    "title": "Length",
+    "description": "How long the summary should be: exactly one of sentences, ratio or words.",
+    "type": "object",
+    "properties": {
+        "sentences": {"type": "integer", "minimum": 1, "maximum": MAX_SENTENCES,
+                      "description": "number of sentences"},
+        "ratio": {"type": "number", "exclusiveMinimum": 0, "maximum": 1,
+                  "description": "fraction of the input's sentences"},
+        "words": {"type": "integer", "minimum": 1, "maximum": MAX_WORDS, "description": "word budget"},
+    },
+    "additionalProperties": False,
+    "minProperties": 1,
+    "maxProperties": 1,
+}
 
-    model_config = ConfigDict(
-        **_STRICT, title="Length", json_schema_extra={"minProperties": 1, "maxProperties": 1}
-    )
-
-    sentences: Annotated[int | None, Field(ge=1, le=MAX_SENTENCES, description="number of sentences")] = None
-    ratio: Annotated[float | None, Field(gt=0, le=1, description="fraction of the input's sentences")] = None
-    words: Annotated[int | None, Field(ge=1, le=MAX_WORDS, description="word budget")] = None
-
-    @field_validator("sentences", "words", mode="before")
-    @classmethod
-    def _whole(cls, value: Any) -> Any:
-        """A float holding a whole number (``3.0``) is an integer, as JSON Schema counts it;
-        ``3.5``, ``1e400`` and ``NaN`` stay refused."""
-        return whole_number(value)
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> LengthSpec:
-        given = [k for k in ("sentences", "ratio", "words") if getattr(self, k) is not None]
-        if len(given) != 1:
-            raise ValueError("give exactly one of sentences, ratio or words")
-        return self
-
-    def to_library(self) -> dict[str, Any]:
-        """The mapping :meth:`summarizers.Length.parse` takes."""
-        return self.model_dump(exclude_none=True)
+#: A length in a request: any mapping, documented by :data:`LENGTH_SCHEMA` and checked by the library.
+LengthField = Annotated[dict[str, Any], WithJsonSchema(LENGTH_SCHEMA)]
 
 
 class SummarizeSettings(BaseModel):
@@ -79,11 +78,11 @@ class SummarizeSettings(BaseModel):
 
     model_config = _STRICT
 
-    method: str = Field("lexrank", min_length=1, description="a method listed by GET /v1/methods")
-    length: LengthSpec | None = Field(
+    method: str = Field(DEFAULT_METHOD, min_length=1, description="a method listed by GET /v1/methods")
+    length: LengthField | None = Field(
         None, description=f"summary length; {DEFAULT_SENTENCES} sentences when left out"
     )
-    language: str = Field("english", min_length=1, description="a language name or ISO 639-1 code")
+    language: str = Field(DEFAULT_LANGUAGE, min_length=1, description="a language name or ISO 639-1 code")
     options: dict[str, Any] = Field(
         default_factory=dict, description="method-specific options (see GET /v1/methods for each method's)"
     )
@@ -93,9 +92,13 @@ class SummarizeSettings(BaseModel):
         "or UTF-16 code units (JavaScript string indices)",
     )
 
-    def length_mapping(self) -> dict[str, Any] | None:
-        """The length as the library takes it (``None`` for the default)."""
-        return self.length.to_library() if self.length is not None else None
+    def prepare(self, registry: Registry) -> Any:
+        """The library's prepared request for these settings (:meth:`Registry.prepare`).
+
+        Raises:
+            SummarizerError: for a bad method, length, language or options, or an unavailable method.
+        """
+        return registry.prepare(self.method, self.length, self.language, self.options)
 
 
 class SummarizeRequest(SummarizeSettings):
@@ -140,79 +143,66 @@ class SummarizeBatchRequest(SummarizeSettings):
 # Responses (documentation, and the schema the property-based tests check answers against)
 
 
-class SentenceOut(BaseModel):
-    """A sentence of the summary: ``text == source[start:end]`` in the unit of ``offsets``."""
-
-    text: str
-    start: int
-    end: int
-    score: float | None
-    rank: int
-
-
-class SpanOut(BaseModel):
-    """A piece of the input (the headline)."""
-
-    text: str
-    start: int
-    end: int
+def _field_type(hint: Any) -> Any:
+    """The pydantic type of a dataclass field's type: dataclasses become generated models,
+    tuples lists, mappings dicts."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if dataclasses.is_dataclass(hint):
+        return response_model(hint)  # type: ignore[arg-type]
+    if origin in (Union, types.UnionType):
+        converted = tuple(_field_type(a) for a in args)
+        return Union[converted]  # noqa: UP007 (a runtime union of computed types)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return list[_field_type(args[0])]  # type: ignore[misc]
+    if origin in (Mapping, dict, typing.Mapping):
+        return dict[str, Any]
+    return hint
 
 
-class RemovedOut(BaseModel):
-    """A span of the input left out of summarization, and why."""
+@cache
+def response_model(cls: type) -> type[BaseModel]:
+    """The pydantic model of a library result dataclass, as its ``to_dict`` writes it.
 
-    start: int
-    end: int
-    reason: str
-    text: str
-
-
-class InputOut(BaseModel):
-    """Statistics of the input; abstractive methods add ``tokens``, ``truncated``, ``long_input``."""
-
-    model_config = ConfigDict(extra="allow")
-
-    characters: int
-    sentences: int
-    words: int
-    language: str
-    source: Literal["text", "html"]
-    removed: list[RemovedOut]
-
-
-class LengthOut(BaseModel):
-    """The length achieved, and the one requested."""
-
-    sentences: int
-    words: int
-    characters: int
-    requested: dict[str, Any]
-
-
-class SummaryResult(BaseModel):
-    """A summary: the library's result (``Summary.to_dict()``) plus the unit of its offsets."""
-
-    summary: str
-    method: str
-    kind: Literal["extractive", "abstractive"]
-    sentences: list[SentenceOut]
-    offsets_refer_to: Literal["text", "extracted_text", "summary"]
-    headline: SpanOut | None
-    length: LengthOut
-    input: InputOut
-    warnings: list[str]
-    model: dict[str, Any] | None = Field(None, description="abstractive methods: name, source and settings")
-    extracted_text: str | None = Field(None, description="HTML input: the text the offsets refer to")
-    all_sentences: list[SentenceOut] | None = Field(
-        None, description="with options.all_sentences (extractive): every candidate sentence, in document order"
+    Every field is required, except those marked ``omit_none`` (left out when ``None``); a
+    field marked ``flatten`` is merged into the parent (the model then allows extra keys).
+    Nested dataclasses get their own models; names and docstrings are the library's.
+    """
+    hints = typing.get_type_hints(cls)
+    fields: dict[str, Any] = {}
+    flatten = False
+    for f in dataclasses.fields(cls):
+        if f.metadata.get("flatten"):
+            flatten = True
+            continue
+        kind = _field_type(hints[f.name])
+        doc = f.metadata.get("doc")
+        if f.metadata.get("omit_none"):
+            fields[f.name] = (kind, Field(None, description=doc))
+        else:
+            fields[f.name] = (kind, Field(..., description=doc))
+    return create_model(  # type: ignore[call-overload, no-any-return]
+        cls.__name__,
+        __doc__=cls.__doc__,
+        __config__=ConfigDict(extra="allow" if flatten else "forbid"),
+        **fields,
     )
-    offsets: Offsets
 
 
-class SummaryOut(SummaryResult):
-    """The answer to ``POST /v1/summarize``: the summary and the server time spent."""
+_OFFSETS_FIELD = (Offsets, Field(description="unit of every start/end in the answer"))
 
-    elapsed_seconds: float = Field(description="server time spent on the request")
+#: A summary as the API answers it: the library's result plus the unit of its offsets.
+SummaryResult: type[BaseModel] = create_model(
+    "SummaryResult", __base__=response_model(Summary),
+    __doc__="A summary: the library's result (``Summary.to_dict()``) plus the unit of its offsets.",
+    offsets=_OFFSETS_FIELD,
+)
+
+#: The answer to ``POST /v1/summarize``: the summary and the server time spent.
+SummaryOut: type[BaseModel] = create_model(
+    "SummaryOut", __base__=SummaryResult,
+    __doc__="The answer to ``POST /v1/summarize``: the summary and the server time spent.",
+    elapsed_seconds=(float, Field(description="server time spent on the request")),
+)
 
 
 class ErrorBody(BaseModel):
@@ -229,10 +219,10 @@ class ErrorEnvelope(BaseModel):
     error: ErrorBody
 
 
-class BatchSummaryOut(SummaryResult):
-    """A document of a batch that was summarized."""
-
-    id: str | int
+BatchSummaryOut: type[BaseModel] = create_model(
+    "BatchSummaryOut", __base__=SummaryResult, __doc__="A document of a batch that was summarized.",
+    id=(str | int, ...),
+)
 
 
 class BatchErrorOut(BaseModel):
@@ -246,7 +236,7 @@ class BatchErrorOut(BaseModel):
 class BatchOut(BaseModel):
     """The answer to a batch: one entry per document, in input order."""
 
-    results: list[BatchSummaryOut | BatchErrorOut]
+    results: list[BatchSummaryOut | BatchErrorOut]  # type: ignore[valid-type]
     count: int
     failed: int
     elapsed_seconds: float
@@ -315,7 +305,7 @@ def bind_schemas(registry: Registry, max_batch: int) -> Schemas:
     method = (
         str,
         Field(
-            "lexrank",
+            DEFAULT_METHOD,
             min_length=1,
             description="a method listed by GET /v1/methods",
             json_schema_extra={"enum": registry.names()},
@@ -329,25 +319,15 @@ def bind_schemas(registry: Registry, max_batch: int) -> Schemas:
             json_schema_extra=options_schema(registry),
         ),
     )
-    summarize = create_model(  # type: ignore[call-overload]
-        "SummarizeRequest",
-        __base__=SummarizeRequest,
-        __doc__=SummarizeRequest.__doc__,
-        method=method,
-        options=options,
-    )
-    batch = create_model(  # type: ignore[call-overload]
-        "SummarizeBatchRequest",
-        __base__=SummarizeBatchRequest,
-        __doc__=SummarizeBatchRequest.__doc__,
-        method=method,
-        options=options,
-        documents=(
-            list[BatchDocument],
-            Field(min_length=1, max_length=max_batch, description="the documents, answered in this order"),
-        ),
-    )
-    return Schemas(summarize=summarize, batch=batch)
+
+    def bound(base: type[BaseModel], **fields: Any) -> Any:
+        return create_model(  # type: ignore[call-overload]
+            base.__name__, __base__=base, __doc__=base.__doc__, method=method, options=options, **fields
+        )
+
+    documents = Field(min_length=1, max_length=max_batch, description="the documents, answered in this order")
+    return Schemas(summarize=bound(SummarizeRequest),
+                   batch=bound(SummarizeBatchRequest, documents=(list[BatchDocument], documents)))
 
 
 def parameter_schema(parameter: Parameter) -> dict[str, Any]:

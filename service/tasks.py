@@ -1,47 +1,41 @@
 """The work of a request as a picklable value, so it can run in a worker process or a thread.
 
-A task is called with the registry of wherever it runs (the child's copy, or the app's own)
-and calls the library; nothing of Flask or the request goes with it.
+A task holds a request prepared (validated) in the request thread, in its portable form, and
+the documents; it is called with the registry of wherever it runs (the child's copy, or the
+app's own), binds the request to it and calls the library. Nothing of Flask or the request goes
+with it, and nothing is validated again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
-from summarizers import Registry, SummarizerError, Summary, summarize, summarize_batch
+from summarizers import Registry, SummarizerError, Summary, summarize_batch_prepared, summarize_prepared
+from summarizers.methods.base import PortableRequest
 
 
 @dataclass(frozen=True)
 class SummarizeTask:
-    """One document: :func:`summarizers.summarize` with these arguments."""
+    """One document: :func:`summarizers.summarize_prepared`."""
 
+    request: PortableRequest
     text: str | None
     html: str | None
-    method: str
-    length: Mapping[str, Any] | None
-    language: str
-    options: Mapping[str, Any] = field(default_factory=dict)
 
     def __call__(self, registry: Registry) -> Summary:
-        return summarize(self.text, html=self.html, method=self.method, length=self.length,
-                         language=self.language, options=self.options, registry=registry)
+        return summarize_prepared(self.request.bind(registry), self.text, html=self.html)
 
 
 @dataclass(frozen=True)
 class BatchTask:
-    """Many documents: :func:`summarizers.summarize_batch` with these arguments."""
+    """Many documents: :func:`summarizers.summarize_batch_prepared`."""
 
-    documents: Sequence[Mapping[str, Any]]
-    method: str
-    length: Mapping[str, Any] | None
-    language: str
-    options: Mapping[str, Any] = field(default_factory=dict)
+    request: PortableRequest
+    documents: Sequence[Mapping[str, object]]
 
     def __call__(self, registry: Registry) -> list[Summary | SummarizerError]:
-        return summarize_batch(self.documents, method=self.method, length=self.length,
-                               language=self.language, options=self.options, registry=registry)
+        return summarize_batch_prepared(self.request.bind(registry), self.documents)
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,23 @@
 >>> from summarizers import summarize
 >>> result = summarize(text, method="lexrank", length={"sentences": 3})
 >>> result.summary, [(s.start, s.end) for s in result.sentences]
+
+Many documents with the same settings: prepare (validate) the request once, pass it down.
+
+>>> from summarizers import default_registry, summarize_prepared
+>>> request = default_registry().prepare("lexrank", {"words": 60}, "en")
+>>> [summarize_prepared(request, text).summary for text in texts]
 """
 
-from .api import build_request, get_registry, methods, prepare_input, summarize, summarize_batch
+from .api import (
+    build_request,
+    methods,
+    prepare_input,
+    summarize,
+    summarize_batch,
+    summarize_batch_prepared,
+    summarize_prepared,
+)
 from .document import Document, prepare
 from .errors import (
     InvalidInput,
@@ -18,7 +32,7 @@ from .errors import (
     UnknownMethod,
     UnsupportedLanguage,
 )
-from .methods.base import Availability, Method, Parameter, Request
+from .methods.base import Availability, Method, Options, Parameter, Request
 from .registry import Registry, default_registry
 from .text.language import supported_languages
 from .types import Length, SelectedSentence, Span, Summary
@@ -33,6 +47,7 @@ __all__ = [
     "Method",
     "MethodUnavailable",
     "ModelError",
+    "Options",
     "Parameter",
     "Registry",
     "Request",
@@ -45,12 +60,13 @@ __all__ = [
     "UnsupportedLanguage",
     "build_request",
     "default_registry",
-    "get_registry",
     "methods",
     "prepare",
     "prepare_input",
     "summarize",
     "summarize_batch",
+    "summarize_batch_prepared",
+    "summarize_prepared",
     "supported_languages",
 ]
 __version__ = "0.1.0"

@@ -1,4 +1,10 @@
-"""The library's entry points: :func:`summarize`, :func:`summarize_batch`, :func:`methods`."""
+"""The library's entry points: :func:`summarize`, :func:`summarize_batch`, :func:`methods`, and
+their forms for a request prepared once (:meth:`Registry.prepare`): :func:`summarize_prepared`
+and :func:`summarize_batch_prepared`.
+
+Only the three convenience functions fall back on a registry of their own (built on first use)
+when the caller gives none; everything else in the library takes its registry as an argument.
+"""
 
 from __future__ import annotations
 
@@ -7,57 +13,47 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .document import Document, prepare, validate_text
-from .errors import InvalidInput, MethodUnavailable, SummarizerError
+from .errors import InvalidInput, SummarizerError
 from .methods.base import Method, Request
 from .registry import Registry, default_registry
 from .text.html import extract_article
-from .text.language import resolve_language_name
-from .types import Length, Summary
+from .text.language import Language
+from .types import DEFAULT_LANGUAGE, DEFAULT_METHOD, Length, Summary
 
-_default: Registry | None = None
-_default_lock = threading.Lock()
+_convenience: Registry | None = None
+_convenience_lock = threading.Lock()
 
 
-def get_registry(registry: Registry | None = None) -> Registry:
-    """``registry``, or the process-wide default registry (built on first use)."""
-    global _default
+def _registry(registry: Registry | None) -> Registry:
+    """``registry``, or the convenience registry of the top-level functions (built once)."""
+    global _convenience
     if registry is not None:
         return registry
-    with _default_lock:
-        if _default is None:
-            _default = default_registry()
-        return _default
+    with _convenience_lock:
+        if _convenience is None:
+            _convenience = default_registry()
+        return _convenience
 
 
 def build_request(
-    method: str = "lexrank",
+    method: str = DEFAULT_METHOD,
     length: Length | Mapping[str, Any] | int | None = None,
-    language: str = "english",
+    language: str = DEFAULT_LANGUAGE,
     options: Mapping[str, Any] | None = None,
     registry: Registry | None = None,
 ) -> tuple[Method, Request]:
-    """Validate a request once: the method exists and can run, length, language, options.
+    """``(request.method, request)`` for ``registry.prepare(...)`` (kept for older callers).
 
     Raises:
         UnknownMethod, MethodUnavailable, InvalidLength, UnsupportedLanguage, InvalidOption.
     """
-    impl = get_registry(registry).get(method)
-    parsed_length = Length.parse(length)
-    lang = resolve_language_name(language)
-    opts = impl.validate_options(options)
-    status = impl.availability()
-    if not status.available:
-        fix = f"; fix: {status.fix}" if status.fix else ""
-        raise MethodUnavailable(
-            f"method {method!r} is unavailable: {status.reason}{fix}",
-            reason=status.reason or "unavailable", fix=status.fix, field="method",
-        )
-    return impl, Request(method=method, length=parsed_length, language=lang, options=opts)
+    request = _registry(registry).prepare(method, length, language, options)
+    return request.method, request
 
 
 def prepare_input(
     text: str | bytes | None = None, *, html: str | bytes | None = None,
-    language: str = "english", title: str | None = None,
+    language: str | Language = DEFAULT_LANGUAGE, title: str | None = None,
 ) -> Document:
     """A :class:`Document` from exactly one of ``text`` or ``html``.
 
@@ -72,54 +68,30 @@ def prepare_input(
     return prepare(text, language, title=title)  # type: ignore[arg-type]
 
 
-def summarize(
-    text: str | bytes | None = None,
-    *,
-    html: str | bytes | None = None,
-    method: str = "lexrank",
-    length: Length | Mapping[str, Any] | int | None = None,
-    language: str = "english",
-    options: Mapping[str, Any] | None = None,
-    registry: Registry | None = None,
+def summarize_prepared(
+    request: Request, text: str | bytes | None = None, *, html: str | bytes | None = None,
+    title: str | None = None,
 ) -> Summary:
-    """Summarize one text (or HTML page) with any registered method.
+    """Summarize one text (or HTML page) with a prepared request.
 
-    Args:
-        text: the article text; or ``html``: a page to extract the article from.
-        method: a registered method name (``summarizers.methods()`` lists them).
-        length: ``{"sentences": N}``, ``{"ratio": R}``, ``{"words": W}``, an int (sentences),
-            a :class:`Length`, or ``None`` for three sentences.
-        language: a supported language name or ISO 639-1 code.
-        options: method options (``order``, ``title``, ``model``, ``num_beams``...).
-        registry: the methods to use; the default registry when ``None``.
+    ``title`` (the headline, when known) overrides the request's ``title`` option.
 
     Raises:
-        SummarizerError: one of its subclasses, for any bad input or unavailable method.
+        SummarizerError: one of its subclasses, for bad input or a failing method.
     """
-    impl, request = build_request(method, length, language, options, registry)
-    document = prepare_input(text, html=html, language=request.language, title=request.option("title"))
-    return impl.summarize(document, request)
+    document = prepare_input(text, html=html, language=request.language, title=title or request.option("title"))
+    return request.method.summarize(document, request)
 
 
-def summarize_batch(
-    documents: Sequence[str | Mapping[str, Any]],
-    *,
-    method: str = "lexrank",
-    length: Length | Mapping[str, Any] | int | None = None,
-    language: str = "english",
-    options: Mapping[str, Any] | None = None,
-    registry: Registry | None = None,
+def summarize_batch_prepared(
+    request: Request, documents: Sequence[str | Mapping[str, Any]]
 ) -> list[Summary | SummarizerError]:
-    """Summarize many documents with shared settings; results come back in input order.
+    """Summarize many documents with one prepared request; results in input order.
 
     Each document is a string or a mapping with ``text`` or ``html`` (and optionally
     ``title``). A document that fails yields its :class:`SummarizerError` in its place; the
     others are unaffected. Model-backed methods batch the documents.
-
-    Raises:
-        SummarizerError: only for problems shared by every document (unknown method...).
     """
-    impl, request = build_request(method, length, language, options, registry)
     results: list[Summary | SummarizerError | None] = [None] * len(documents)
     ready: list[tuple[int, Document]] = []
     for i, item in enumerate(documents):
@@ -133,12 +105,61 @@ def summarize_batch(
             ready.append((i, doc))
         except SummarizerError as exc:
             results[i] = exc
-    outputs = impl.summarize_many([d for _, d in ready], [request] * len(ready))
+    outputs = request.method.summarize_many([d for _, d in ready], [request] * len(ready))
     for (i, _), out in zip(ready, outputs, strict=True):
         results[i] = out
     return results  # type: ignore[return-value]
 
 
+def summarize(
+    text: str | bytes | None = None,
+    *,
+    html: str | bytes | None = None,
+    method: str = DEFAULT_METHOD,
+    length: Length | Mapping[str, Any] | int | None = None,
+    language: str = DEFAULT_LANGUAGE,
+    options: Mapping[str, Any] | None = None,
+    registry: Registry | None = None,
+) -> Summary:
+    """Summarize one text (or HTML page) with any registered method.
+
+    Args:
+        text: the article text; or ``html``: a page to extract the article from.
+        method: a registered method name (``summarizers.methods()`` lists them).
+        length: ``{"sentences": N}``, ``{"ratio": R}``, ``{"words": W}``, an int (sentences),
+            a :class:`Length`, or ``None`` for three sentences.
+        language: a supported language name or ISO 639-1 code.
+        options: method options (``order``, ``title``, ``model``, ``num_beams``...).
+        registry: the methods to use; when ``None``, a registry of the built-ins and plugins
+            that this function builds once.
+
+    Raises:
+        SummarizerError: one of its subclasses, for any bad input or unavailable method.
+    """
+    request = _registry(registry).prepare(method, length, language, options)
+    return summarize_prepared(request, text, html=html)
+
+
+def summarize_batch(
+    documents: Sequence[str | Mapping[str, Any]],
+    *,
+    method: str = DEFAULT_METHOD,
+    length: Length | Mapping[str, Any] | int | None = None,
+    language: str = DEFAULT_LANGUAGE,
+    options: Mapping[str, Any] | None = None,
+    registry: Registry | None = None,
+) -> list[Summary | SummarizerError]:
+    """Summarize many documents with shared settings; results come back in input order.
+
+    See :func:`summarize_batch_prepared` for the documents and the failures.
+
+    Raises:
+        SummarizerError: only for problems shared by every document (unknown method...).
+    """
+    request = _registry(registry).prepare(method, length, language, options)
+    return summarize_batch_prepared(request, documents)
+
+
 def methods(registry: Registry | None = None) -> list[dict[str, Any]]:
     """Every registered method: name, kind, description, parameters, availability."""
-    return get_registry(registry).describe()
+    return _registry(registry).describe()

@@ -98,7 +98,7 @@ def _normalise(line: str) -> str:
 
 def prepare(
     text: str,
-    language: str = "english",
+    language: str | Language = "english",
     *,
     title: str | None = None,
     source: Literal["text", "html"] = "text",
@@ -107,7 +107,7 @@ def prepare(
 
     Args:
         text: the article text (one paragraph per line works best).
-        language: a supported language name or ISO 639-1 code.
+        language: a resolved :class:`Language`, or a supported language name or ISO 639-1 code.
         title: the article's headline when the caller knows it; a first line repeating it
             is reported as the headline.
         source: where the text came from, reported in the statistics.
@@ -117,7 +117,7 @@ def prepare(
         UnsupportedLanguage: for an unsupported language.
     """
     text = validate_text(text)
-    lang = get_language(language)
+    lang = language if isinstance(language, Language) else get_language(language)
     lines = _lines(text)
 
     headline, lines = _split_headline(lines, title)

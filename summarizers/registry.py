@@ -1,23 +1,28 @@
-"""The registry of methods: built-ins and plugins register the same way."""
+"""The registry of methods: built-ins and plugins register the same way, and requests are
+prepared (validated once) here."""
 
 from __future__ import annotations
 
+import inspect
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib.metadata import entry_points
 from typing import Any
 
-from .errors import UnknownMethod
-from .methods.base import Method
+from .errors import MethodUnavailable, UnknownMethod
+from .methods.base import Method, Options, Request
+from .text.language import Language, get_language, resolve_language_name
+from .types import DEFAULT_LANGUAGE, DEFAULT_METHOD, Length
 
 log = logging.getLogger(__name__)
 
 #: Entry-point group through which other packages add methods: each entry point names a
-#: callable returning a Method or an iterable of Methods.
+#: callable returning a Method or an iterable of Methods. A callable that takes one argument
+#: is given the registry being built (to find other methods by name when it runs).
 ENTRY_POINT_GROUP = "summarizers.methods"
 
-MethodFactory = Callable[[], "Method | Iterable[Method]"]
+MethodFactory = Callable[..., "Method | Iterable[Method]"]
 
 
 class Registry:
@@ -72,13 +77,40 @@ class Registry:
     def __contains__(self, name: object) -> bool:
         return name in self._methods
 
+    def prepare(
+        self,
+        method: str = DEFAULT_METHOD,
+        length: Length | Mapping[str, Any] | int | None = None,
+        language: str | Language = DEFAULT_LANGUAGE,
+        options: Mapping[str, Any] | None = None,
+    ) -> Request:
+        """Validate a request once: the method exists and can run, the length, the language and
+        the options. The only place where they are checked; pass the result down.
+
+        Raises:
+            UnknownMethod, InvalidLength, UnsupportedLanguage, InvalidOption, MethodUnavailable.
+        """
+        impl = self.get(method)
+        parsed_length = Length.parse(length)
+        lang = language if isinstance(language, Language) else get_language(resolve_language_name(language))
+        opts = Options(impl.validate_options(options))
+        status = impl.availability()
+        if not status.available:
+            fix = f"; fix: {status.fix}" if status.fix else ""
+            raise MethodUnavailable(
+                f"method {method!r} is unavailable: {status.reason}{fix}",
+                reason=status.reason or "unavailable", fix=status.fix, field="method",
+            )
+        return Request(method=impl, length=parsed_length, language=lang, options=opts)
+
     def describe(self) -> list[dict[str, Any]]:
         """Every method's JSON-ready description (see :meth:`Method.describe`)."""
         return [m.describe() for m in self]
 
 
 def builtin_factories() -> list[MethodFactory]:
-    """Factories of the methods that ship with the library, in listing order."""
+    """Factories of the methods that ship with the library, in listing order (those taking an
+    argument are given the registry)."""
     from .methods.abstractive import abstractive_method
     from .methods.edmundson import EdmundsonMethod
     from .methods.lead import LeadMethod
@@ -98,7 +130,17 @@ def default_registry(*, plugins: bool = True) -> Registry:
             except Exception:  # a broken plugin must not take the built-ins down
                 log.exception("could not load summarizer plugin %s", ep.name)
     for factory in factories:
-        made = factory()
+        made = factory(registry) if _takes_registry(factory) else factory()
         for method in [made] if isinstance(made, Method) else made:
             registry.register(method)
     return registry
+
+
+def _takes_registry(factory: MethodFactory) -> bool:
+    """Whether ``factory`` takes a positional argument (the registry)."""
+    try:
+        parameters = inspect.signature(factory).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
+               for p in parameters)

@@ -1,4 +1,9 @@
-"""Value types shared by every method: the requested length, sentences, and the result."""
+"""Value types shared by every method: the requested length, sentences, and the result.
+
+The result types are also the HTTP API's response schemas (``service/schemas.py`` generates
+them from these dataclasses). Field metadata says how ``to_dict`` writes a field:
+``omit_none`` (left out when ``None``) and ``flatten`` (its items merged into the parent).
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,10 @@ Order = Literal["document", "rank"]
 #: Bounds on requested lengths; beyond them a request is absurd rather than ambitious.
 MAX_SENTENCES = 1000
 MAX_WORDS = 100_000
+#: The defaults of every entry point (library, CLI, service, batch, eval): one place.
 DEFAULT_SENTENCES = 3
+DEFAULT_METHOD = "lexrank"
+DEFAULT_LANGUAGE = "english"
 
 
 def whole_number(value: Any) -> Any:
@@ -42,9 +50,9 @@ class Length:
     :meth:`parse`, which raises :class:`~summarizers.errors.InvalidLength` for bad values.
     """
 
-    sentences: int | None = None
-    ratio: float | None = None
-    words: int | None = None
+    sentences: int | None = field(default=None, metadata={"omit_none": True})
+    ratio: float | None = field(default=None, metadata={"omit_none": True})
+    words: int | None = field(default=None, metadata={"omit_none": True})
 
     def __post_init__(self) -> None:
         given = [k for k in ("sentences", "ratio", "words") if getattr(self, k) is not None]
@@ -165,7 +173,7 @@ class InputStats:
     language: str
     source: Literal["text", "html"] = "text"
     removed: tuple[Removed, ...] = ()
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] = field(default_factory=dict, metadata={"flatten": True})
 
     def to_dict(self) -> dict[str, Any]:
         d = {
@@ -226,9 +234,13 @@ class Summary:
     length: LengthAchieved
     warnings: tuple[str, ...] = ()
     headline: Span | None = None
-    model: Mapping[str, Any] | None = None
-    extracted_text: str | None = None
-    all_sentences: tuple[SelectedSentence, ...] | None = None
+    model: Mapping[str, Any] | None = field(
+        default=None, metadata={"omit_none": True, "doc": "abstractive methods: name, source and settings"})
+    extracted_text: str | None = field(
+        default=None, metadata={"omit_none": True, "doc": "HTML input: the text the offsets refer to"})
+    all_sentences: tuple[SelectedSentence, ...] | None = field(
+        default=None, metadata={"omit_none": True,
+                                "doc": "with options.all_sentences: every candidate sentence, scored and ranked"})
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data (the shape of ``summarize text --json``)."""

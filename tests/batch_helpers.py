@@ -1,12 +1,13 @@
-"""Helpers shared by the batch tests: synthetic articles, fake methods, output readers."""
+"""Helpers shared by the batch tests: records, fake methods, output readers."""
 
 from __future__ import annotations
 
 import json
-import random
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from fixtures import article
 
 from summarizers import Registry
 from summarizers.document import Document
@@ -15,23 +16,6 @@ from summarizers.methods.base import Request
 from summarizers.methods.lead import LeadMethod
 from summarizers.registry import default_registry
 from summarizers.types import Summary
-
-_SUBJECTS = ["The council", "A spokesman", "The company", "Investors", "The minister", "Local residents",
-             "The union", "Researchers", "The club", "Police"]
-_VERBS = ["announced", "rejected", "welcomed", "questioned", "delayed", "approved", "criticised", "reviewed"]
-_OBJECTS = ["the new budget", "plans for a stadium", "a rise in prices", "the annual report",
-            "talks on pensions", "a bid for the firm", "the transport strategy", "fresh safety rules"]
-_TAILS = ["on Monday", "after weeks of debate", "despite strong objections", "in a short statement",
-          "ahead of the election", "for the second time this year"]
-
-
-def article(seed: int, sentences: int = 6) -> str:
-    """A deterministic news-like text of ``sentences`` sentences in two paragraphs."""
-    rng = random.Random(seed)
-    made = [f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)} {rng.choice(_TAILS)}."
-            for _ in range(sentences)]
-    half = sentences // 2
-    return " ".join(made[:half]) + "\n" + " ".join(made[half:])
 
 
 def records(n: int, start: int = 0) -> list[dict[str, Any]]:

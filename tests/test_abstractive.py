@@ -19,6 +19,7 @@ from summarizers import (  # noqa: E402
     Registry,
     Summary,
     SummaryTimeout,
+    default_registry,
     prepare,
     summarize,
     summarize_batch,
@@ -26,8 +27,8 @@ from summarizers import (  # noqa: E402
 from summarizers.methods.abstractive import generation  # noqa: E402
 from summarizers.methods.abstractive.config import AbstractiveConfig, ModelSpec  # noqa: E402
 from summarizers.methods.abstractive.loader import ModelLoader, load_model  # noqa: E402
-from summarizers.methods.abstractive.method import AbstractiveMethod  # noqa: E402
-from summarizers.methods.base import Request  # noqa: E402
+from summarizers.methods.abstractive.method import AbstractiveMethod, registry_scorer  # noqa: E402
+from summarizers.methods.base import Options, Request  # noqa: E402
 from summarizers.testing import TRAINING_TEXT  # noqa: E402
 from summarizers.text.words import count_words  # noqa: E402
 
@@ -46,7 +47,8 @@ GREEDY = {"num_beams": 1}
 
 def method_for(path: Path, **config: object) -> AbstractiveMethod:
     settings = {"torch_threads": 1, "extract_method": "luhn", **config}
-    return AbstractiveMethod(AbstractiveConfig.with_default(str(path), **settings))
+    config = AbstractiveConfig.with_default(str(path), **settings)
+    return AbstractiveMethod(config, scorer=registry_scorer(default_registry(plugins=False), config.extract_method))
 
 
 @pytest.fixture(scope="module")
@@ -178,8 +180,8 @@ def test_an_absent_model_fails_alone_in_a_batch(bart: AbstractiveMethod) -> None
                                default=bart.config.default, torch_threads=1)
     method = AbstractiveMethod(config)
     doc = prepare(ARTICLE)
-    ok = Request("abstractive", options={**GREEDY, "max_new_tokens": 12})
-    ghost = Request("abstractive", options={"model": "ghost"})
+    ok = Request(method, options=Options({**GREEDY, "max_new_tokens": 12}))
+    ghost = Request(method, options=Options({"model": "ghost"}))
     results = method.summarize_many([doc, doc], [ok, ghost])
     assert isinstance(results[0], Summary)
     assert isinstance(results[1], MethodUnavailable)

@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from fixtures import cli as run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = (
@@ -22,9 +21,7 @@ ARTICLE = (
 
 
 def cli(args: list[str], env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "HF_HUB_OFFLINE": "1", "SUMMARIZE_TORCH_THREADS": "1", **env}
-    return subprocess.run([sys.executable, "-m", "summarizers.cli.main", *args], cwd=ROOT, env=full_env,
-                          capture_output=True, text=True, timeout=timeout)
+    return run_cli(*args, env={"HF_HUB_OFFLINE": "1", "SUMMARIZE_TORCH_THREADS": "1", **env}, timeout=timeout)
 
 
 @pytest.fixture

@@ -219,7 +219,16 @@ def test_to_dict_is_json_ready() -> None:
     assert set(data["sentences"][0]) == {"text", "start", "end", "score", "rank"}
 
 
-def test_public_api_is_exported() -> None:
-    for name in summarizers.__all__:
-        assert hasattr(summarizers, name)
-    assert isinstance(summarizers.get_registry().get("lead"), Method)
+PUBLIC_API = [
+    "Availability", "Document", "InvalidInput", "InvalidLength", "InvalidOption", "Length", "Method",
+    "MethodUnavailable", "ModelError", "Options", "Parameter", "Registry", "Request", "SelectedSentence",
+    "Span", "SummarizerError", "Summary", "SummaryTimeout", "UnknownMethod", "UnsupportedLanguage",
+    "build_request", "default_registry", "methods", "prepare", "prepare_input", "summarize",
+    "summarize_batch", "summarize_batch_prepared", "summarize_prepared", "supported_languages",
+]
+
+
+def test_public_api_is_exactly_the_documented_list() -> None:
+    assert summarizers.__all__ == PUBLIC_API
+    assert all(getattr(summarizers, name, None) is not None for name in PUBLIC_API)
+    assert isinstance(summarizers.default_registry().get("lead"), Method)

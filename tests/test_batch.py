@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from batch_helpers import article, by_id, fake_registry, read_output, records, write_jsonl
+from batch_helpers import by_id, fake_registry, read_output, records, write_jsonl
+from fixtures import article, cli
 
 from summarizers.batch import (
     INTERNAL_ERROR,
@@ -27,7 +28,7 @@ from summarizers.batch import (
     read_items,
     run_batch,
 )
-from summarizers.batch.types import EngineUnavailable
+from summarizers.batch.job import EngineUnavailable
 from summarizers.batch.worker import DELAY_ENV
 from summarizers.engine.ray import import_ray
 
@@ -41,14 +42,6 @@ def run_lib(rows: list[Any], out: Path, settings: Settings | None = None, *, job
     engine = LocalEngine(settings or Settings(), jobs, registry_factory=fake_registry)
     return run_batch(read_items(io.BytesIO(data), "jsonl"), OutputFile(out), engine,
                      retry_failed=retry_failed, chunk_size=chunk_size)
-
-
-def cli(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None,
-        timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run the real ``summarize`` command line in a subprocess."""
-    return subprocess.run([sys.executable, "-m", "summarizers.cli.main", *args], cwd=ROOT,
-                          input=stdin.decode() if stdin is not None else None, capture_output=True,
-                          text=True, timeout=timeout, env={**os.environ, **(env or {})}, check=False)
 
 
 # --- the library --------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import pytest
 from batch_helpers import article, by_id, read_output
 from test_batch import ROOT, _processes_with, cli
 
-from summarizers.batch.io import id_problem, line_id
+from summarizers.batch.reader import id_problem, line_id
 from summarizers.batch.worker import DELAY_ENV
 from summarizers.engine.sink import encode_compact as encode
 

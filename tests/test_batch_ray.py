@@ -6,13 +6,12 @@ subprocess, which starts a local Ray and shuts it down when done.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from batch_helpers import by_id, read_output, records, write_jsonl
+from fixtures import cli
 
 pytest.importorskip("ray")
 
@@ -20,9 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _batch(*args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "summarizers.cli.main", "batch", *args, "--progress", "off"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False,
-                          env={**os.environ, "RAY_USAGE_STATS_ENABLED": "0"})
+    return cli("batch", *args, "--progress", "off", timeout=timeout, env={"RAY_USAGE_STATS_ENABLED": "0"})
 
 
 @pytest.mark.slow

@@ -6,10 +6,10 @@ import random
 
 import pytest
 
-from summarizers import get_registry, prepare, summarize
+from summarizers import default_registry, prepare, summarize
 from summarizers.text.boilerplate import boilerplate_reason, dateline_length
 
-EXTRACTIVE = [m.name for m in get_registry() if m.kind == "extractive"]
+EXTRACTIVE = [m.name for m in default_registry() if m.kind == "extractive"]
 
 BOILERPLATE = {
     "Please enter your comment!": "comment_form",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from fixtures import cli
 
 from summarizers.cli.main import build_parser
 
@@ -15,8 +15,7 @@ EXTRACTIVE = ["lead", "lsa", "lexrank", "textrank", "luhn", "kl", "sumbasic", "r
 
 
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "summarizers.cli.main", *args], input=stdin,
-                          capture_output=True, timeout=120, check=False)
+    return cli(*args, stdin=stdin, binary=True)
 
 
 def one_line_error(proc: subprocess.CompletedProcess[bytes]) -> str:

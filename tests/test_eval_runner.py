@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import BBC
+from conftest import BBC, require_shared
 from eval_helpers import numbers, synthetic_records, write_dataset
 from rouge_score import rouge_scorer
 
@@ -18,7 +18,8 @@ from eval.predictions import read_predictions
 from eval.report import PLOT_PNG, REPORT_MD, SCORES_CSV, SCORES_JSON
 from eval.runner import RunConfig, expand_methods, run_evaluation
 from eval.scoring import ROUGE_TYPES, one_sentence_per_line
-from summarizers import Length
+from summarizers import Length, Registry, default_registry
+from summarizers.methods.lead import LeadMethod
 
 
 def independent_scores(refs: list[str], summary: str) -> dict[str, Any]:
@@ -128,17 +129,19 @@ def test_resume_refuses_other_settings(first_run: Path, dataset: Any) -> None:
         run_evaluation(other, dataset[0], dataset[1], first_run, progress=False)
 
 
-def test_method_names_are_checked() -> None:
-    assert expand_methods(["lead", "oracle", "lead"]) == ("lead", "oracle")
-    assert "lexrank" in expand_methods(["extractive"])
+def test_method_names_are_checked_against_the_given_registry() -> None:
+    registry = default_registry()
+    assert expand_methods(["lead", "oracle", "lead"], registry) == ("lead", "oracle")
+    assert "lexrank" in expand_methods(["extractive"], registry)
     with pytest.raises(EvalError, match="unknown method 'leed'"):
-        expand_methods(["leed"])
+        expand_methods(["leed"], registry)
+    with pytest.raises(EvalError, match="unknown method 'lexrank'; known: lead, oracle"):
+        expand_methods(["lexrank"], Registry([LeadMethod()]))
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not BBC.exists(), reason="BBC News Summary data set not present")
 def test_bbc_match_reference(tmp_path: Path) -> None:
-    examples, info = load_examples(BBC, limit=6)
+    examples, info = load_examples(require_shared(BBC), limit=6)
     config = RunConfig(("lead", "lexrank", "textrank", "lsa", "luhn"), None, bootstrap_samples=100)
     document = run_evaluation(config, examples, info, tmp_path / "bbc", progress=False)
     check_against_rouge_score(tmp_path / "bbc", examples)

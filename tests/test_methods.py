@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from summarizers import get_registry, summarize
+from summarizers import default_registry, summarize
 
-EXTRACTIVE = [m.name for m in get_registry() if m.kind == "extractive"]
+EXTRACTIVE = [m.name for m in default_registry() if m.kind == "extractive"]
 ARTICLE = (
     "The central bank raised interest rates by half a point on Tuesday. "
     "Economists had expected a smaller rise in interest rates. "

@@ -100,6 +100,11 @@ def _crash(registry: Registry) -> None:
     os._exit(3)
 
 
+def _task(text: str, method: str, length: dict | None = None) -> SummarizeTask:
+    """A task as the service makes it: the request prepared here, the summary done in a child."""
+    return SummarizeTask(small_registry().prepare(method, length).portable(), text, None)
+
+
 def test_pool_memory_limit_crash_and_errors_cross_the_boundary() -> None:
     pool = ProcessPool(1, GivenRegistry(small_registry()), memory_mb=600)
     try:
@@ -108,13 +113,13 @@ def test_pool_memory_limit_crash_and_errors_cross_the_boundary() -> None:
         with pytest.raises(ChildCrashed, match="exit status 3"):
             pool.run(_crash, 30)
         with pytest.raises(SummaryTimeout):
-            pool.run(SummarizeTask(long_text(2500), None, "lexrank", None, "english"), 0.5)
+            pool.run(_task(long_text(2500), "lexrank"), 0.5)
         from summarizers import InvalidInput
 
         with pytest.raises(InvalidInput) as raised:
-            pool.run(SummarizeTask("   ", None, "lead", None, "english"), 30)
+            pool.run(_task("   ", "lead"), 30)
         assert raised.value.field == "text"
-        summary = pool.run(SummarizeTask(ARTICLE, None, "lead", {"sentences": 1}, "english"), 30)
+        summary = pool.run(_task(ARTICLE, "lead", {"sentences": 1}), 30)
         assert summary.length.sentences == 1
     finally:
         pool.close()
@@ -123,7 +128,7 @@ def test_pool_memory_limit_crash_and_errors_cross_the_boundary() -> None:
 def test_pool_recycles_a_child_that_grew() -> None:
     pool = ProcessPool(1, GivenRegistry(small_registry()), recycle_rss_mb=1)  # every child is above 1 MiB
     try:
-        task = SummarizeTask(ARTICLE, None, "lead", None, "english")
+        task = _task(ARTICLE, "lead")
         pool.run(task, 30)
         pool.run(task, 30)
         assert pool.started >= 2

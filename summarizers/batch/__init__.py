@@ -5,19 +5,18 @@
 ...     report = run_batch(read_items(f, "jsonl"), OutputFile("out.jsonl"),
 ...                        LocalEngine(Settings(method="lexrank"), jobs=2))
 
-The pieces: :mod:`.io` reads inputs into items (bad records become error items),
-:class:`~.types.OutputFile` is the engine's durable results file with batch lines,
+The pieces: :mod:`.reader` reads inputs into items (bad records become error items),
+:class:`~.job.OutputFile` is the engine's durable results file with batch lines,
 :mod:`.worker` summarizes a chunk, :mod:`.engines` runs workers on the engine's local pool or
-on Ray, :mod:`.runner` drives them, :mod:`.progress` reports. The machinery is the one job
-engine's (:mod:`summarizers.engine`), shared with ``summarize-eval`` and the jobs API.
+on Ray, :mod:`.driver` drives them, :mod:`.job` holds the value types, :mod:`.progress`
+reports. The machinery is the one job engine's (:mod:`summarizers.engine`), shared with
+``summarize-eval`` and the jobs API.
 """
 
 from ..engine.pool import default_jobs
+from .driver import DEFAULT_CHUNK_SIZE, Engine, run_batch
 from .engines import LocalEngine, RayEngine
-from .io import Fields, count_records, detect_format, open_input, read_items
-from .progress import Progress
-from .runner import DEFAULT_CHUNK_SIZE, Engine, run_batch
-from .types import (
+from .job import (
     INTERNAL_ERROR,
     BatchError,
     EngineUnavailable,
@@ -27,6 +26,8 @@ from .types import (
     Settings,
     WorkerFailed,
 )
+from .progress import Progress
+from .reader import Fields, count_records, detect_format, open_input, read_items
 from .worker import ChunkWorker
 
 __all__ = [

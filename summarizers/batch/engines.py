@@ -13,7 +13,7 @@ from typing import Any
 from ..engine.pool import WorkerPool
 from ..engine.ray import RayPool
 from ..registry import default_registry
-from .types import Settings
+from .job import Settings
 from .worker import ChunkWorker, RegistryFactory
 
 

@@ -1,9 +1,11 @@
 """The work done for one chunk of items, the same in a pool process and in a Ray actor.
 
 A :class:`ChunkWorker` holds one registry for its whole life, so every model loads once per
-worker. It groups a chunk by (method, length) so that :func:`summarizers.summarize_batch` can
-batch the model calls, puts abstractive documents in length order (less padding), and turns
-every outcome into an output record; it never raises for a document.
+worker. It prepares each distinct (method, length) of the job once
+(:meth:`~summarizers.Registry.prepare`), groups a chunk by the prepared request so that
+:func:`summarizers.summarize_batch_prepared` can batch the model calls, puts abstractive
+documents in length order (less padding), and turns every outcome into an output record; it
+never raises for a document.
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ..api import summarize_batch
+from ..api import summarize_batch_prepared
 from ..errors import SummarizerError
+from ..methods.base import Request
 from ..registry import Registry, default_registry
 from ..types import Summary
-from .types import INTERNAL_ERROR, Item, Settings
+from .job import INTERNAL_ERROR, Item, Settings
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +62,7 @@ class ChunkWorker:
         self.settings = settings
         self._factory = registry_factory
         self._registry: Registry | None = None
+        self._prepared: dict[str, Request] = {}
         self._delay = float(os.environ.get(DELAY_ENV) or 0)
 
     @property
@@ -81,51 +85,60 @@ class ChunkWorker:
         if settings is not None and settings != self.settings:
             return ChunkWorker(settings, lambda: self.registry).run(chunk)
         records: list[dict[str, Any] | None] = [None] * len(chunk)
-        groups: dict[tuple[str, str], list[int]] = {}
+        groups: dict[Request, list[int]] = {}
         for i, item in enumerate(chunk):
             if item.error is not None:
                 records[i] = error_record(item.id, item.error)
                 continue
-            method = self.settings.method if item.method is None else item.method
-            length = self.settings.length if item.length is None else item.length
-            groups.setdefault((json.dumps(method), json.dumps(length, sort_keys=True)), []).append(i)
-        for (method_json, length_json), indexes in groups.items():
-            method, length = json.loads(method_json), json.loads(length_json)
+            try:
+                request = self.prepare(item)
+            except SummarizerError as exc:  # a bad per-record method or length, an unavailable method
+                records[i] = error_record(item.id, exc)
+                continue
+            groups.setdefault(request, []).append(i)
+        for request, indexes in groups.items():
             items = [chunk[i] for i in indexes]
-            for i, record in zip(indexes, self._run_group(method, length, items), strict=True):
+            for i, record in zip(indexes, self._run_group(request, items), strict=True):
                 records[i] = record
         if self._delay:
             time.sleep(self._delay * len(chunk))
         return records  # type: ignore[return-value]
 
-    def _run_group(self, method: Any, length: Any, items: list[Item]) -> list[dict[str, Any]]:
-        """Records for items sharing a method and a length, in the items' order."""
+    def prepare(self, item: Item) -> Request:
+        """The prepared request of ``item``: the job's settings under its own method and
+        length; prepared once per distinct (method, length) for the worker's life.
+
+        Raises:
+            SummarizerError: for a bad method, length or options, or an unavailable method.
+        """
+        method = self.settings.method if item.method is None else item.method
+        length = self.settings.length if item.length is None else item.length
+        key = json.dumps([method, length], sort_keys=True)
+        request = self._prepared.get(key)
+        if request is None:
+            request = self.registry.prepare(method, length, self.settings.language, self._options_for(method))
+            self._prepared[key] = request
+        return request
+
+    def _run_group(self, request: Request, items: list[Item]) -> list[dict[str, Any]]:
+        """Records for items sharing a prepared request, in the items' order."""
         order = list(range(len(items)))
-        try:
-            options = self._options_for(method)
-            if self.registry.get(method).kind == "abstractive":  # batch by length: less padding
-                order.sort(key=lambda i: len(items[i].text) if isinstance(items[i].text, str) else 0)
-        except SummarizerError as exc:
-            return [error_record(item.id, exc) for item in items]
+        if request.method.kind == "abstractive":  # batch by length: less padding
+            order.sort(key=lambda i: len(items[i].text) if isinstance(items[i].text, str) else 0)
         docs = [items[i].document() for i in order]
         try:
-            outcomes: list[Any] = summarize_batch(docs, method=method, length=length,
-                                                  language=self.settings.language, options=options,
-                                                  registry=self.registry)
-        except SummarizerError as exc:  # request-wide: a bad length, an unavailable method...
-            outcomes = [exc] * len(docs)
+            outcomes: list[Any] = summarize_batch_prepared(request, docs)
         except Exception:
             log.exception("batch of %d document(s) failed; retrying them one by one", len(docs))
-            outcomes = [self._one(doc, method, length, options) for doc in docs]
+            outcomes = [self._one(request, doc) for doc in docs]
         records: list[dict[str, Any] | None] = [None] * len(items)
         for i, outcome in zip(order, outcomes, strict=True):
             records[i] = self._record(items[i], outcome)
         return records  # type: ignore[return-value]
 
-    def _one(self, doc: Mapping[str, Any], method: str, length: Any, options: Mapping[str, Any]) -> Any:
+    def _one(self, request: Request, doc: Mapping[str, Any]) -> Any:
         try:
-            return summarize_batch([doc], method=method, length=length, language=self.settings.language,
-                                   options=options, registry=self.registry)[0]
+            return summarize_batch_prepared(request, [doc])[0]
         except Exception as exc:  # a SummarizerError or a bug: either way, this document's outcome
             return exc
 
@@ -143,13 +156,13 @@ class ChunkWorker:
         log.error("document %r (line %d): unexpected result %r", item.id, item.line, type(outcome))
         return error_record(item.id, internal_error(TypeError(f"not a Summary: {type(outcome).__name__}")))
 
-    def _options_for(self, method: Any) -> dict[str, Any]:
+    def _options_for(self, method: Any) -> Mapping[str, Any]:
         """The job's options; for a record's own method, only those that method accepts.
 
         Raises:
             UnknownMethod: for a method that is not registered.
         """
-        options = dict(self.settings.options)
+        options = self.settings.options
         if method == self.settings.method:
             return options
         known = {p.name for p in self.registry.get(method).all_parameters()}

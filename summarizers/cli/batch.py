@@ -14,7 +14,6 @@ import os
 import sys
 from typing import Any
 
-from ..api import build_request
 from ..batch import (
     DEFAULT_CHUNK_SIZE,
     BatchError,
@@ -31,6 +30,7 @@ from ..batch import (
     read_items,
     run_batch,
 )
+from ..registry import default_registry
 from .common import add_request_arguments, request_from_args
 
 EXIT_FAILED, EXIT_USAGE, EXIT_ABORTED = 1, 2, 4
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     request = request_from_args(args)
     settings = Settings(method=request["method"], length=request["length"], language=request["language"],
                         options=request["options"])
-    build_request(**request)  # refuse a bad job before touching OUT (per-record overrides are checked later)
+    default_registry().prepare(**request)  # refuse a bad job before touching OUT (records' overrides: later)
     fmt = detect_format(args.file, args.format)
     fields = Fields(id=args.id_field, text=args.text_field, title=args.title_field)
     total = count_records(args.file, fmt) if args.progress != "off" else None

@@ -8,6 +8,9 @@ import sys
 from typing import Any
 
 from ..errors import InvalidOption
+from ..methods.base import Request
+from ..registry import Registry
+from ..types import DEFAULT_LANGUAGE, DEFAULT_METHOD, DEFAULT_SENTENCES
 
 #: Named flags that map onto method options: (flag, option name, type, help).
 OPTION_FLAGS: list[tuple[str, str, type, str]] = [
@@ -22,15 +25,16 @@ OPTION_FLAGS: list[tuple[str, str, type, str]] = [
 ]
 
 
-def add_request_arguments(parser: argparse.ArgumentParser, *, default_method: str = "lexrank") -> None:
+def add_request_arguments(parser: argparse.ArgumentParser, *, default_method: str = DEFAULT_METHOD) -> None:
     """Add --method, the length flags, --language, option flags and ``-o KEY=VALUE``."""
     parser.add_argument("--method", "-m", default=default_method,
                         help=f"summarization method (default {default_method}; see `summarize methods`)")
     length = parser.add_mutually_exclusive_group()
-    length.add_argument("--sentences", "-n", type=int, help="number of sentences (default 3)")
+    length.add_argument("--sentences", "-n", type=int, help=f"number of sentences (default {DEFAULT_SENTENCES})")
     length.add_argument("--ratio", "-r", type=float, help="fraction of the text's sentences, in (0, 1]")
     length.add_argument("--words", "-w", type=int, help="word budget")
-    parser.add_argument("--language", "-l", default="english", help="language name or ISO code (default english)")
+    parser.add_argument("--language", "-l", default=DEFAULT_LANGUAGE,
+                        help=f"language name or ISO code (default {DEFAULT_LANGUAGE})")
     for flag, _, kind, text in OPTION_FLAGS:
         parser.add_argument(flag, type=kind, help=text)
     parser.add_argument("--option", "-o", action="append", default=[], metavar="KEY=VALUE",
@@ -57,6 +61,15 @@ def request_from_args(args: argparse.Namespace) -> dict[str, Any]:
             options[name] = value
     length = {k: getattr(args, k) for k in ("sentences", "ratio", "words") if getattr(args, k) is not None}
     return {"method": args.method, "length": length or None, "language": args.language, "options": options}
+
+
+def prepare_from_args(registry: Registry, args: argparse.Namespace) -> Request:
+    """The command's request, prepared (validated) once by ``registry``.
+
+    Raises:
+        SummarizerError: for a bad method, length, language or options, or an unavailable method.
+    """
+    return registry.prepare(**request_from_args(args))
 
 
 def read_input(path: str) -> bytes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..api import methods
+from ..registry import default_registry
 from .common import print_json
 
 
@@ -17,7 +17,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the methods as a table, or as JSON."""
-    described = methods()
+    described = default_registry().describe()
     if args.json:
         print_json([{k: m[k] for k in ("name", "kind", "description", "available", "reason", "fix",
                                        "parameters")} for m in described])

@@ -1,7 +1,8 @@
 """``summarize models list|download NAME``: the configured abstractive models.
 
 ``list`` shows each configured model, its source and whether it is on this machine (no
-network, no model load). ``download NAME`` fetches a configured model into the local Hugging
+network, no model load), as the methods themselves report them (:meth:`Method.models`).
+``download NAME`` fetches a configured model into the local Hugging
 Face cache (the only command that uses the network; the Docker build runs it).
 """
 
@@ -12,7 +13,8 @@ import logging
 
 from ..errors import InvalidOption
 from ..methods.abstractive.config import AbstractiveConfig
-from ..methods.abstractive.loader import download, is_present
+from ..methods.abstractive.loader import download
+from ..registry import default_registry
 from .common import print_json
 
 
@@ -39,10 +41,8 @@ def _config() -> AbstractiveConfig:
 
 def run_list(args: argparse.Namespace) -> int:
     """Print the configured models (name, default, present, source)."""
-    config = _config()
-    rows = [{"name": spec.name, "source": spec.source, "default": spec.name == config.default,
-             "local_directory": spec.is_local, "present": is_present(spec)}
-            for spec in config.models.values()]
+    _config()  # a bad configuration is an error here, not an empty list
+    rows = [{"method": method.name, **model} for method in default_registry() for model in method.models()]
     if args.json:
         print_json(rows)
         return 0

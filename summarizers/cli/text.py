@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..api import summarize
-from .common import add_request_arguments, print_json, read_input, request_from_args
+from ..api import summarize_prepared
+from ..registry import default_registry
+from .common import add_request_arguments, prepare_from_args, print_json, read_input
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -23,8 +24,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Summarize the file and print the summary (or the JSON result)."""
     data = read_input(args.file)
-    request = request_from_args(args)
-    result = summarize(html=data, **request) if args.html else summarize(data, **request)
+    request = prepare_from_args(default_registry(), args)
+    result = summarize_prepared(request, html=data) if args.html else summarize_prepared(request, data)
     if args.json:
         print_json(result.to_dict())
     else:

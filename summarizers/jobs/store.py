@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..batch.types import encode
+from ..batch.job import encode
 
 #: A job's statuses; the last four are final.
 STATUSES = ("queued", "running", "succeeded", "partially_succeeded", "failed", "cancelled")

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from ..batch.types import Item, Settings
+from ..batch.job import Item, Settings
 from ..batch.worker import ChunkWorker, RegistryFactory
 from ..engine.pool import WorkerPool
 from ..registry import default_registry

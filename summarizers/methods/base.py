@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar, Literal
 
 from ..document import Document
 from ..errors import InvalidOption, SummarizerError
-from ..types import Kind, Length, Summary, short_repr, whole_number
+from ..text.language import Language, get_language
+from ..types import DEFAULT_LANGUAGE, Kind, Length, Summary, short_repr, whole_number
 
 ParamType = Literal["integer", "number", "string", "boolean", "array"]
 
@@ -83,18 +84,84 @@ class Availability:
     fix: str | None = None
 
 
+class Options(Mapping[str, Any]):
+    """Validated method options, frozen: a read-only mapping that hashes (lists become tuples)."""
+
+    __slots__ = ("_data", "_hash")
+
+    def __init__(self, options: Mapping[str, Any] | None = None) -> None:
+        self._data = {k: tuple(v) if isinstance(v, list) else v for k, v in (options or {}).items()}
+        self._hash: int | None = None
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(frozenset(self._data.items()))
+        return self._hash
+
+    def __repr__(self) -> str:
+        return f"Options({self._data!r})"
+
+
 @dataclass(frozen=True)
 class Request:
-    """Everything about a summary request except the document: validated once."""
+    """A prepared request: everything about a summary except the document, validated once.
 
-    method: str
+    Build one with :meth:`summarizers.Registry.prepare`, the only place where a method name,
+    a length, a language and options are checked; everything downstream takes it as it is.
+    It is frozen and hashable, so that requests can be grouped by it.
+
+    Attributes:
+        method: the method that will summarize.
+        length: the parsed length.
+        language: the resolved language.
+        options: the validated options (defaults are not filled in: methods apply their own).
+    """
+
+    method: Method
     length: Length = field(default_factory=Length)
-    language: str = "english"
-    options: Mapping[str, Any] = field(default_factory=dict)
+    language: Language = field(default_factory=lambda: get_language(DEFAULT_LANGUAGE))
+    options: Options = field(default_factory=Options)
+
+    @property
+    def method_name(self) -> str:
+        """The method's registered name."""
+        return self.method.name
 
     def option(self, name: str, default: Any = None) -> Any:
         """The option's value, or ``default`` when not given."""
         return self.options.get(name, default)
+
+    def portable(self) -> PortableRequest:
+        """This request in a form that can cross a process boundary (see :class:`PortableRequest`)."""
+        return PortableRequest(self.method.name, self.length, self.language.name, self.options)
+
+
+@dataclass(frozen=True)
+class PortableRequest:
+    """A prepared request that pickles: the method and the language travel by name (a method
+    holds models, a language its stemmer), the rest as validated values.
+
+    :meth:`bind` turns it back into a :class:`Request` with the registry of the process it runs
+    in, without validating anything again.
+    """
+
+    method: str
+    length: Length
+    language: str
+    options: Options
+
+    def bind(self, registry: Any) -> Request:
+        """The :class:`Request` with ``registry``'s method of this name (a :class:`Registry`)."""
+        return Request(registry.get(self.method), self.length, get_language(self.language), self.options)
 
 
 class Method(ABC):
@@ -112,6 +179,29 @@ class Method(ABC):
     def availability(self) -> Availability:
         """Whether the method can run here (cheap: must not load models)."""
         return Availability(True)
+
+    # -- models: do nothing for methods without any ------------------------------------------
+
+    def load(self, name: str | None = None) -> None:
+        """Load the model called ``name`` (the default one when ``None``) now, if not yet loaded.
+
+        Idempotent and thread-safe. Methods without models do nothing.
+
+        Raises:
+            InvalidOption: an unknown model name. MethodUnavailable: the model is absent here.
+            ModelError: it cannot be loaded.
+        """
+        return None
+
+    def loaded(self, name: str | None = None) -> bool:
+        """Whether the model called ``name`` (the default when ``None``) is loaded; methods
+        without models are always ready."""
+        return True
+
+    def models(self) -> list[dict[str, Any]]:
+        """The method's configured models, JSON-ready (``name``, ``source``, ``default``,
+        ``present``, ``loaded``...); empty for methods without models. Cheap: loads nothing."""
+        return []
 
     def all_parameters(self) -> tuple[Parameter, ...]:
         """The common options followed by the method's own."""

@@ -10,23 +10,27 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ...document import Document
 from ...errors import MethodUnavailable, ModelError, SummarizerError
 from ...text.words import count_words
 from ...types import Kind, LengthAchieved, SelectedSentence, Summary
 from ..base import Availability, Method, Parameter, Request
+from ..extractive import ExtractiveMethod
 from .config import DEFAULT_LONG_INPUT, LONG_INPUT_POLICIES, AbstractiveConfig
 from .generation import GenerationSettings, check_token_options, generate, resolve_settings
 from .length import trim
 from .loader import LoadedModel, ModelLoader, absent_reason, is_present, missing_packages
 from .long_input import Plan, PlanResult, Stage, join_units, plan, units_of
 
+if TYPE_CHECKING:
+    from ...registry import Registry
+
 log = logging.getLogger(__name__)
 
-#: Ranks sentences for the ``extract`` policy: ``(document, language) -> scores``.
-Scorer = Callable[[Document, str], Sequence[float]]
+#: Ranks sentences for the ``extract`` policy: ``document -> one score per sentence``.
+Scorer = Callable[[Document], Sequence[float]]
 
 
 def build_parameters(config: AbstractiveConfig) -> tuple[Parameter, ...]:
@@ -76,8 +80,9 @@ class AbstractiveMethod(Method):
     Args:
         config: models and bounds; from the environment when ``None``.
         loader: loads models (injectable for tests); one per method instance.
-        scorer: ranks sentences for the ``extract`` policy; the configured extractive
-            method of the registry when ``None``.
+        scorer: ranks sentences for the ``extract`` policy (the factory injects the
+            registry's configured extractive method, see :func:`registry_scorer`); without
+            one the ``extract`` policy is unavailable.
         config_error: a configuration problem to report as unavailability.
     """
 
@@ -125,10 +130,12 @@ class AbstractiveMethod(Method):
         return self.config.spec(name).name in self._loader.loaded()
 
     def models(self) -> list[dict[str, Any]]:
-        """The configured models: name, source, default, present here, loaded (cheap)."""
+        """The configured models: name, source, default, a local directory, present here,
+        loaded (cheap: no download, no load)."""
         loaded = self._loader.loaded()
         return [{"name": spec.name, "source": spec.source, "default": spec.name == self.config.default,
-                 "present": spec.name in loaded or is_present(spec), "loaded": spec.name in loaded}
+                 "local_directory": spec.is_local, "present": spec.name in loaded or is_present(spec),
+                 "loaded": spec.name in loaded}
                 for spec in self.config.models.values()]
 
     def load_seconds(self) -> dict[str, float]:
@@ -211,7 +218,7 @@ class AbstractiveMethod(Method):
         units = units_of(document.paragraphs, loaded.count_tokens)
         policy = request.option("long_input", DEFAULT_LONG_INPUT)
         the_plan = plan(policy, units, loaded.content_budget, loaded.count_tokens,
-                        lambda: self._score(document, request.language))
+                        lambda: self._score(document))
         pending = next(the_plan)
         input_tokens = loaded.count_tokens([loaded.prefix + join_units(units)])[0] + loaded.special_tokens
         return _Job(document, request, loaded, settings, the_plan, pending, input_tokens)
@@ -231,19 +238,11 @@ class AbstractiveMethod(Method):
                 outputs[i][k] = out
         return outputs
 
-    def _score(self, document: Document, language: str) -> Sequence[float]:
-        if self._scorer is not None:
-            return self._scorer(document, language)
-        from ...registry import default_registry
-        from ..extractive import ExtractiveMethod
-
-        method = default_registry(plugins=False).get(self.config.extract_method)
-        if not isinstance(method, ExtractiveMethod):
-            raise MethodUnavailable(
-                f"SUMMARIZE_EXTRACT_METHOD {self.config.extract_method!r} is not an extractive method",
-                reason="misconfigured extract method",
-            )
-        return method.score(document, Request(method=method.name, language=language))
+    def _score(self, document: Document) -> Sequence[float]:
+        if self._scorer is None:
+            raise MethodUnavailable("the extract policy needs an extractive scorer; none was given",
+                                    reason="no extract scorer", field="options.long_input")
+        return self._scorer(document)
 
     def _finish(self, job: _Job, outcome: PlanResult) -> Summary:
         document, request = job.document, job.request
@@ -279,10 +278,28 @@ def _internal(exc: Exception) -> ModelError:
     return ModelError(f"abstractive summary failed: {type(exc).__name__}: {exc}")
 
 
-def abstractive_method() -> AbstractiveMethod:
-    """The registry's factory: configured from the environment; a bad variable makes the
-    method unavailable (with the reason) instead of breaking the registry."""
+def registry_scorer(registry: Registry, name: str) -> Scorer:
+    """Scores by the extractive method ``name`` of ``registry``, looked up when first needed
+    (so that a method registered or replaced later is the one used)."""
+
+    def score(document: Document) -> Sequence[float]:
+        method = registry.get(name)
+        if not isinstance(method, ExtractiveMethod):
+            raise MethodUnavailable(
+                f"SUMMARIZE_EXTRACT_METHOD {name!r} is not an extractive method",
+                reason="misconfigured extract method",
+            )
+        return method.score(document, Request(method=method, language=document.language))
+
+    return score
+
+
+def abstractive_method(registry: Registry) -> AbstractiveMethod:
+    """The registry's factory: configured from the environment, its extract scorer taken from
+    ``registry``; a bad variable makes the method unavailable (with the reason) instead of
+    breaking the registry."""
     try:
-        return AbstractiveMethod(AbstractiveConfig.from_env())
+        config = AbstractiveConfig.from_env()
     except ValueError as exc:
         return AbstractiveMethod(AbstractiveConfig(), config_error=str(exc))
+    return AbstractiveMethod(config, scorer=registry_scorer(registry, config.extract_method))

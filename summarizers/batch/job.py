@@ -10,6 +10,7 @@ from typing import Any
 from ..engine.errors import EngineError, WorkerFailed
 from ..engine.ray import EngineUnavailable
 from ..engine.sink import JsonlSink, encode_compact
+from ..types import DEFAULT_LANGUAGE, DEFAULT_METHOD
 
 #: Error code of a document that failed for a reason that is not the caller's (a bug, a crash).
 INTERNAL_ERROR = "internal_error"
@@ -44,9 +45,9 @@ class Settings:
         options: method options (``order``, ``model``, ``num_beams``...).
     """
 
-    method: str = "lexrank"
+    method: str = DEFAULT_METHOD
     length: Mapping[str, Any] | int | None = None
-    language: str = "english"
+    language: str = DEFAULT_LANGUAGE
     options: Mapping[str, Any] = field(default_factory=dict)
 
 

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 
 from ..engine.pool import run_ordered
+from .job import Item, OutputFile, Report
 from .progress import Progress
-from .types import Item, OutputFile, Report
 
 #: Records per chunk: the unit of work sent to a worker and of each write to the output.
 DEFAULT_CHUNK_SIZE = 16

@@ -1,4 +1,4 @@
-"""Reading batch inputs (JSON Lines, CSV, standard input) into :class:`~.types.Item` records.
+"""Reading batch inputs (JSON Lines, CSV, standard input) into :class:`~.job.Item` records.
 
 Reading never stops at a bad record: a line that is not JSON, not an object, or has no text
 becomes an item carrying its error, so that it gets an error line in the output while the
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 from ..errors import InvalidInput
-from .types import Item
+from .job import Item
 
 Format = Literal["jsonl", "csv"]
 
