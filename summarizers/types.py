@@ -119,13 +119,48 @@ class Removed:
 
 
 @dataclass(frozen=True)
+class Support:
+    """A span of the source that supports a summary sentence, with its alignment score in [0, 1]."""
+
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """Something a summary sentence states that the source does not: ``kind`` is ``number``,
+    ``date``, ``entity``, ``quote`` or ``negation``; offsets index the text the sentence's own
+    offsets index."""
+
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Faithfulness:
+    """How well the source supports a summary: ``score`` in [0, 1] (higher is better
+    supported) and the number of unsupported items by kind."""
+
+    score: float
+    counts: Mapping[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"score": self.score, "counts": dict(self.counts)}
+
+
+@dataclass(frozen=True)
 class SelectedSentence:
     """One sentence of a summary.
 
     For extractive methods ``start``/``end`` are offsets into the text the offsets refer to
     (see :attr:`Summary.offsets_refer_to`), ``score`` the method's own rating and ``rank`` its
     position by score (1 is best). For abstractive methods they are offsets into the summary,
-    ``score`` is ``None`` and ``rank`` the position in the summary.
+    ``score`` is ``None`` and ``rank`` the position in the summary. ``support`` lists the
+    source spans supporting it and ``unsupported`` what the source does not state (see
+    :mod:`summarizers.grounding`).
     """
 
     text: str
@@ -133,6 +168,8 @@ class SelectedSentence:
     end: int
     score: float | None
     rank: int
+    support: tuple[Support, ...] = ()
+    unsupported: tuple[Unsupported, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -193,6 +230,7 @@ class Summary:
         warnings: human-readable notes (fewer sentences than asked, input cut...).
         model: for abstractive methods, the model's ``name`` and ``source`` and more.
         extracted_text: for HTML input, the text the offsets refer to.
+        faithfulness: how well the input supports the summary (see :mod:`summarizers.grounding`).
     """
 
     summary: str
@@ -206,6 +244,7 @@ class Summary:
     headline: Span | None = None
     model: Mapping[str, Any] | None = None
     extracted_text: str | None = None
+    faithfulness: Faithfulness | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data (the shape of ``summarize text --json``)."""
@@ -213,7 +252,7 @@ class Summary:
             "summary": self.summary,
             "method": self.method,
             "kind": self.kind,
-            "sentences": [asdict(s) for s in self.sentences],
+            "sentences": [_sentence_dict(s) for s in self.sentences],
             "offsets_refer_to": self.offsets_refer_to,
             "headline": asdict(self.headline) if self.headline else None,
             "length": self.length.to_dict(),
@@ -224,4 +263,13 @@ class Summary:
             d["model"] = dict(self.model)
         if self.extracted_text is not None:
             d["extracted_text"] = self.extracted_text
+        if self.faithfulness is not None:
+            d["faithfulness"] = self.faithfulness.to_dict()
         return d
+
+
+def _sentence_dict(sentence: SelectedSentence) -> dict[str, Any]:
+    d = asdict(sentence)
+    d["support"] = list(d["support"])
+    d["unsupported"] = list(d["unsupported"])
+    return d

@@ -1,0 +1,157 @@
+"""The source side of a check, built once per document: sentences with offsets, stems and an
+inverted index for alignment, and the facts the source states (numbers, dates, words)."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from ..text.language import Language, get_language
+from ..text.segment import split_sentences
+from ..types import Span
+from .facts import dates, numbers
+from .tokens import Token, is_negation, tokenize
+
+_LINE_RE = re.compile(r"[^\r\n]+")
+#: Distinct sources whose index is kept for repeated checks (one per worker is the usual case).
+INDEX_CACHE_SIZE = 64
+
+
+@dataclass(frozen=True, eq=False)
+class SourceIndex:
+    """Everything a check needs from one source text.
+
+    Attributes:
+        text: the source; ``sentences`` its sentences (offsets into ``text``).
+        language: the language whose stemmer and stop words are used.
+        columns: content stem -> its column in ``matrix``, ``pairs`` and ``weights``.
+        matrix: sentences x stems, 1 where the sentence holds the stem; ``pairs``: the same for
+            each pair of adjacent sentences (row ``i`` is sentences ``i`` and ``i + 1``).
+        weights: per stem its inverse sentence frequency (names count more than common words);
+            ``unseen_idf`` the weight of a stem the source lacks.
+        negated: per sentence, whether it holds a negation; ``negated_stems`` per sentence the
+            stems of the words a negation governs (the few words after it).
+        words: every lower-cased word of the source; ``stems`` every stem.
+        bigrams: every pair of adjacent lower-cased tokens.
+        flat: the lower-cased tokens joined by single spaces, padded (for quote look-ups).
+        numbers: the values of the source's numbers; ``date_keys`` its dates' keys, with
+            ``("month", m)`` for every dated month and ``("day", d)`` for every day number.
+        name_words: lower-cased words written capitalised inside a source sentence;
+            ``lower_words`` the words written in lower case somewhere.
+    """
+
+    text: str
+    language: Language
+    sentences: tuple[Span, ...]
+    columns: dict[str, int]
+    matrix: np.ndarray
+    pairs: np.ndarray
+    weights: np.ndarray
+    unseen_idf: float
+    negated: tuple[bool, ...]
+    negated_stems: tuple[frozenset[str], ...]
+    words: frozenset[str]
+    stems: frozenset[str]
+    bigrams: frozenset[tuple[str, str]]
+    flat: str
+    numbers: tuple[float, ...]
+    date_keys: frozenset[tuple]
+    name_words: frozenset[str]
+    lower_words: frozenset[str]
+
+
+def content_stems(tokens: list[Token], language: Language) -> list[str]:
+    """Stems of the tokens that are neither stop words nor single characters."""
+    stop, stem = language.stop_words, language.stemmer
+    return [stem(t.lower) for t in tokens if t.lower not in stop and len(t.lower) > 1]
+
+
+def source_sentences(text: str, code: str) -> list[Span]:
+    """The sentences of ``text``, line by line (a line break always ends a sentence)."""
+    out: list[Span] = []
+    for line in _LINE_RE.finditer(text):
+        if line.group().strip():
+            out.extend(split_sentences(text, code, line.start(), line.end()))
+    return out
+
+
+#: Words after a negation that it governs ("did not *sign* the deal").
+NEGATION_SCOPE = 3
+_CLAUSE_END = re.compile(r"[.,;:!?()]")
+
+
+def _negated_stems(text: str, tokens: list[Token], language: Language) -> frozenset[str]:
+    """Stems of the words a negation governs: the next few words in its clause, not names;
+    a stem also used outside any negation in the sentence is left out."""
+    stop, stem = language.stop_words, language.stemmer
+    governed: set[str] = set()
+    positions: set[int] = set()
+    for k, t in enumerate(tokens):
+        if is_negation(t.lower):
+            for a in tokens[k + 1:k + 1 + NEGATION_SCOPE]:
+                if _CLAUSE_END.search(text, t.end, a.start):
+                    break
+                positions.add(a.start)
+                if a.lower not in stop and not a.capitalised and a.text.isalpha():
+                    governed.add(stem(a.lower))
+    plain = {stem(t.lower) for t in tokens if t.start not in positions}
+    return frozenset(governed - plain)
+
+
+@lru_cache(maxsize=INDEX_CACHE_SIZE)
+def build_index(text: str, language: str = "english") -> SourceIndex:
+    """The :class:`SourceIndex` of ``text`` (cached: checking many summaries of one source
+    builds it once).
+
+    Raises:
+        UnsupportedLanguage: for an unknown ``language``.
+    """
+    lang = get_language(language)
+    sentences = tuple(source_sentences(text, lang.code))
+    columns: dict[str, int] = {}
+    rows: list[list[int]] = []
+    negated_stems = []
+    all_tokens: list[Token] = []
+    name_words = set()
+    for s in sentences:
+        tokens = tokenize(text, s.start, s.end)
+        all_tokens.extend(tokens)
+        negated_stems.append(_negated_stems(text, tokens, lang))
+        rows.append([columns.setdefault(stem, len(columns)) for stem in set(content_stems(tokens, lang))])
+        name_words.update(t.lower for t in tokens[1:] if t.capitalised)
+    n = len(sentences)
+    matrix = np.zeros((n, len(columns)), dtype=np.float64)
+    for i, cols in enumerate(rows):
+        matrix[i, cols] = 1.0
+    pairs = np.maximum(matrix[:-1], matrix[1:]) if n > 1 else matrix
+    weights = np.log((n + 1) / (matrix.sum(axis=0) + 0.5))
+    lowers = [t.lower for t in all_tokens]
+    date_keys = set()
+    for fact in dates(all_tokens):
+        date_keys.add(fact.key)
+        if fact.key[0] == "month" and len(fact.key) == 3:
+            date_keys.add(fact.key[:2])
+    return SourceIndex(
+        text=text,
+        language=lang,
+        sentences=sentences,
+        columns=columns,
+        matrix=matrix,
+        pairs=pairs,
+        weights=weights,
+        unseen_idf=math.log((n + 1) / 0.5),
+        negated=tuple(any(is_negation(t.lower) for t in tokenize(text, s.start, s.end)) for s in sentences),
+        negated_stems=tuple(negated_stems),
+        words=frozenset(lowers),
+        stems=frozenset(lang.stemmer(w) for w in set(lowers)),
+        bigrams=frozenset(zip(lowers, lowers[1:], strict=False)),
+        flat=" " + " ".join(lowers) + " ",
+        numbers=tuple(f.key[0] for f in numbers(text, all_tokens)),
+        date_keys=frozenset(date_keys),
+        name_words=frozenset(name_words),
+        lower_words=frozenset(t.lower for t in all_tokens if not t.capitalised),
+    )
