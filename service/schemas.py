@@ -140,6 +140,31 @@ class SummarizeBatchRequest(SummarizeSettings):
 # Responses (documentation, and the schema the property-based tests check answers against)
 
 
+class SupportOut(BaseModel):
+    """A span of the input supporting a summary sentence (input offsets), with its score."""
+
+    start: int
+    end: int
+    score: float = Field(ge=0, le=1)
+
+
+class UnsupportedOut(BaseModel):
+    """Content of a summary sentence the input does not support; offsets index the same text
+    as the sentence's own."""
+
+    kind: Literal["number", "date", "entity", "quote", "negation"]
+    text: str
+    start: int
+    end: int
+
+
+class FaithfulnessOut(BaseModel):
+    """How well the input supports the summary: ``score`` in [0, 1], unsupported items by kind."""
+
+    score: float = Field(ge=0, le=1)
+    counts: dict[str, int]
+
+
 class SentenceOut(BaseModel):
     """A sentence of the summary: ``text == source[start:end]`` in the unit of ``offsets``."""
 
@@ -148,6 +173,8 @@ class SentenceOut(BaseModel):
     end: int
     score: float | None
     rank: int
+    support: list[SupportOut] = Field(default_factory=list, description="input spans supporting it")
+    unsupported: list[UnsupportedOut] = Field(default_factory=list, description="what the input does not state")
 
 
 class SpanOut(BaseModel):
@@ -203,6 +230,7 @@ class SummaryResult(BaseModel):
     warnings: list[str]
     model: dict[str, Any] | None = Field(None, description="abstractive methods: name, source and settings")
     extracted_text: str | None = Field(None, description="HTML input: the text the offsets refer to")
+    faithfulness: FaithfulnessOut | None = Field(None, description="grounding of the summary in the input")
     offsets: Offsets
 
 

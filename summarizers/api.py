@@ -8,6 +8,7 @@ from typing import Any
 
 from .document import Document, prepare, validate_text
 from .errors import InvalidInput, MethodUnavailable, SummarizerError
+from .grounding.apply import DEFAULT_MIN_FAITHFULNESS, FALLBACK_METHOD, apply_policy
 from .methods.base import Method, Request
 from .registry import Registry, default_registry
 from .text.html import extract_article
@@ -98,7 +99,19 @@ def summarize(
     """
     impl, request = build_request(method, length, language, options, registry)
     document = prepare_input(text, html=html, language=request.language, title=request.option("title"))
-    return impl.summarize(document, request)
+    return finish(impl.summarize(document, request), document, request, registry)
+
+
+def finish(result: Summary, document: Document, request: Request, registry: Registry | None = None) -> Summary:
+    """Ground a method's ``result`` and apply ``options.faithfulness`` (see
+    :func:`summarizers.grounding.apply.apply_policy`); the fallback is an extractive summary."""
+    def fallback() -> Summary:
+        common = {k: v for k, v in request.options.items() if k in ("order", "title")}
+        extractive = Request(FALLBACK_METHOD, request.length, request.language, common)
+        return get_registry(registry).get(FALLBACK_METHOD).summarize(document, extractive)
+
+    return apply_policy(result, document, request.option("faithfulness", "report"),
+                        request.option("min_faithfulness", DEFAULT_MIN_FAITHFULNESS), fallback)
 
 
 def summarize_batch(
@@ -134,8 +147,8 @@ def summarize_batch(
         except SummarizerError as exc:
             results[i] = exc
     outputs = impl.summarize_many([d for _, d in ready], [request] * len(ready))
-    for (i, _), out in zip(ready, outputs, strict=True):
-        results[i] = out
+    for (i, doc), out in zip(ready, outputs, strict=True):
+        results[i] = out if isinstance(out, SummarizerError) else finish(out, doc, request, registry)
     return results  # type: ignore[return-value]
 
 

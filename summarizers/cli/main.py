@@ -21,6 +21,7 @@ COMMANDS = (
     "summarizers.cli.methods",
     "summarizers.cli.batch",
     "summarizers.cli.models",
+    "summarizers.cli.check",
 )
 
 EXIT_ERROR, EXIT_USAGE, EXIT_UNAVAILABLE, EXIT_INTERNAL = 1, 2, 3, 4

@@ -3,6 +3,7 @@ and one faithfulness score. Pure functions; the source side comes from :func:`bu
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -101,7 +102,7 @@ def check_sentence(text: str, span: Span, index: SourceIndex, lower_case: bool =
         tokens = tokenize(text, span.start, span.end)
     score, support = align(content_stems(tokens, index.language), index)
     lowers = [t.lower for t in tokens]
-    pairs = list(zip(lowers, lowers[1:], strict=False))
+    pairs = list(itertools.pairwise(lowers))
     found = sum(1 for p in pairs if p in index.bigrams)
     items: list[Unsupported] = []
     dated = set()
@@ -181,7 +182,7 @@ def _quotes(text: str, span: Span, index: SourceIndex) -> list[Unsupported]:
             ok = all(w in index.words for w in words)
         else:
             ok = f" {' '.join(words)} " in index.flat or sum(
-                p in index.bigrams for p in zip(words, words[1:], strict=False)
+                p in index.bigrams for p in itertools.pairwise(words)
             ) >= 0.8 * (len(words) - 1)
         if not ok:
             out.append(_item("quote", text, start, end))

@@ -23,10 +23,11 @@ NUMBER_RE = re.compile(
     re.IGNORECASE,
 )
 _UNITS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen".split())}
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+     "nineteen"])}
 _TENS = {w: 10 * (i + 2) for i, w in enumerate(
-    "twenty thirty forty fifty sixty seventy eighty ninety".split())}
+    ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"])}
 _WORD_SCALES = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS) | frozenset(_WORD_SCALES) | {"dozen"}
 #: Years a bare four-digit number is read as.
@@ -155,7 +156,7 @@ def entity_runs(tokens: list[Token], sentence_starts: frozenset[int], stop_words
     """
     runs: list[list[Token]] = []
     run: list[Token] = []
-    for t in tokens + [None]:  # type: ignore[list-item]
+    for t in [*tokens, None]:  # type: ignore[list-item]
         if t is not None and (_name_word(t) or (run and t.lower in NAME_JOINERS)):
             run.append(t)
             continue

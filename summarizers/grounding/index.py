@@ -3,6 +3,7 @@ inverted index for alignment, and the facts the source states (numbers, dates, w
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -148,7 +149,7 @@ def build_index(text: str, language: str = "english") -> SourceIndex:
         negated_stems=tuple(negated_stems),
         words=frozenset(lowers),
         stems=frozenset(lang.stemmer(w) for w in set(lowers)),
-        bigrams=frozenset(zip(lowers, lowers[1:], strict=False)),
+        bigrams=frozenset(itertools.pairwise(lowers)),
         flat=" " + " ".join(lowers) + " ",
         numbers=tuple(f.key[0] for f in numbers(text, all_tokens)),
         date_keys=frozenset(date_keys),

@@ -11,11 +11,13 @@ from typing import NamedTuple
 #: A word (letters/digits with inner apostrophes or hyphens) or a number with separators.
 TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:['’][^\W_]+)*")
 #: Words that negate the clause they are in.
-NEGATIONS = frozenset(
-    "not no never none nobody nothing neither nor without cannot n't nt".split()
+NEGATIONS = frozenset((
+    "not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot",
+    "n't", "nt",
     # the first halves of contractions split at a curly apostrophe ("doesn ’ t")
-    + "doesn don didn isn wasn aren weren couldn wouldn shouldn hasn haven hadn mustn".split()
-)
+    "doesn", "don", "didn", "isn", "wasn", "aren", "weren", "couldn", "wouldn", "shouldn", "hasn",
+    "haven", "hadn", "mustn",
+))
 MONTHS = {
     m: i + 1
     for i, names in enumerate(
@@ -27,7 +29,7 @@ MONTHS = {
 #: Abbreviations of months that are also common words: dates only before a day number.
 AMBIGUOUS_MONTHS = frozenset({"mar", "may", "jun", "jan", "dec", "oct", "sep", "aug"})
 WEEKDAYS = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday".split()
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 )
 #: Lower-case words allowed inside a capitalised name ("Bank of England", "Jean de La Fontaine").
 NAME_JOINERS = frozenset({"of", "de", "da", "del", "der", "van", "von", "la", "le", "al", "bin", "and", "&"})

@@ -69,6 +69,12 @@ COMMON_PARAMETERS: tuple[Parameter, ...] = (
     Parameter("order", "string", "order of the summary's sentences: as in the document or by rank",
               default="document", choices=("document", "rank")),
     Parameter("title", "string", "the article's headline, when known: never selected, and used as a cue"),
+    Parameter("faithfulness", "string",
+              "grounding: report support and unsupported content only; drop unsupported sentences; "
+              "or fall back to an extractive summary below min_faithfulness",
+              default="report", choices=("report", "drop", "fallback")),
+    Parameter("min_faithfulness", "number", "the faithfulness score below which fallback acts",
+              default=0.5, minimum=0, maximum=1),
 )
 
 
