@@ -189,12 +189,16 @@ def meta_evaluate(
     resamples = _indices(len(docs), samples, seed)
     labels = (human >= positive_at).astype(int) if positive_at is not None else human.astype(int) if binary else None
 
-    def interval(stat: Callable[[np.ndarray], float]) -> dict[str, float]:
+    def intervals(stat: Callable[[np.ndarray], tuple[float, ...]], names: Sequence[str]) -> dict[str, Any]:
+        """``stat`` (one or more figures) on every document, and its bootstrap interval."""
         point = stat(np.arange(len(docs)))
-        draws = np.array([stat(r) for r in resamples])
-        draws = draws[np.isfinite(draws)]
-        low, high = np.percentile(draws, [tail, 100 - tail]) if len(draws) else (np.nan, np.nan)
-        return {"value": _round(point), "low": _round(low), "high": _round(high)}
+        draws = np.array([stat(r) for r in resamples], dtype=float)
+        out = {}
+        for k, name in enumerate(names):
+            col = draws[:, k][np.isfinite(draws[:, k])]
+            low, high = np.percentile(col, [tail, 100 - tail]) if len(col) else (np.nan, np.nan)
+            out[name] = {"value": _round(point[k]), "low": _round(low), "high": _round(high)}
+        return out
 
     out: dict[str, Any] = {"summaries": len(judged), "documents": len(docs), "systems": len(systems),
                            "human": "binary" if binary else "score", "metrics": {}}
@@ -205,19 +209,19 @@ def meta_evaluate(
     for name, x in values.items():
         entry: dict[str, Any] = {}
         if labels is not None:
-            entry["roc_auc"] = interval(lambda r, x=x: roc_auc(x[np.concatenate([rows_of[d] for d in r])],
-                                                              labels[np.concatenate([rows_of[d] for d in r])]))
+            def auc(r: np.ndarray, x: np.ndarray = x) -> tuple[float]:
+                rows = np.concatenate([rows_of[d] for d in r])
+                return (roc_auc(x[rows], labels[rows]),)
+            entry.update(intervals(auc, ["roc_auc"]))
         if not binary:
             per_doc = np.array([_correlations(x[rows], human[rows]) for rows in rows_of])
-            for k, label in enumerate(("spearman", "kendall")):
-                col = per_doc[:, k]
-                entry[f"summary_{label}"] = interval(lambda r, col=col: float(np.nanmean(col[r])))
+            entry.update(intervals(lambda r, p=per_doc: tuple(np.nanmean(p[r], axis=0)),
+                                   ["summary_spearman", "summary_kendall"]))
             table_x = _table(x, doc_of, sys_of, len(docs), len(systems))
             table_h = _table(human, doc_of, sys_of, len(docs), len(systems))
-            for k, label in enumerate(("spearman", "kendall")):
-                entry[f"system_{label}"] = interval(
-                    lambda r, k=k, tx=table_x, th=table_h: _correlations(np.nanmean(tx[r], axis=0),
-                                                                          np.nanmean(th[r], axis=0))[k])
+            entry.update(intervals(
+                lambda r, tx=table_x, th=table_h: _correlations(np.nanmean(tx[r], axis=0), np.nanmean(th[r], axis=0)),
+                ["system_spearman", "system_kendall"]))
         entry["mean"] = _round(float(np.mean(x)))
         out["metrics"][name] = entry
     return out

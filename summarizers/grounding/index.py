@@ -85,20 +85,19 @@ NEGATION_SCOPE = 3
 _CLAUSE_END = re.compile(r"[.,;:!?()]")
 
 
-def _negated_stems(text: str, tokens: list[Token], language: Language) -> frozenset[str]:
+def _negated_stems(text: str, tokens: list[Token], negations: list[int], language: Language) -> frozenset[str]:
     """Stems of the words a negation governs: the next few words in its clause, not names;
     a stem also used outside any negation in the sentence is left out."""
     stop, stem = language.stop_words, language.stemmer
     governed: set[str] = set()
     positions: set[int] = set()
-    for k, t in enumerate(tokens):
-        if is_negation(t.lower):
-            for a in tokens[k + 1:k + 1 + NEGATION_SCOPE]:
-                if _CLAUSE_END.search(text, t.end, a.start):
-                    break
-                positions.add(a.start)
-                if a.lower not in stop and not a.capitalised and a.text.isalpha():
-                    governed.add(stem(a.lower))
+    for k in negations:
+        for a in tokens[k + 1:k + 1 + NEGATION_SCOPE]:
+            if _CLAUSE_END.search(text, tokens[k].end, a.start):
+                break
+            positions.add(a.start)
+            if a.lower not in stop and not a.capitalised and a.text.isalpha():
+                governed.add(stem(a.lower))
     plain = {stem(t.lower) for t in tokens if t.start not in positions}
     return frozenset(governed - plain)
 
@@ -116,12 +115,15 @@ def build_index(text: str, language: str = "english") -> SourceIndex:
     columns: dict[str, int] = {}
     rows: list[list[int]] = []
     negated_stems = []
+    negated = []
     all_tokens: list[Token] = []
     name_words = set()
     for s in sentences:
         tokens = tokenize(text, s.start, s.end)
         all_tokens.extend(tokens)
-        negated_stems.append(_negated_stems(text, tokens, lang))
+        negations = [k for k, t in enumerate(tokens) if is_negation(t.lower)]
+        negated.append(bool(negations))
+        negated_stems.append(_negated_stems(text, tokens, negations, lang) if negations else frozenset())
         rows.append([columns.setdefault(stem, len(columns)) for stem in set(content_stems(tokens, lang))])
         name_words.update(t.lower for t in tokens[1:] if t.capitalised)
     n = len(sentences)
@@ -145,7 +147,7 @@ def build_index(text: str, language: str = "english") -> SourceIndex:
         pairs=pairs,
         weights=weights,
         unseen_idf=math.log((n + 1) / 0.5),
-        negated=tuple(any(is_negation(t.lower) for t in tokenize(text, s.start, s.end)) for s in sentences),
+        negated=tuple(negated),
         negated_stems=tuple(negated_stems),
         words=frozenset(lowers),
         stems=frozenset(lang.stemmer(w) for w in set(lowers)),
