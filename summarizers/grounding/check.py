@@ -127,8 +127,8 @@ def _item(kind: str, text: str, start: int, end: int) -> Unsupported:
 
 def _number_supported(fact: Fact, index: SourceIndex) -> bool:
     value, tolerance = fact.key
-    slack = max(tolerance, 1e-9 * abs(value))
-    return any(abs(v - value) <= slack for v in index.numbers)
+    exact = 1e-9 * max(1.0, abs(value))
+    return any(abs(v - value) <= exact or abs(v - value) < tolerance for v in index.numbers)
 
 
 def _date_supported(fact: Fact, index: SourceIndex) -> bool:

@@ -16,7 +16,7 @@ from .tokens import AMBIGUOUS_MONTHS, MONTHS, NAME_JOINERS, WEEKDAYS, Token
 _SCALES = {"hundred": 1e2, "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6,
            "mln": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12}
 NUMBER_RE = re.compile(
-    r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?<![\w.,])(?:[$£€¥]\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:\s?(?P<pct>%|per\s?cent\b)"
     r"|\s?(?P<scale>hundred|thousand|million|billion|trillion)s?\b"
     r"|(?P<abbr>bn|mn|mln|m|k|tn|b)\b)?",
@@ -48,8 +48,9 @@ class Fact:
 def numbers(text: str, tokens: list[Token], start: int = 0, end: int | None = None) -> list[Fact]:
     """Numbers and quantities in ``text[start:end]`` (digits and number words), years excluded.
 
-    The key is ``(value, tolerance)``: tolerance is half a unit of the last digit given for
-    rounded figures (those with a scale word), 0 otherwise.
+    The key is ``(value, tolerance)``: for rounded figures (those with a scale word) a source
+    value closer than one unit of the last digit given matches ("$2.6m" matches 2,630,000 and
+    2,550,000; "$3bn" matches 2.6 billion but not 2 billion); other figures match exactly.
     """
     end = len(text) if end is None else end
     out: list[Fact] = []
