@@ -10,7 +10,6 @@ figure has a percentile bootstrap interval over documents (the same resamples fo
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -24,7 +23,7 @@ from summarizers.grounding import build_index, check_faithfulness
 from summarizers.grounding.tokens import tokenize
 
 from .bootstrap import _check_confidence, _indices
-from .datasets import Example
+from .datasets import Example, read_records
 from .errors import DatasetError, EvalError
 from .scoring import RougeEvaluator, ScorerConfig
 
@@ -84,19 +83,12 @@ def judged_from_predictions(path: Path, records: Sequence[Mapping[str, Any]], ex
     """
     by_id = {e.id: r for e, r in zip(examples, records, strict=False)}
     out = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise DatasetError(f"cannot read predictions {path}: {exc.strerror}") from None
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DatasetError(f"{path}, line {number}: not valid JSON ({exc.msg})") from None
-        if not isinstance(row, dict) or not isinstance(row.get("summary"), str) or "id" not in row:
-            raise DatasetError(f"{path}, line {number}: each line needs \"id\" and a string \"summary\"")
+    if not path.is_file():
+        raise DatasetError(f"cannot read predictions {path}: no such file")
+    rows, _ = read_records(path, "jsonl")
+    for number, row in enumerate(rows, 1):
+        if not isinstance(row.get("summary"), str) or "id" not in row:
+            raise DatasetError(f"{path}, record {number}: each line needs \"id\" and a string \"summary\"")
         ident, system = str(row["id"]), str(row.get("system") or row.get("method") or "system")
         if ident not in by_id:
             continue

@@ -104,14 +104,21 @@ def summarize(
 
 def finish(result: Summary, document: Document, request: Request, registry: Registry | None = None) -> Summary:
     """Ground a method's ``result`` and apply ``options.faithfulness`` (see
-    :func:`summarizers.grounding.apply.apply_policy`); the fallback is an extractive summary."""
+    :func:`summarizers.grounding.apply.apply_policy`); the fallback is the ``lexrank`` (else
+    ``lead``) extractive summary, none when the registry has neither."""
+    methods = get_registry(registry)
+    name = next((n for n in (FALLBACK_METHOD, "lead") if n in methods), None)
+
     def fallback() -> Summary:
         common = {k: v for k, v in request.options.items() if k in ("order", "title")}
-        extractive = Request(FALLBACK_METHOD, request.length, request.language, common)
-        return get_registry(registry).get(FALLBACK_METHOD).summarize(document, extractive)
+        extractive = Request(name, request.length, request.language, common)  # type: ignore[arg-type]
+        return methods.get(name).summarize(document, extractive)  # type: ignore[arg-type]
 
+    if result.kind == "extractive":
+        return apply_policy(result, document)  # nothing to drop or replace
     return apply_policy(result, document, request.option("faithfulness", "report"),
-                        request.option("min_faithfulness", DEFAULT_MIN_FAITHFULNESS), fallback)
+                        request.option("min_faithfulness", DEFAULT_MIN_FAITHFULNESS),
+                        fallback if name is not None else None)
 
 
 def summarize_batch(

@@ -122,3 +122,11 @@ def test_report_to_dict_follows_the_result_contract() -> None:
     sentence = data["sentences"][0]
     assert set(sentence["support"][0]) == {"start", "end", "score"}
     assert set(sentence["unsupported"][0]) == {"kind", "text", "start", "end"}
+
+
+def test_tokenized_text_checks_like_raw_text() -> None:
+    source = "Sterling 's wife sued her . She did n't sign the $ 2,630,000 deal , the judge said on Tuesday ."
+    assert unsupported("Sterling's wife sued her. She didn't sign the $2.6m deal, the judge said on Tuesday.",
+                       source) == []
+    assert unsupported("Sterling 's wife sued her . She signed the $ 2,630,000 deal , the judge said .",
+                       source) == [("negation", "signed")]

@@ -111,6 +111,11 @@ def test_fallback_returns_an_extractive_summary_below_the_threshold(registry: Re
     assert kept.method == "fixed"
 
 
+def test_fallback_uses_lead_when_lexrank_is_not_registered() -> None:
+    result = fixed(Registry([LeadMethod(), FixedAbstractive()]), INVENTED, faithfulness="fallback", length=1)
+    assert result.method == "lead" and result.summary == ARTICLE.split("\n")[0]
+
+
 def test_bad_faithfulness_options_are_refused(registry: Registry) -> None:
     with pytest.raises(InvalidOption, match=r"options\.faithfulness"):
         fixed(registry, FAITHFUL, faithfulness="hide")

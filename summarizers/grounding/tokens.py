@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-#: A word (letters/digits with inner apostrophes or hyphens) or a number with separators.
-TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:['’][^\W_]+)*")
+#: A number with separators, or a word (letters/digits with inner apostrophes); a possessive
+#: "'s" is split off, so that "Sterling's" and the tokenized "Sterling 's" agree.
+TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:['’](?![sS]\b)[^\W_]+)*")
 #: Words that negate the clause they are in.
 NEGATIONS = frozenset((
     "not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot",
