@@ -22,6 +22,7 @@ from summarizers import (
     summarize,
     summarize_batch,
 )
+from summarizers.cli.main import main
 from summarizers.methods.lead import LeadMethod
 from summarizers.methods.sumy_methods import sumy_methods
 from summarizers.text.segment import split_sentences
@@ -147,18 +148,19 @@ def test_http_utf16_offsets_of_support_and_unsupported(registry: Registry) -> No
     assert [s["support"][0]["start"] for s in lead["sentences"]] == [s["start"] for s in lead["sentences"]]
 
 
-def test_cli_check(tmp_path: Path) -> None:
+def test_cli_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     article = tmp_path / "article.txt"
     article.write_text(ARTICLE, encoding="utf-8")
     summary = tmp_path / "summary.txt"
     summary.write_text(f"{FAITHFUL} {INVENTED}", encoding="utf-8")
-    run = [sys.executable, "-m", "summarizers.cli.main", "check", str(summary), "--source", str(article)]
-    human = subprocess.run(run, capture_output=True, text=True, timeout=120, check=False)
+    args = ["check", str(summary), "--source", str(article)]
+    human = subprocess.run([sys.executable, "-m", "summarizers.cli.main", *args], capture_output=True, text=True,
+                           timeout=120, check=False)
     assert human.returncode == 0, human.stderr
     assert human.stdout.startswith("faithfulness 0.") and "unsupported entity: 'Governor Paul Smith'" in human.stdout
-    data = json.loads(subprocess.run([*run, "--json"], capture_output=True, timeout=120, check=True).stdout)
+    assert main([*args, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
     assert data["counts"]["date"] == 1 and len(data["sentences"]) == 3
-    missing = subprocess.run([*run[:-1], str(tmp_path / "nope.txt")], capture_output=True, text=True,
-                             timeout=120, check=False)
-    assert missing.returncode == 1 and missing.stderr.startswith("summarize: error: ")
-    assert "Traceback" not in missing.stderr
+    assert main([*args[:-1], str(tmp_path / "nope.txt")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("summarize: error: ") and err.count("\n") == 1

@@ -14,7 +14,7 @@ from .align import align
 from .facts import Fact, dates, entity_runs, numbers, quotes
 from .index import SourceIndex, content_stems
 from .score import KINDS, faithfulness_score
-from .tokens import Token, is_negation, tokenize
+from .tokens import MONTHS, WEEKDAYS, Token, is_negation, tokenize
 
 #: A negation is only judged against support this close to the sentence.
 NEGATION_MIN_SUPPORT = 0.6
@@ -151,11 +151,22 @@ def _entities(text: str, tokens: list[Token], index: SourceIndex, lower_case: bo
     runs = entity_runs(tokens, frozenset({tokens[0].start} if tokens else ()), stop)
     if lower_case:
         runs += _lower_case_runs(tokens, index)
+    elif tokens and _new_opening_name(tokens, index):
+        runs.insert(0, tokens[:1])
     out = []
     for run in runs:
         if any(t.lower not in stop and not _known(t, index) for t in run):
             out.append(_item("entity", text, run[0].start, run[-1].end))
     return out
+
+
+def _new_opening_name(tokens: list[Token], index: SourceIndex) -> bool:
+    """Whether a sentence opens with a single capitalised word the source never uses (a name:
+    "Sterling said..."); a common word the source lacks ("Officials said...") is taken too."""
+    first = tokens[0]
+    return first.capitalised and first.text.isalpha() and first.lower not in index.language.stop_words \
+        and (len(tokens) == 1 or not tokens[1].capitalised) and first.lower not in MONTHS \
+        and first.lower not in WEEKDAYS and not _known(first, index)
 
 
 def _lower_case_runs(tokens: list[Token], index: SourceIndex) -> list[list[Token]]:
