@@ -7,6 +7,8 @@ holds. A summary sentence often fuses two source sentences, so adjacent pairs co
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..types import Support
 from .index import SourceIndex
 
@@ -21,18 +23,18 @@ def align(stems: list[str], index: SourceIndex) -> tuple[float, tuple[Support, .
     unique = set(stems)
     if not unique or not index.sentences:
         return (1.0 if not unique else 0.0), ()
-    columns = index.columns
-    known = [columns[s] for s in unique if s in columns]
-    total = float(index.weights[known].sum()) + index.unseen_idf * (len(unique) - len(known))
+    known = [stem for stem in unique if stem in index.idf]
+    weights = np.array([index.idf[stem] for stem in known])
+    total = float(weights.sum()) + index.unseen_idf * (len(unique) - len(known))
     if not known:
         return 0.0, ()
-    weights = index.weights[known]
-    single = index.matrix[:, known] @ weights
+    n = len(index.sentences)
+    single = _accumulate([index.postings[stem] for stem in known], weights, n)
     best = int(single.argmax())
     best_score = float(single[best]) / total
     spans, score = [best], best_score
     if len(index.sentences) > 1:
-        pair = index.pairs[:, known] @ weights
+        pair = _accumulate([index.pair_postings[stem] for stem in known], weights, n - 1)
         best_pair = int(pair.argmax())
         pair_score = float(pair[best_pair]) / total
         if pair_score >= best_score + PAIR_GAIN:
@@ -42,3 +44,9 @@ def align(stems: list[str], index: SourceIndex) -> tuple[float, tuple[Support, .
         for i in spans
     )
     return score, tuple(s for s in support if s.score >= MIN_SUPPORT) or support[:1]
+
+
+def _accumulate(postings: list[np.ndarray], weights: np.ndarray, size: int) -> np.ndarray:
+    """Per sentence (or pair), the summed weights of the stems whose postings hold it."""
+    lengths = np.fromiter((len(p) for p in postings), dtype=np.intp, count=len(postings))
+    return np.bincount(np.concatenate(postings), weights=np.repeat(weights, lengths), minlength=size)

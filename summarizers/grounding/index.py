@@ -29,10 +29,10 @@ class SourceIndex:
     Attributes:
         text: the source; ``sentences`` its sentences (offsets into ``text``).
         language: the language whose stemmer and stop words are used.
-        columns: content stem -> its column in ``matrix``, ``pairs`` and ``weights``.
-        matrix: sentences x stems, 1 where the sentence holds the stem; ``pairs``: the same for
-            each pair of adjacent sentences (row ``i`` is sentences ``i`` and ``i + 1``).
-        weights: per stem its inverse sentence frequency (names count more than common words);
+        postings: content stem -> the indices of the sentences holding it; ``pair_postings``:
+            the same for pairs of adjacent sentences (pair ``i`` is sentences ``i`` and ``i + 1``).
+            Memory grows with the text, not with sentences × words.
+        idf: per stem its inverse sentence frequency (names count more than common words);
             ``unseen_idf`` the weight of a stem the source lacks.
         negated: per sentence, whether it holds a negation; ``negated_stems`` per sentence the
             stems of the words a negation governs (the few words after it).
@@ -48,10 +48,9 @@ class SourceIndex:
     text: str
     language: Language
     sentences: tuple[Span, ...]
-    columns: dict[str, int]
-    matrix: np.ndarray
-    pairs: np.ndarray
-    weights: np.ndarray
+    postings: dict[str, np.ndarray]
+    pair_postings: dict[str, np.ndarray]
+    idf: dict[str, float]
     unseen_idf: float
     negated: tuple[bool, ...]
     negated_stems: tuple[frozenset[str], ...]
@@ -102,6 +101,15 @@ def _negated_stems(text: str, tokens: list[Token], negations: list[int], languag
     return frozenset(governed - plain)
 
 
+def _pair_ids(ids: list[int], n: int) -> list[int]:
+    """The pairs of adjacent sentences (by first index) holding a stem found in sentences ``ids``."""
+    if n < 2:
+        return ids
+    pairs = {i - 1 for i in ids if i > 0}
+    pairs.update(i for i in ids if i < n - 1)
+    return sorted(pairs)
+
+
 @lru_cache(maxsize=INDEX_CACHE_SIZE)
 def build_index(text: str, language: str = "english") -> SourceIndex:
     """The :class:`SourceIndex` of ``text`` (cached: checking many summaries of one source
@@ -112,8 +120,7 @@ def build_index(text: str, language: str = "english") -> SourceIndex:
     """
     lang = get_language(language)
     sentences = tuple(source_sentences(text, lang.code))
-    columns: dict[str, int] = {}
-    rows: list[list[int]] = []
+    found: dict[str, list[int]] = {}
     negated_stems = []
     negated = []
     all_tokens: list[Token] = []
@@ -124,14 +131,12 @@ def build_index(text: str, language: str = "english") -> SourceIndex:
         negations = [k for k, t in enumerate(tokens) if is_negation(t.lower)]
         negated.append(bool(negations))
         negated_stems.append(_negated_stems(text, tokens, negations, lang) if negations else frozenset())
-        rows.append([columns.setdefault(stem, len(columns)) for stem in set(content_stems(tokens, lang))])
+        for stem in set(content_stems(tokens, lang)):
+            found.setdefault(stem, []).append(len(negated) - 1)
         name_words.update(t.lower for t in tokens[1:] if t.capitalised)
     n = len(sentences)
-    matrix = np.zeros((n, len(columns)), dtype=np.float64)
-    for i, cols in enumerate(rows):
-        matrix[i, cols] = 1.0
-    pairs = np.maximum(matrix[:-1], matrix[1:]) if n > 1 else matrix
-    weights = np.log((n + 1) / (matrix.sum(axis=0) + 0.5))
+    postings = {stem: np.array(ids, dtype=np.intp) for stem, ids in found.items()}
+    pair_postings = {stem: np.array(_pair_ids(ids, n), dtype=np.intp) for stem, ids in found.items()}
     lowers = [t.lower for t in all_tokens]
     date_keys = set()
     for fact in dates(all_tokens):
@@ -142,10 +147,9 @@ def build_index(text: str, language: str = "english") -> SourceIndex:
         text=text,
         language=lang,
         sentences=sentences,
-        columns=columns,
-        matrix=matrix,
-        pairs=pairs,
-        weights=weights,
+        postings=postings,
+        pair_postings=pair_postings,
+        idf={stem: math.log((n + 1) / (len(ids) + 0.5)) for stem, ids in postings.items()},
         unseen_idf=math.log((n + 1) / 0.5),
         negated=tuple(negated),
         negated_stems=tuple(negated_stems),
