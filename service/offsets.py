@@ -40,12 +40,14 @@ def utf16_result(result: dict[str, Any], document_text: str) -> dict[str, Any]:
     out = copy.deepcopy(result)
     document = Utf16Index(document_text)
     sentences = Utf16Index(out["summary"]) if out.get("offsets_refer_to") == "summary" else document
+    for sentence in out.get("sentences", []):  # grounding: support spans always index the input,
+        for support in sentence.get("support", []):  # unsupported items what the sentence indexes
+            _convert(support, document)
+        for item in sentence.get("unsupported", []):
+            _convert(item, sentences)
+
     for sentence in out.get("sentences", []):
         _convert(sentence, sentences)
-        for support in sentence.get("support", []):  # support spans always index the input
-            _convert(support, document)
-        for item in sentence.get("unsupported", []):  # these index what the sentence indexes
-            _convert(item, sentences)
     if out.get("headline"):
         _convert(out["headline"], document)
     for removed in out.get("input", {}).get("removed", []):

@@ -226,11 +226,11 @@ class Summary:
         offsets_refer_to: ``"text"`` (the input as given), ``"extracted_text"`` (the article
             text extracted from HTML input, given in ``extracted_text``) or ``"summary"``.
         headline: the detected headline of the input, never part of the summary.
+        faithfulness: how well the input supports the summary (see :mod:`summarizers.grounding`).
         input: statistics of the input; ``length``: the length achieved.
         warnings: human-readable notes (fewer sentences than asked, input cut...).
         model: for abstractive methods, the model's ``name`` and ``source`` and more.
         extracted_text: for HTML input, the text the offsets refer to.
-        faithfulness: how well the input supports the summary (see :mod:`summarizers.grounding`).
     """
 
     summary: str
@@ -242,9 +242,10 @@ class Summary:
     length: LengthAchieved
     warnings: tuple[str, ...] = ()
     headline: Span | None = None
+    faithfulness: Faithfulness | None = None
+
     model: Mapping[str, Any] | None = None
     extracted_text: str | None = None
-    faithfulness: Faithfulness | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data (the shape of ``summarize text --json``)."""
@@ -259,12 +260,13 @@ class Summary:
             "input": self.input.to_dict(),
             "warnings": list(self.warnings),
         }
+        if self.faithfulness is not None:
+            d["faithfulness"] = self.faithfulness.to_dict()
+
         if self.model is not None:
             d["model"] = dict(self.model)
         if self.extracted_text is not None:
             d["extracted_text"] = self.extracted_text
-        if self.faithfulness is not None:
-            d["faithfulness"] = self.faithfulness.to_dict()
         return d
 
 
