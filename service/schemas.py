@@ -229,7 +229,6 @@ class SummaryResult(BaseModel):
     input: InputOut
     warnings: list[str]
     faithfulness: FaithfulnessOut | None = Field(None, description="grounding of the summary in the input")
-
     model: dict[str, Any] | None = Field(None, description="abstractive methods: name, source and settings")
     extracted_text: str | None = Field(None, description="HTML input: the text the offsets refer to")
     offsets: Offsets

@@ -243,7 +243,6 @@ class Summary:
     warnings: tuple[str, ...] = ()
     headline: Span | None = None
     faithfulness: Faithfulness | None = None
-
     model: Mapping[str, Any] | None = None
     extracted_text: str | None = None
 
