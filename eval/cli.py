@@ -1,5 +1,6 @@
 """``summarize-eval``: ROUGE evaluation of the library's methods (``run``), of summaries made
-elsewhere (``score``), and comparison of two evaluations (``compare``).
+elsewhere (``score``), comparison of two evaluations (``compare``), and agreement of metrics
+with human judgments (``meta``).
 
 Exit status: 0 on success, 1 for an error the user can fix (printed as one line, never a
 traceback), 2 for bad command-line usage, 130 when interrupted (``run`` can be resumed).
@@ -19,7 +20,7 @@ from summarizers.text.language import resolve_language_name
 
 from .bootstrap import DEFAULT_CONFIDENCE, DEFAULT_SAMPLES
 from .errors import EvalError
-from .scoring import TOKENIZERS, ScorerConfig
+from .scoring import METRICS, TOKENIZERS, ScorerConfig
 
 PROG = "summarize-eval"
 
@@ -49,6 +50,9 @@ def _add_scoring_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"bootstrap resamples (default {DEFAULT_SAMPLES})")
     parser.add_argument("--confidence", type=float, default=DEFAULT_CONFIDENCE,
                         help=f"confidence level of the intervals (default {DEFAULT_CONFIDENCE})")
+    parser.add_argument("--metrics", default="rouge",
+                        help="comma-separated metrics: rouge (always computed) and faithfulness "
+                             "(summarizers.check_faithfulness against the document); default rouge")
     parser.add_argument("--out", required=True, type=Path, help="folder for the results")
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="show a progress bar (default: when standard error is a terminal)")
@@ -95,6 +99,33 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--bootstrap-samples", type=int, default=DEFAULT_SAMPLES,
                          help=f"bootstrap resamples (default {DEFAULT_SAMPLES})")
     compare.add_argument("--json", action="store_true", help="print JSON instead of a Markdown table")
+
+    meta = sub.add_parser("meta", help="correlate metrics with human judgments in a data set",
+                          description="How well each metric agrees with human judgments: ROC AUC for a "
+                                      "binary label, Spearman and Kendall (summary and system level) for a "
+                                      "score, with bootstrap intervals over documents.")
+    meta.add_argument("--predictions", type=Path,
+                      help="JSONL with id, summary, system (or method) and optionally the human field")
+    meta.add_argument("--outputs-field",
+                      help="instead of --predictions: the data set field mapping system to summary "
+                           "(SummEval: system_outputs)")
+    meta.add_argument("--human-field", required=True,
+                      help="dotted path to the human value, {system} standing for the system's name "
+                           "(SummEval: human_scores.{system}.consistency)")
+    meta.add_argument("--positive-at", type=float,
+                      help="also count a score at or above this value as positive, for ROC AUC (e.g. 5)")
+    meta.add_argument("--metrics", default="faithfulness,bigram_overlap",
+                      help="comma-separated: faithfulness, rouge (= rouge1, rouge2, rougeLsum), rouge1, "
+                           "rouge2, rougeLsum, bigram_overlap (default faithfulness,bigram_overlap; "
+                           "ROUGE against many references is slow)")
+    _add_dataset_arguments(meta)
+    meta.add_argument("--language", "-l", default="english", help="language name or ISO code (default english)")
+    meta.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    meta.add_argument("--bootstrap-samples", type=int, default=DEFAULT_SAMPLES,
+                      help=f"bootstrap resamples (default {DEFAULT_SAMPLES})")
+    meta.add_argument("--confidence", type=float, default=DEFAULT_CONFIDENCE,
+                      help=f"confidence level of the intervals (default {DEFAULT_CONFIDENCE})")
+    meta.add_argument("--json", action="store_true", help="print JSON instead of a Markdown table")
     return parser
 
 
@@ -108,6 +139,22 @@ def _check_common(args: argparse.Namespace) -> None:
     if args.seed < 0:
         raise EvalError("--seed must be zero or more")
     args.language = resolve_language_name(args.language)
+    if hasattr(args, "metrics") and args.command in ("run", "score"):
+        args.metrics = parse_metrics(args.metrics, METRICS)
+
+
+def parse_metrics(text: str, known: Sequence[str]) -> tuple[str, ...]:
+    """The comma-separated metric names of ``text``, checked against ``known``.
+
+    Raises:
+        EvalError: an unknown or empty list.
+    """
+    names = tuple(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
+    unknown = [n for n in names if n not in known]
+    if unknown or not names:
+        raise EvalError(f"unknown metric(s) {', '.join(map(repr, unknown)) or '(none given)'}; "
+                        f"known: {', '.join(known)}")
+    return names
 
 
 def _load(args: argparse.Namespace) -> tuple[list[Any], Any]:
@@ -138,8 +185,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         for name, why in unavailable_methods(methods, registry).items():
             print(f"{PROG}: warning: method {name!r} is unavailable ({why}); "
                   "its documents are recorded as failed", file=sys.stderr)
-    config = RunConfig(methods, length, args.language, args.seed, args.tokenizer, args.endpoint, args.timeout,
-                       args.bootstrap_samples, args.confidence)
+    config = RunConfig(methods, length, args.language, args.seed, args.tokenizer, args.metrics, args.endpoint,
+                       args.timeout, args.bootstrap_samples, args.confidence)
     examples, info = _load(args)
     document = run_evaluation(config, examples, info, args.out, jobs=args.jobs, overwrite=args.overwrite,
                               retry_failed=args.retry_failed, progress=args.progress,
@@ -157,7 +204,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     examples, info = _load(args)
     document = score_outputs(
         outputs, examples, info, args.out,
-        scorer=ScorerConfig(language=args.language, tokenizer=args.tokenizer),
+        scorer=ScorerConfig(language=args.language, tokenizer=args.tokenizer, metrics=args.metrics),
         seed=args.seed, samples=args.bootstrap_samples, confidence=args.confidence, progress=args.progress,
         options={**_dataset_options(args), "predictions": str(args.predictions)},
     )
@@ -179,9 +226,49 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_meta(args: argparse.Namespace) -> int:
+    """``summarize-eval meta``."""
+    from .datasets import detect_format, read_records
+    from .meta import (
+        META_METRICS,
+        judged_from_dataset,
+        judged_from_predictions,
+        meta_evaluate,
+        metric_values,
+        render_meta,
+    )
+
+    if (args.predictions is None) == (args.outputs_field is None):
+        raise EvalError("give exactly one of --predictions and --outputs-field")
+    if args.bootstrap_samples < 1:
+        raise EvalError("--bootstrap-samples must be at least 1")
+    if not 0 < args.confidence < 1:
+        raise EvalError("--confidence must be between 0 and 1, e.g. 0.95")
+    args.language = resolve_language_name(args.language)
+    expanded = ",".join("rouge1,rouge2,rougeLsum" if m.strip() == "rouge" else m for m in args.metrics.split(","))
+    metrics = parse_metrics(expanded, META_METRICS)
+    examples, _ = _load(args)
+    records, _ = read_records(args.dataset, detect_format(args.dataset), args.split)
+    records = list(records)[:len(examples)]
+    if args.predictions is not None:
+        judged = judged_from_predictions(args.predictions, records, examples, args.human_field)
+    else:
+        judged = judged_from_dataset(records, examples, args.outputs_field, args.human_field)
+    values = metric_values(judged, examples, metrics, args.language)
+    result = meta_evaluate(judged, values, positive_at=args.positive_at, seed=args.seed,
+                           samples=args.bootstrap_samples, confidence=args.confidence)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        sys.stdout.write(render_meta(result))
+    return 0
+
+
 def _summary(document: dict[str, Any], out: Path) -> None:
     for name, entry in document["methods"].items():
         r = {k: entry[k]["mean"] for k in ("rouge1", "rouge2", "rougeLsum")}
+        if "faithfulness" in entry:
+            r["faithfulness"] = entry["faithfulness"]["mean"]
         figures = " ".join(f"{k}={v * 100:.2f}" if v is not None else f"{k}=–" for k, v in r.items())
         print(f"{name:12s} {figures} docs={entry['documents']} failed={entry['failed']}")
     print(f"results in {out}/ (report.md, scores.json, scores.csv, scores.png, predictions.jsonl)")
@@ -191,7 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``summarize-eval`` console script; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler = {"run": cmd_run, "score": cmd_score, "compare": cmd_compare}[args.command]
+    handler = {"run": cmd_run, "score": cmd_score, "compare": cmd_compare, "meta": cmd_meta}[args.command]
     try:
         return handler(args)
     except (EvalError, SummarizerError) as exc:

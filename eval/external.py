@@ -96,7 +96,7 @@ def score_outputs(
                 summary = summaries[example.id]
                 batch.append({"id": example.id, "method": system, "status": "ok", "summary": summary,
                               "words": count_words(summary), "seconds": None,
-                              "scores": evaluator.score_dict(example.references, summary)})
+                              "scores": evaluator.score_dict(example.references, summary, example.document)})
             writer.append(batch)
             records.update({(r["id"], r["method"]): r for r in batch})
             bar.update(len(batch))

@@ -69,6 +69,10 @@ def aggregate(
             else:
                 stats = {"mean": None, "low": None, "high": None, "precision": None, "recall": None}
             entry[rouge] = stats
+        faithful = [r["scores"]["faithfulness"]["score"] for r in ok if "faithfulness" in r["scores"]]
+        if faithful:
+            entry["faithfulness"] = bootstrap_ci(np.array(faithful), seed=seed, samples=samples,
+                                                 confidence=confidence).to_dict()
         seconds = [r["seconds"] for r in ok if isinstance(r.get("seconds"), (int, float))]
         entry.update({
             "documents": len(ok),
@@ -116,6 +120,9 @@ def write_scores_csv(path: Path, methods: Mapping[str, Mapping[str, Any]]) -> No
     """One row per method and ROUGE type (F1 mean and interval, precision, recall; 0-1)."""
     columns = ["method", "kind", "rouge", "f1", "f1_low", "f1_high", "precision", "recall",
                "documents", "failed", "mean_words", "docs_per_second"]
+    faithful = any("faithfulness" in e for e in methods.values())
+    if faithful:
+        columns += ["faithfulness", "faithfulness_low", "faithfulness_high"]
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
@@ -123,9 +130,13 @@ def write_scores_csv(path: Path, methods: Mapping[str, Mapping[str, Any]]) -> No
         for method, entry in methods.items():
             for rouge in ROUGE_TYPES:
                 s = entry[rouge]
-                writer.writerow([method, entry["kind"], rouge, s["mean"], s["low"], s["high"], s["precision"],
-                                 s["recall"], entry["documents"], entry["failed"], entry["mean_words"],
-                                 entry["docs_per_second"]])
+                row = [method, entry["kind"], rouge, s["mean"], s["low"], s["high"], s["precision"],
+                       s["recall"], entry["documents"], entry["failed"], entry["mean_words"],
+                       entry["docs_per_second"]]
+                if faithful:
+                    f = entry.get("faithfulness") or {}
+                    row += [f.get("mean"), f.get("low"), f.get("high")]
+                writer.writerow(row)
     tmp.replace(path)
 
 
@@ -153,12 +164,21 @@ def render_markdown(document: Mapping[str, Any]) -> str:
         f"({boot['samples']} resamples, seed {document['seed']}). rouge-score "
         f"{document['versions'].get('rouge-score')}, Porter stemming; R-Lsum on sentences split one per line.",
         "",
-        "| method | R-1 | R-2 | R-L | R-Lsum | words | docs | failed | docs/s |",
-        "| --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    faithful = any("faithfulness" in e for e in methods.values())
+    if faithful:
+        lines[-1:-1] = ["Faithfulness: `summarizers.check_faithfulness` score × 100 against the document "
+                        "(higher is better supported), same interval."]
+    lines += [
+        "| method | R-1 | R-2 | R-L | R-Lsum |" + (" faithfulness |" if faithful else "")
+        + " words | docs | failed | docs/s |",
+        "| --- | --- | --- | --- | --- |" + (" --- |" if faithful else "") + " ---: | ---: | ---: | ---: |",
     ]
     for name, entry in methods.items():
         label = f"{name} (upper bound)" if entry["kind"] == "oracle" else name
         cells = " | ".join(_cell(entry[r]) for r in ROUGE_TYPES)
+        if faithful:
+            cells += " | " + (_cell(entry["faithfulness"]) if "faithfulness" in entry else "–")
         lines.append(f"| {label} | {cells} | {_num(entry['mean_words'], 1)} | {entry['documents']} | "
                      f"{entry['failed']} | {_num(entry['docs_per_second'], 1)} |")
     notes = []

@@ -55,6 +55,7 @@ class RunConfig:
     language: str = "english"
     seed: int = 0
     tokenizer: str = "default"
+    metrics: tuple[str, ...] = ("rouge",)
     endpoint: str | None = None
     timeout: float = 120.0
     bootstrap_samples: int = DEFAULT_SAMPLES
@@ -62,7 +63,8 @@ class RunConfig:
 
     def scorer_config(self) -> ScorerConfig:
         """The scoring settings of this run."""
-        return ScorerConfig(language=self.language, tokenizer=self.tokenizer)  # type: ignore[arg-type]
+        return ScorerConfig(language=self.language, tokenizer=self.tokenizer,  # type: ignore[arg-type]
+                            metrics=self.metrics)
 
     def length_dict(self) -> dict[str, Any]:
         """``{"sentences": N}``-style, or ``{"match_reference": "first"}``."""
@@ -165,7 +167,7 @@ class Evaluator:
                 error = {"code": "internal_error", "message": f"{type(exc).__name__}: {exc}"}
             else:
                 seconds = time.perf_counter() - started
-                scores = self.scorer.score_dict(example.references, output.summary)
+                scores = self.scorer.score_dict(example.references, output.summary, example.document)
                 records.append({**base, "status": "ok", "summary": output.summary, "words": output.words,
                                 "scores": scores, "seconds": seconds})
                 continue

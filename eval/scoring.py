@@ -21,11 +21,15 @@ from typing import Any, Literal
 from rouge_score import rouge_scorer, tokenizers
 from rouge_score.scoring import Score
 
+from summarizers.grounding import check_faithfulness
 from summarizers.text.language import get_language
 from summarizers.text.segment import split_sentences
 
 #: The ROUGE types reported, in report order.
 ROUGE_TYPES: tuple[str, ...] = ("rouge1", "rouge2", "rougeL", "rougeLsum")
+#: The metrics ``--metrics`` accepts: ROUGE (always computed) and the faithfulness score of
+#: :func:`summarizers.check_faithfulness` (against the document, no references needed).
+METRICS: tuple[str, ...] = ("rouge", "faithfulness")
 TokenizerName = Literal["default", "unicode"]
 TOKENIZERS: tuple[str, ...] = ("default", "unicode")
 
@@ -79,11 +83,15 @@ class ScorerConfig:
     language: str = "english"
     tokenizer: TokenizerName = "default"
     use_stemmer: bool = True
+    metrics: tuple[str, ...] = ("rouge",)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, recorded in every report."""
-        return {"language": self.language, "tokenizer": self.tokenizer, "use_stemmer": self.use_stemmer,
-                "rouge_types": list(ROUGE_TYPES), "lsum_sentence_splitter": "summarizers.text.segment"}
+        d = {"language": self.language, "tokenizer": self.tokenizer, "use_stemmer": self.use_stemmer,
+             "rouge_types": list(ROUGE_TYPES), "lsum_sentence_splitter": "summarizers.text.segment"}
+        if self.metrics != ("rouge",):
+            d["metrics"] = list(self.metrics)
+        return d
 
 
 class RougeEvaluator:
@@ -129,9 +137,15 @@ class RougeEvaluator:
         targets = [self.prepare(r) for r in references]
         return self._scorer.score_multi(targets, self.prepare(prediction))
 
-    def score_dict(self, references: Sequence[str], prediction: str) -> dict[str, dict[str, float]]:
-        """:meth:`score` as JSON-ready ``{"rouge1": {"precision", "recall", "fmeasure"}, ...}``."""
-        return {k: score_to_dict(v) for k, v in self.score(references, prediction).items()}
+    def score_dict(self, references: Sequence[str], prediction: str,
+                   document: str | None = None) -> dict[str, dict[str, float]]:
+        """:meth:`score` as JSON-ready ``{"rouge1": {"precision", "recall", "fmeasure"}, ...}``,
+        plus ``"faithfulness": {"score"}`` against ``document`` when that metric is on."""
+        out = {k: score_to_dict(v) for k, v in self.score(references, prediction).items()}
+        if "faithfulness" in self.config.metrics and document is not None:
+            report = check_faithfulness(prediction, document, language=self.config.language)
+            out["faithfulness"] = {"score": report.score}
+        return out
 
 
 def fmeasures(scores: Mapping[str, Mapping[str, float]]) -> dict[str, float]:

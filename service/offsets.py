@@ -33,12 +33,19 @@ def utf16_result(result: dict[str, Any], document_text: str) -> dict[str, Any]:
     Args:
         result: the library's result as a dict.
         document_text: the text the input offsets refer to (the posted text, or the text
-            extracted from HTML input); headline and removed spans always refer to it, and
-            sentences do too unless ``offsets_refer_to`` is ``"summary"``.
+            extracted from HTML input); headline, removed and support spans always refer to
+            it, and sentences and their unsupported items do too unless ``offsets_refer_to``
+            is ``"summary"``.
     """
     out = copy.deepcopy(result)
     document = Utf16Index(document_text)
     sentences = Utf16Index(out["summary"]) if out.get("offsets_refer_to") == "summary" else document
+    for sentence in out.get("sentences", []):  # grounding: support spans always index the input,
+        for support in sentence.get("support", []):  # unsupported items what the sentence indexes
+            _convert(support, document)
+        for item in sentence.get("unsupported", []):
+            _convert(item, sentences)
+
     for sentence in out.get("sentences", []):
         _convert(sentence, sentences)
     for sentence in out.get("all_sentences") or []:

@@ -32,6 +32,7 @@ from .errors import (
     UnknownMethod,
     UnsupportedLanguage,
 )
+from .grounding import FaithfulnessReport, build_index, check_faithfulness
 from .methods.base import Availability, Method, Options, Parameter, Request
 from .registry import Registry, default_registry
 from .text.language import supported_languages
@@ -40,6 +41,7 @@ from .types import Length, SelectedSentence, Span, Summary
 __all__ = [
     "Availability",
     "Document",
+    "FaithfulnessReport",
     "InvalidInput",
     "InvalidLength",
     "InvalidOption",
@@ -58,7 +60,9 @@ __all__ = [
     "SummaryTimeout",
     "UnknownMethod",
     "UnsupportedLanguage",
+    "build_index",
     "build_request",
+    "check_faithfulness",
     "default_registry",
     "methods",
     "prepare",

@@ -14,7 +14,8 @@ from typing import Any
 
 from .document import Document, prepare, validate_text
 from .errors import InvalidInput, SummarizerError
-from .methods.base import Method, Request
+from .grounding.apply import DEFAULT_MIN_FAITHFULNESS, apply_policy
+from .methods.base import Method, Options, Request
 from .registry import Registry, default_registry
 from .text.html import extract_article
 from .text.language import Language
@@ -80,7 +81,25 @@ def summarize_prepared(
         SummarizerError: one of its subclasses, for bad input or a failing method.
     """
     document = prepare_input(text, html=html, language=request.language, title=title or request.option("title"))
-    return request.method.summarize(document, request)
+    return finish(request.method.summarize(document, request), document, request)
+
+
+def finish(result: Summary, document: Document, request: Request) -> Summary:
+    """Ground a method's ``result`` and apply ``options.faithfulness`` (see
+    :func:`summarizers.grounding.apply.apply_policy`); the fallback is the extractive method
+    the prepared request names (:attr:`Request.fallback`)."""
+    if result.kind == "extractive":
+        return apply_policy(result, document)  # its own support: nothing to drop or replace
+    extractive = request.fallback
+
+    def fallback() -> Summary:
+        assert extractive is not None
+        common = Options({k: v for k, v in request.options.items() if k in ("order", "title")})
+        return extractive.summarize(document, Request(extractive, request.length, request.language, common))
+
+    return apply_policy(result, document, request.option("faithfulness", "report"),
+                        request.option("min_faithfulness", DEFAULT_MIN_FAITHFULNESS),
+                        fallback if extractive is not None else None)
 
 
 def summarize_batch_prepared(
@@ -106,8 +125,8 @@ def summarize_batch_prepared(
         except SummarizerError as exc:
             results[i] = exc
     outputs = request.method.summarize_many([d for _, d in ready], [request] * len(ready))
-    for (i, _), out in zip(ready, outputs, strict=True):
-        results[i] = out
+    for (i, doc), out in zip(ready, outputs, strict=True):
+        results[i] = out if isinstance(out, SummarizerError) else finish(out, doc, request)
     return results  # type: ignore[return-value]
 
 

@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 #: is given the registry being built (to find other methods by name when it runs).
 ENTRY_POINT_GROUP = "summarizers.methods"
 
+#: The extractive methods ``options.faithfulness = "fallback"`` falls back on, the first registered.
+FALLBACK_METHODS = (DEFAULT_METHOD, "lexrank", "lead")
+
 MethodFactory = Callable[..., "Method | Iterable[Method]"]
 
 
@@ -101,7 +104,11 @@ class Registry:
                 f"method {method!r} is unavailable: {status.reason}{fix}",
                 reason=status.reason or "unavailable", fix=status.fix, field="method",
             )
-        return Request(method=impl, length=parsed_length, language=lang, options=opts)
+        fallback = None
+        if opts.get("faithfulness") == "fallback" and impl.kind != "extractive":
+            fallback = next((self.get(n) for n in FALLBACK_METHODS if n in self and self.get(n).kind == "extractive"),
+                            None)
+        return Request(method=impl, length=parsed_length, language=lang, options=opts, fallback=fallback)
 
     def describe(self) -> list[dict[str, Any]]:
         """Every method's JSON-ready description (see :meth:`Method.describe`)."""

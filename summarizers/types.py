@@ -147,13 +147,48 @@ class Removed:
 
 
 @dataclass(frozen=True)
+class Support:
+    """A span of the source that supports a summary sentence, with its alignment score in [0, 1]."""
+
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """Something a summary sentence states that the source does not: ``kind`` is ``number``,
+    ``date``, ``entity``, ``quote`` or ``negation``; offsets index the text the sentence's own
+    offsets index."""
+
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Faithfulness:
+    """How well the source supports a summary: ``score`` in [0, 1] (higher is better
+    supported) and the number of unsupported items by kind."""
+
+    score: float
+    counts: Mapping[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"score": self.score, "counts": dict(self.counts)}
+
+
+@dataclass(frozen=True)
 class SelectedSentence:
     """One sentence of a summary.
 
     For extractive methods ``start``/``end`` are offsets into the text the offsets refer to
     (see :attr:`Summary.offsets_refer_to`), ``score`` the method's own rating and ``rank`` its
     position by score (1 is best). For abstractive methods they are offsets into the summary,
-    ``score`` is ``None`` and ``rank`` the position in the summary.
+    ``score`` is ``None`` and ``rank`` the position in the summary. ``support`` lists the
+    source spans supporting it and ``unsupported`` what the source does not state (see
+    :mod:`summarizers.grounding`).
     """
 
     text: str
@@ -161,6 +196,8 @@ class SelectedSentence:
     end: int
     score: float | None
     rank: int
+    support: tuple[Support, ...] = ()
+    unsupported: tuple[Unsupported, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -217,6 +254,7 @@ class Summary:
         offsets_refer_to: ``"text"`` (the input as given), ``"extracted_text"`` (the article
             text extracted from HTML input, given in ``extracted_text``) or ``"summary"``.
         headline: the detected headline of the input, never part of the summary.
+        faithfulness: how well the input supports the summary (see :mod:`summarizers.grounding`).
         input: statistics of the input; ``length``: the length achieved.
         warnings: human-readable notes (fewer sentences than asked, input cut...).
         model: for abstractive methods, the model's ``name`` and ``source`` and more.
@@ -234,6 +272,8 @@ class Summary:
     length: LengthAchieved
     warnings: tuple[str, ...] = ()
     headline: Span | None = None
+    faithfulness: Faithfulness | None = field(
+        default=None, metadata={"omit_none": True, "doc": "how well the source supports the summary (grounding)"})
     model: Mapping[str, Any] | None = field(
         default=None, metadata={"omit_none": True, "doc": "abstractive methods: name, source and settings"})
     extracted_text: str | None = field(
@@ -248,13 +288,16 @@ class Summary:
             "summary": self.summary,
             "method": self.method,
             "kind": self.kind,
-            "sentences": [asdict(s) for s in self.sentences],
+            "sentences": [_sentence_dict(s) for s in self.sentences],
             "offsets_refer_to": self.offsets_refer_to,
             "headline": asdict(self.headline) if self.headline else None,
             "length": self.length.to_dict(),
             "input": self.input.to_dict(),
             "warnings": list(self.warnings),
         }
+        if self.faithfulness is not None:
+            d["faithfulness"] = self.faithfulness.to_dict()
+
         if self.model is not None:
             d["model"] = dict(self.model)
         if self.extracted_text is not None:
@@ -262,3 +305,10 @@ class Summary:
         if self.all_sentences is not None:
             d["all_sentences"] = [asdict(s) for s in self.all_sentences]
         return d
+
+
+def _sentence_dict(sentence: SelectedSentence) -> dict[str, Any]:
+    d = asdict(sentence)
+    d["support"] = list(d["support"])
+    d["unsupported"] = list(d["unsupported"])
+    return d

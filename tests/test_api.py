@@ -216,7 +216,7 @@ def test_to_dict_is_json_ready() -> None:
     data = summarize(TEXT, method="lead").to_dict()
     assert json.loads(json.dumps(data)) == data
     assert set(data) >= {"summary", "method", "kind", "sentences", "length", "input", "warnings", "headline"}
-    assert set(data["sentences"][0]) == {"text", "start", "end", "score", "rank"}
+    assert set(data["sentences"][0]) == {"text", "start", "end", "score", "rank", "support", "unsupported"}
 
 
 PUBLIC_API = [

@@ -37,7 +37,7 @@ def test_text_json_for_every_method(sample_article: str, tmp_path: Path) -> None
         assert len(result["sentences"]) == 3
         for s in result["sentences"]:
             assert sample_article[s["start"]:s["end"]] == s["text"]
-            assert set(s) == {"text", "start", "end", "score", "rank"}
+            assert set(s) == {"text", "start", "end", "score", "rank", "support", "unsupported"}
         assert result["headline"]["text"].startswith("North Korea leader Kim")
 
 

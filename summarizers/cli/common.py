@@ -17,6 +17,8 @@ OPTION_FLAGS: list[tuple[str, str, type, str]] = [
     ("--order", "order", str, "document (default) or rank"),
     ("--title", "title", str, "the article's headline, when known"),
     ("--seed", "seed", int, "seed of the random method"),
+    ("--faithfulness", "faithfulness", str, "report (default), drop unsupported sentences, or fallback"),
+    ("--min-faithfulness", "min_faithfulness", float, "fallback below this faithfulness score (default 0.5)"),
     ("--model", "model", str, "abstractive: a configured model name"),
     ("--long-input", "long_input", str, "abstractive: truncate, chunk or extract (default)"),
     ("--num-beams", "num_beams", int, "abstractive: beams of the beam search"),

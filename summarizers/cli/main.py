@@ -22,6 +22,7 @@ COMMANDS = (
     "summarizers.cli.batch",
     "summarizers.cli.models",
     "summarizers.cli.worker",
+    "summarizers.cli.check",
 )
 
 EXIT_ERROR, EXIT_USAGE, EXIT_UNAVAILABLE, EXIT_INTERNAL = 1, 2, 3, 4

@@ -72,6 +72,12 @@ COMMON_PARAMETERS: tuple[Parameter, ...] = (
     Parameter("order", "string", "order of the summary's sentences: as in the document or by rank",
               default="document", choices=("document", "rank")),
     Parameter("title", "string", "the article's headline, when known: never selected, and used as a cue"),
+    Parameter("faithfulness", "string",
+              "grounding: report support and unsupported content only; drop unsupported sentences; "
+              "or fall back to an extractive summary below min_faithfulness",
+              default="report", choices=("report", "drop", "fallback")),
+    Parameter("min_faithfulness", "number", "the faithfulness score below which fallback acts",
+              default=0.5, minimum=0, maximum=1),
 )
 
 
@@ -124,12 +130,15 @@ class Request:
         length: the parsed length.
         language: the resolved language.
         options: the validated options (defaults are not filled in: methods apply their own).
+        fallback: with ``options.faithfulness = "fallback"`` on a method that writes its own
+            text, the extractive method whose summary replaces a poorly supported one.
     """
 
     method: Method
     length: Length = field(default_factory=Length)
     language: Language = field(default_factory=lambda: get_language(DEFAULT_LANGUAGE))
     options: Options = field(default_factory=Options)
+    fallback: Method | None = None
 
     @property
     def method_name(self) -> str:
@@ -142,7 +151,8 @@ class Request:
 
     def portable(self) -> PortableRequest:
         """This request in a form that can cross a process boundary (see :class:`PortableRequest`)."""
-        return PortableRequest(self.method.name, self.length, self.language.name, self.options)
+        return PortableRequest(self.method.name, self.length, self.language.name, self.options,
+                               self.fallback.name if self.fallback is not None else None)
 
 
 @dataclass(frozen=True)
@@ -158,10 +168,12 @@ class PortableRequest:
     length: Length
     language: str
     options: Options
+    fallback: str | None = None
 
     def bind(self, registry: Any) -> Request:
-        """The :class:`Request` with ``registry``'s method of this name (a :class:`Registry`)."""
-        return Request(registry.get(self.method), self.length, get_language(self.language), self.options)
+        """The :class:`Request` with ``registry``'s methods of these names (a :class:`Registry`)."""
+        fallback = registry.get(self.fallback) if self.fallback is not None else None
+        return Request(registry.get(self.method), self.length, get_language(self.language), self.options, fallback)
 
 
 class Method(ABC):
