@@ -220,11 +220,12 @@ def test_to_dict_is_json_ready() -> None:
 
 
 PUBLIC_API = [
-    "Availability", "Document", "InvalidInput", "InvalidLength", "InvalidOption", "Length", "Method",
-    "MethodUnavailable", "ModelError", "Options", "Parameter", "Registry", "Request", "SelectedSentence",
-    "Span", "SummarizerError", "Summary", "SummaryTimeout", "UnknownMethod", "UnsupportedLanguage",
-    "build_request", "default_registry", "methods", "prepare", "prepare_input", "summarize",
-    "summarize_batch", "summarize_batch_prepared", "summarize_prepared", "supported_languages",
+    "Availability", "Document", "FaithfulnessReport", "InvalidInput", "InvalidLength", "InvalidOption",
+    "Length", "Method", "MethodUnavailable", "ModelError", "Options", "Parameter", "Registry", "Request",
+    "SelectedSentence", "Span", "SummarizerError", "Summary", "SummaryTimeout", "UnknownMethod",
+    "UnsupportedLanguage", "build_index", "build_request", "check_faithfulness", "default_registry", "methods",
+    "prepare", "prepare_input", "summarize", "summarize_batch", "summarize_batch_prepared", "summarize_prepared",
+    "supported_languages",
 ]
 
 

@@ -35,7 +35,9 @@ def test_sample_article_gives_three_sentences_whose_offsets_slice_the_text(sampl
     assert {"input", "warnings", "headline"} <= set(data)
 
 
-def test_length_language_and_options_reach_the_method(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_length_language_and_options_reach_the_method(registry: Registry, monkeypatch: pytest.MonkeyPatch) -> None:
+    # In threads, so that the spy sees the call (worker processes run their own copy of the code).
+    client = make_app(registry, isolation="thread").test_client()
     seen: list[Request] = []
     original = LeadMethod.summarize
 

@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from test_service import ARTICLE
+from service_helpers import ARTICLE
 
 from eval.stress import Client, cpu_busy, descendants, gunicorn, long_text, repros
 

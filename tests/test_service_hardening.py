@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from prometheus_client.parser import text_string_to_metric_families
-from test_service import ARTICLE, GatedAbstractive, error_of
+from service_helpers import ARTICLE, GatedAbstractive, error_of
 
 from service.app import create_app
 from service.processes import ChildCrashed, ChildOutOfMemory, ProcessPool

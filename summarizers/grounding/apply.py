@@ -26,9 +26,12 @@ def ground(result: Summary, document: Document) -> Summary:
     document's text (offsets of ``support`` index it; those of ``unsupported`` the summary).
     """
     if result.kind != "abstractive":
-        sentences = tuple(dataclasses.replace(s, support=(Support(s.start, s.end, 1.0),), unsupported=())
-                          for s in result.sentences)
-        return dataclasses.replace(result, sentences=sentences,
+        def own(sentences: tuple[SelectedSentence, ...]) -> tuple[SelectedSentence, ...]:
+            return tuple(dataclasses.replace(s, support=(Support(s.start, s.end, 1.0),), unsupported=())
+                         for s in sentences)
+
+        every = own(result.all_sentences) if result.all_sentences is not None else None
+        return dataclasses.replace(result, sentences=own(result.sentences), all_sentences=every,
                                    faithfulness=Faithfulness(1.0, dict.fromkeys(KINDS, 0)))
     index = build_index(document.text, document.language.name)
     report = check_spans(result.summary, [Span(s.text, s.start, s.end) for s in result.sentences], index)

@@ -8,7 +8,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ... import deadline
+from ...deadline import check as check_deadline
+from ...deadline import remaining as time_remaining
 from ...errors import InvalidOption, ModelError
 from ...types import Length
 from .length import token_budget
@@ -132,9 +133,9 @@ def _generate_batch(loaded: LoadedModel, texts: Sequence[str], settings: Generat
     import torch
 
     kwargs = settings.kwargs()
-    left = deadline.remaining()
+    left = time_remaining()
     if left is not None:  # stop generating at the caller's deadline (checked once per new token)
-        deadline.check()
+        check_deadline()
         kwargs["max_time"] = left
     try:
         encoded = loaded.tokenizer(
@@ -150,5 +151,5 @@ def _generate_batch(loaded: LoadedModel, texts: Sequence[str], settings: Generat
         log.exception("generation failed with model %s", loaded.spec.name)
         raise ModelError(f"model {loaded.spec.name!r} failed while generating: {type(exc).__name__}: {exc}",
                          model=loaded.spec.name) from exc
-    deadline.check()  # generation cut short by max_time is a timeout, never a truncated summary
+    check_deadline()  # generation cut short by max_time is a timeout, never a truncated summary
     return texts_out
