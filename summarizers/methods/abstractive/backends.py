@@ -24,6 +24,7 @@ still never repeat an n-gram; tested). int8 weights change the numbers slightly,
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -40,15 +41,16 @@ class Engine(Protocol):
     name: str
 
     def generate_ids(self, tokenizer: Any, texts: Sequence[str], settings: GenerationSettings,
-                     max_input_tokens: int) -> list[list[int]]:
-        """The token ids written for each of ``texts``, in order; raises on any failure."""
+                     max_input_tokens: int, max_time: float | None = None) -> list[list[int]]:
+        """The token ids written for each of ``texts``, in order; raises on any failure.
+        ``max_time`` (seconds) stops generating early where the backend can (see each)."""
         ...
 
 
 def generate_texts(engine: Engine, tokenizer: Any, texts: Sequence[str], settings: GenerationSettings,
-                   max_input_tokens: int) -> list[str]:
+                   max_input_tokens: int, max_time: float | None = None) -> list[str]:
     """Decoded summaries of ``texts`` (stripped, special tokens removed), in order."""
-    ids = engine.generate_ids(tokenizer, texts, settings, max_input_tokens)
+    ids = engine.generate_ids(tokenizer, texts, settings, max_input_tokens, max_time)
     return [t.strip() for t in tokenizer.batch_decode(ids, skip_special_tokens=True)]
 
 
@@ -62,15 +64,19 @@ class TransformersEngine:
         self.device = device
 
     def generate_ids(self, tokenizer: Any, texts: Sequence[str], settings: GenerationSettings,
-                     max_input_tokens: int) -> list[list[int]]:
-        """One padded batch through ``model.generate`` (rows keep the start and pad tokens)."""
+                     max_input_tokens: int, max_time: float | None = None) -> list[list[int]]:
+        """One padded batch through ``model.generate`` (rows keep the start and pad tokens);
+        ``max_time`` is passed on (checked once per new token)."""
         import torch
 
         encoded = tokenizer(list(texts), padding=True, truncation=True, max_length=max_input_tokens,
                             return_tensors="pt").to(self.device)
+        kwargs = settings.kwargs()
+        if max_time is not None:
+            kwargs["max_time"] = max_time
         with torch.inference_mode():
             output = self.model.generate(
-                input_ids=encoded["input_ids"], attention_mask=encoded["attention_mask"], **settings.kwargs()
+                input_ids=encoded["input_ids"], attention_mask=encoded["attention_mask"], **kwargs
             )
         return output.tolist()
 
@@ -110,12 +116,17 @@ class CTranslate2Engine:
         }
 
     def generate_ids(self, tokenizer: Any, texts: Sequence[str], settings: GenerationSettings,
-                     max_input_tokens: int) -> list[list[int]]:
-        """One batch through ``translate_batch``; tokens are mapped by id both ways."""
+                     max_input_tokens: int, max_time: float | None = None) -> list[list[int]]:
+        """One batch through ``translate_batch``; tokens are mapped by id both ways.
+        ``max_time`` stops greedy decoding (a per-token callback); beam search runs to its end."""
         ids = tokenizer(list(texts), truncation=True, max_length=max_input_tokens)["input_ids"]
         source = [[self.vocabulary[i] for i in row] for row in ids]
         prefix = [self.prefix] * len(source) if self.prefix else None
-        results = self.translator.translate_batch(source, target_prefix=prefix, **self.options(settings))
+        options = self.options(settings)
+        if max_time is not None and settings.num_beams == 1:
+            stop_at = time.monotonic() + max_time
+            options["callback"] = lambda _step: time.monotonic() >= stop_at
+        results = self.translator.translate_batch(source, target_prefix=prefix, **options)
         return [[self.index[t] for t in r.hypotheses[0]] for r in results]
 
 
