@@ -80,11 +80,17 @@ def models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[ModelSpe
     return out
 
 
+_LOADED: dict[tuple[str, str], object] = {}
+
+
 def _ids(arch: str, models: dict, settings: GenerationSettings) -> tuple[list, list]:
     spec, config = models[arch]
     outputs = []
     for backend in ("transformers", "ctranslate2"):
-        loaded = load_model(ModelSpec(spec.name, spec.source, backend=backend), config)
+        key = (spec.source, backend)
+        if key not in _LOADED:  # each model once per backend for the whole module
+            _LOADED[key] = load_model(ModelSpec(spec.name, spec.source, backend=backend), config)
+        loaded = _LOADED[key]
         assert loaded.backend == backend
         special = set(loaded.tokenizer.all_special_ids)
         rows = loaded.engine.generate_ids(loaded.tokenizer, TEXTS, settings, loaded.max_input_tokens)
@@ -154,6 +160,7 @@ def test_the_method_reports_the_backend(models: dict) -> None:
     assert result.summary
 
 
+@pytest.mark.timeout(900)
 def test_cli_converts_then_summarizes_with_ctranslate2(tmp_path: Path) -> None:
     model = make_tiny_model(tmp_path / "bart", "bart")
     article = tmp_path / "article.txt"

@@ -156,6 +156,7 @@ def broken_bart(small_bart: Path, tmp_path_factory: pytest.TempPathFactory) -> P
 BROKEN_TEXT = "The zzyzx council approved the zzyzx bridge on Monday. It will cost $40m to build zzyzx.\n"
 
 
+@pytest.mark.timeout(900)
 def test_generation_failure_is_one_line_on_the_cli(broken_bart: Path, tmp_path: Path) -> None:
     article = tmp_path / "broken.txt"
     article.write_text(BROKEN_TEXT, encoding="utf-8")
