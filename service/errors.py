@@ -124,9 +124,12 @@ def summarizer_error_response(error: SummarizerError) -> Response:
     """The answer for a library error, following :data:`STATUS_BY_ERROR`."""
     status = status_for(error)
     body = error.to_dict()
+    details = body["details"]
     if status >= 500 and not isinstance(error, (MethodUnavailable, SummaryTimeout)):
         log.error("summarizer failed: %s", error.message, extra={"error_code": error.code})
-    return error_response(status, body["code"], body["message"], body["details"])
+        # A model failure: the client quotes this id; the log line above carries it too.
+        details = {**(details or {}), "request_id": g.get("request_id", "-")}
+    return error_response(status, body["code"], body["message"], details)
 
 
 def register_error_handlers(app: Flask) -> None:

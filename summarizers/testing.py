@@ -1,7 +1,7 @@
 """Helpers for tests and demos: tiny seq2seq models built locally, no download.
 
 :func:`make_tiny_model` trains a small tokenizer with the ``tokenizers`` library on a few
-built-in sentences, builds a BART or T5 model with random weights, and saves both with
+built-in sentences, builds a BART, PEGASUS or T5 model with random weights, and saves both with
 ``save_pretrained``, so that the production loader reads them through ``from_pretrained``
 exactly as it reads a real model. The output is gibberish; shapes, lengths, batching and
 the whole loading path are real.
@@ -14,7 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-Architecture = Literal["bart", "t5"]
+Architecture = Literal["bart", "t5", "pegasus"]
+ARCHITECTURES = ("bart", "t5", "pegasus")
 
 #: Text the tiny tokenizers are trained on (news-like English, with sentence punctuation).
 TRAINING_TEXT = """\
@@ -44,8 +45,8 @@ def train_tokenizer(architecture: Architecture, vocab_size: int = 600,
     """A ``transformers`` fast tokenizer trained locally with ``tokenizers``.
 
     BART gets a byte-level BPE (``<s>``=0, ``<pad>``=1, ``</s>``=2, ``<unk>``=3,
-    ``<mask>``=4, inputs wrapped as ``<s> … </s>``); T5 a Unigram model with Metaspace
-    (``<pad>``=0, ``</s>``=1, ``<unk>``=2, inputs ended by ``</s>``).
+    ``<mask>``=4, inputs wrapped as ``<s> … </s>``); T5 and PEGASUS a Unigram model with
+    Metaspace (``<pad>``=0, ``</s>``=1, ``<unk>``=2, inputs ended by ``</s>``).
 
     Raises:
         ValueError: an unknown architecture.
@@ -67,7 +68,7 @@ def train_tokenizer(architecture: Architecture, vocab_size: int = 600,
         return PreTrainedTokenizerFast(
             tokenizer_object=tok, bos_token="<s>", pad_token="<pad>", eos_token="</s>", unk_token="<unk>",
             mask_token="<mask>", model_max_length=1024)
-    if architecture == "t5":
+    if architecture in ("t5", "pegasus"):
         special = ["<pad>", "</s>", "<unk>"]
         tok = Tokenizer(models.Unigram())
         tok.pre_tokenizer = pre_tokenizers.Metaspace()
@@ -78,25 +79,34 @@ def train_tokenizer(architecture: Architecture, vocab_size: int = 600,
             single="$A </s>", pair="$A </s> $B </s>", special_tokens=[("</s>", 1)])
         return PreTrainedTokenizerFast(
             tokenizer_object=tok, pad_token="<pad>", eos_token="</s>", unk_token="<unk>", model_max_length=512)
-    raise ValueError(f"architecture must be 'bart' or 't5', got {architecture!r}")
+    raise ValueError(f"architecture must be one of {', '.join(ARCHITECTURES)}, got {architecture!r}")
 
 
-def tiny_config(architecture: Architecture, vocab_size: int) -> Any:
-    """A tiny ``BartConfig`` or ``T5Config`` with the special token ids of the real models.
+def tiny_config(architecture: Architecture, vocab_size: int, max_positions: int = 1024) -> Any:
+    """A tiny ``BartConfig``, ``PegasusConfig`` or ``T5Config`` with the special token ids of
+    the real models; ``max_positions`` sizes the position tables (BART, PEGASUS).
 
     Raises:
         ValueError: an unknown architecture.
     """
-    from transformers import BartConfig, T5Config
+    from transformers import BartConfig, PegasusConfig, T5Config
 
     d, layers, heads, ffn = (TINY_SIZES[k] for k in ("d_model", "layers", "heads", "ffn"))
     if architecture == "bart":
         return BartConfig(
             vocab_size=vocab_size, d_model=d, encoder_layers=layers, decoder_layers=layers,
             encoder_attention_heads=heads, decoder_attention_heads=heads, encoder_ffn_dim=ffn,
-            decoder_ffn_dim=ffn, max_position_embeddings=1024, bos_token_id=0, pad_token_id=1,
+            decoder_ffn_dim=ffn, max_position_embeddings=max_positions, bos_token_id=0, pad_token_id=1,
             eos_token_id=2, decoder_start_token_id=2, forced_bos_token_id=0, forced_eos_token_id=2,
             scale_embedding=False, init_std=0.5, dropout=0.0, attention_dropout=0.0,
+        )
+    if architecture == "pegasus":
+        return PegasusConfig(
+            vocab_size=vocab_size, d_model=d, encoder_layers=layers, decoder_layers=layers,
+            encoder_attention_heads=heads, decoder_attention_heads=heads, encoder_ffn_dim=ffn,
+            decoder_ffn_dim=ffn, max_position_embeddings=max_positions, pad_token_id=0, eos_token_id=1,
+            decoder_start_token_id=0, forced_eos_token_id=1, activation_function="relu", scale_embedding=True,
+            init_std=0.5, dropout=0.0, attention_dropout=0.0,
         )
     if architecture == "t5":
         return T5Config(
@@ -105,12 +115,15 @@ def tiny_config(architecture: Architecture, vocab_size: int) -> Any:
             pad_token_id=0, eos_token_id=1, decoder_start_token_id=0, feed_forward_proj="relu",
             initializer_factor=4.0, dropout_rate=0.0,
         )
-    raise ValueError(f"architecture must be 'bart' or 't5', got {architecture!r}")
+    raise ValueError(f"architecture must be one of {', '.join(ARCHITECTURES)}, got {architecture!r}")
 
 
 def make_tiny_model(path: str | Path, architecture: Architecture = "bart", *, seed: int = 0,
-                    vocab_size: int = 600) -> Path:
+                    vocab_size: int = 600, max_positions: int = 1024) -> Path:
     """Build and save a tiny random ``architecture`` model with its tokenizer under ``path``.
+
+    ``max_positions`` sizes the position tables of BART and PEGASUS (a small one tests the
+    token budget caps; T5's relative positions have none).
 
     The saved directory loads with ``AutoTokenizer``/``AutoModelForSeq2SeqLM.from_pretrained``.
     Its generation config mimics the real summarization models' (beams, length penalty,
@@ -127,13 +140,15 @@ def make_tiny_model(path: str | Path, architecture: Architecture = "bart", *, se
     out = Path(path)
     out.mkdir(parents=True, exist_ok=True)
     tokenizer = train_tokenizer(architecture, vocab_size)
-    config = tiny_config(architecture, len(tokenizer))
+    config = tiny_config(architecture, len(tokenizer), max_positions)
     torch.manual_seed(seed)
     model = AutoModelForSeq2SeqLM.from_config(config)
     ids = {k: getattr(config, k) for k in ("bos_token_id", "pad_token_id", "eos_token_id",
                                              "decoder_start_token_id") if getattr(config, k, None) is not None}
     if architecture == "bart":
         ids.update(forced_bos_token_id=0, forced_eos_token_id=2)
+    if architecture == "pegasus":
+        ids.update(forced_eos_token_id=1)
     model.generation_config = GenerationConfig(
         num_beams=2, length_penalty=2.0, no_repeat_ngram_size=3, early_stopping=True, min_length=8,
         max_length=60, **ids)

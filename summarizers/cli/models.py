@@ -1,9 +1,11 @@
-"""``summarize models list|download NAME``: the configured abstractive models.
+"""``summarize models list|download NAME|convert NAME``: the configured abstractive models.
 
-``list`` shows each configured model, its source and whether it is on this machine (no
-network, no model load), as the methods themselves report them (:meth:`Method.models`).
-``download NAME`` fetches a configured model into the local Hugging
-Face cache (the only command that uses the network; the Docker build runs it).
+``list`` shows each configured model, its source, whether it is on this machine and whether
+it is converted for CTranslate2 (no network, no model load), as the methods themselves report
+them (:meth:`Method.models`). ``download NAME`` fetches a configured model into the local
+Hugging Face cache (the only command that uses the network; the Docker build runs it) and
+converts it for CTranslate2 when ``ctranslate2`` is installed; ``convert NAME`` converts a
+model already here.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import argparse
 import logging
 
 from ..errors import InvalidOption
-from ..methods.abstractive.config import AbstractiveConfig
+from ..methods.abstractive.config import QUANTIZATIONS, AbstractiveConfig
+from ..methods.abstractive.convert import convert, ctranslate2_installed
 from ..methods.abstractive.loader import download
 from ..registry import default_registry
 from .common import print_json
@@ -29,7 +32,22 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     ls.set_defaults(run=run_list)
     dl = sub.add_parser("download", help="fetch a configured model into the local cache (needs network)")
     dl.add_argument("name", help="a configured model name (see `summarize models list`)")
+    dl.add_argument("--no-convert", action="store_true",
+                    help="do not convert it for CTranslate2 (converted by default when ctranslate2 is installed)")
+    _add_quantization(dl)
     dl.set_defaults(run=run_download)
+    cv = sub.add_parser("convert", help="convert a model already here for the CTranslate2 backend",
+                        description="Convert a configured model in the local cache (or directory) with "
+                                    "CTranslate2's converter into SUMMARIZE_CT2_DIR (default $HF_HOME/ctranslate2).")
+    cv.add_argument("name", help="a configured model name (see `summarize models list`)")
+    cv.add_argument("--force", action="store_true", help="convert again even when a converted copy exists")
+    _add_quantization(cv)
+    cv.set_defaults(run=run_convert)
+
+
+def _add_quantization(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--quantization", choices=QUANTIZATIONS, default=None,
+                   help="weight type of the converted model (default SUMMARIZE_CT2_QUANTIZATION, else int8)")
 
 
 def _config() -> AbstractiveConfig:
@@ -48,10 +66,11 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     width = max(len(r["name"]) for r in rows)
     for r in rows:
-        mark = "*" if r["default"] else " "
-        state = "present" if r["present"] else "absent "
-        print(f"{mark} {r['name']:<{width}}  {state}  {r['source']}")
-    print("(* default; fetch an absent model with: summarize models download NAME)")
+        mark = "*" if r.get("default") else " "
+        state = "present" if r.get("present") else "absent "
+        ct2 = "ct2" if r.get("converted") else "   "
+        print(f"{mark} {r['name']:<{width}}  {state}  {ct2}  {r['source']}")
+    print("(* default; ct2: converted for CTranslate2; fetch an absent model with: summarize models download NAME)")
     return 0
 
 
@@ -66,4 +85,25 @@ def run_download(args: argparse.Namespace) -> int:
         logging.getLogger("huggingface_hub").setLevel(logging.ERROR)
     path = download(spec)
     print(f"{spec.name}: {spec.source} is present at {path}")
+    if args.no_convert:
+        return 0
+    if not ctranslate2_installed():
+        print(f"{spec.name}: not converted for CTranslate2 (ctranslate2 is not installed)")
+        return 0
+    config = _config()
+    print(f"{spec.name}: converted for CTranslate2 at {convert(spec, config, quantization=args.quantization)}")
+    return 0
+
+
+def run_convert(args: argparse.Namespace) -> int:
+    """Convert the named model (already on this machine) for CTranslate2 and print where.
+
+    Raises:
+        InvalidOption: a name that is not configured. MethodUnavailable: ctranslate2 missing or
+        the model absent. ModelError: the conversion failed.
+    """
+    config = _config()
+    spec = config.spec(args.name)
+    path = convert(spec, config, quantization=args.quantization, force=args.force)
+    print(f"{spec.name}: converted for CTranslate2 at {path}")
     return 0

@@ -8,13 +8,22 @@ in :attr:`AbstractiveConfig.models`. Everything is read from environment variabl
 ``SUMMARIZE_ABSTRACTIVE_MODEL``    the default model: a configured name, a hub id or a local
                                    directory (default ``distilbart-cnn-12-6``)
 ``SUMMARIZE_MODELS``               more named models: JSON ``{"name": "source"}`` (or
-                                   ``{"name": {"source": ..., "prefix": ...}}``), or
+                                   ``{"name": {"source": ..., "prefix": ..., "backend": ...}}``), or
                                    ``name=source,name=source``
+``SUMMARIZE_BACKEND``              the default backend of every model: ``auto`` (CTranslate2 on
+                                   CPU when the model was converted, else transformers),
+                                   ``transformers``, ``ctranslate2`` (a model's own ``backend``
+                                   in ``SUMMARIZE_MODELS`` wins)
+``SUMMARIZE_CT2_QUANTIZATION``     weights of converted models: ``int8`` (default),
+                                   ``int8_float32``, ``float32``, ``int8_float16``, ``float16``
+``SUMMARIZE_CT2_DIR``              where converted models go (default: ``ctranslate2`` beside
+                                   the Hugging Face cache, in ``HF_HOME``)
 ``SUMMARIZE_DEVICE``               ``auto`` (CUDA when present, else CPU), ``cpu``, ``cuda``,
                                    ``cuda:N``
 ``SUMMARIZE_DTYPE``                ``auto`` (float32 on CPU, float16 on CUDA), ``float32``,
                                    ``float16``, ``bfloat16``
-``SUMMARIZE_TORCH_THREADS``        torch intra-op threads (default: torch's own choice)
+``SUMMARIZE_TORCH_THREADS``        intra-op threads of torch and CTranslate2 (default: their own
+                                   choice)
 ``SUMMARIZE_ABSTRACTIVE_BATCH``    documents per ``generate`` call in batches (default 4)
 ``SUMMARIZE_MAX_BEAMS``            upper bound of ``num_beams`` (default 8)
 ``SUMMARIZE_MAX_NEW_TOKENS``       upper bound of ``max_new_tokens`` (default 512)
@@ -50,6 +59,9 @@ BUILTIN_MODELS: Mapping[str, str] = {
 }
 
 DEVICES = ("auto", "cpu", "cuda")
+BACKENDS = ("auto", "transformers", "ctranslate2")
+#: CTranslate2 weight types a model may be converted to.
+QUANTIZATIONS = ("int8", "int8_float32", "float32", "int8_float16", "float16", "int8_bfloat16", "bfloat16")
 DTYPES = ("auto", "float32", "float16", "bfloat16")
 
 
@@ -62,11 +74,19 @@ class ModelSpec:
         source: a hub id (``org/name``) or a local directory.
         prefix: the task prefix put before the input (``"summarize: "`` for T5); ``None``
             lets the loader take it from the model's own configuration.
+        backend: what runs it: ``transformers``, ``ctranslate2`` or ``auto``; ``None`` takes
+            the configuration's default backend.
     """
 
     name: str
     source: str
     prefix: str | None = None
+    backend: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.backend is not None and self.backend not in BACKENDS:
+            raise ValueError(f"model {self.name!r}: backend must be one of {', '.join(BACKENDS)}, "
+                             f"got {self.backend!r}")
 
     @property
     def is_local(self) -> bool:
@@ -100,6 +120,10 @@ class AbstractiveConfig:
         max_input_tokens: a cap on the model's own maximum input length, or ``None``.
         extract_method: the registered extractive method that ranks sentences for the
             ``extract`` policy.
+        backend: the backend of models that do not name one (``auto``, ``transformers``,
+            ``ctranslate2``).
+        ct2_quantization: the weight type models are converted to for CTranslate2.
+        ct2_dir: where converted models live, or ``None`` for ``$HF_HOME/ctranslate2``.
     """
 
     models: Mapping[str, ModelSpec] = field(
@@ -114,8 +138,16 @@ class AbstractiveConfig:
     max_new_tokens: int = 512
     max_input_tokens: int | None = None
     extract_method: str = "textrank"
+    backend: str = "auto"
+    ct2_quantization: str = "int8"
+    ct2_dir: str | None = None
 
     def __post_init__(self) -> None:
+        if self.backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, got {self.backend!r}")
+        if self.ct2_quantization not in QUANTIZATIONS:
+            raise ValueError(f"ct2_quantization must be one of {', '.join(QUANTIZATIONS)}, "
+                             f"got {self.ct2_quantization!r}")
         if self.default not in self.models:
             raise ValueError(f"default model {self.default!r} is not among the configured models")
         if self.device not in DEVICES and not self.device.startswith("cuda:"):
@@ -160,7 +192,14 @@ class AbstractiveConfig:
             max_new_tokens=_int_env(env, "SUMMARIZE_MAX_NEW_TOKENS") or 512,
             max_input_tokens=_int_env(env, "SUMMARIZE_MAX_INPUT_TOKENS"),
             extract_method=env.get("SUMMARIZE_EXTRACT_METHOD", "").strip() or "textrank",
+            backend=env.get("SUMMARIZE_BACKEND", "").strip() or "auto",
+            ct2_quantization=env.get("SUMMARIZE_CT2_QUANTIZATION", "").strip() or "int8",
+            ct2_dir=env.get("SUMMARIZE_CT2_DIR", "").strip() or None,
         )
+
+    def backend_of(self, spec: ModelSpec) -> str:
+        """The backend configured for ``spec``: its own, else the default (maybe ``auto``)."""
+        return spec.backend or self.backend
 
     def spec(self, name: str | None) -> ModelSpec:
         """The model called ``name`` (the default when ``None``).
@@ -197,7 +236,7 @@ def parse_models(value: str) -> dict[str, ModelSpec]:
             if isinstance(item, str):
                 out[name] = ModelSpec(name, item)
             elif isinstance(item, Mapping) and isinstance(item.get("source"), str):
-                out[name] = ModelSpec(name, item["source"], item.get("prefix"))
+                out[name] = ModelSpec(name, item["source"], item.get("prefix"), item.get("backend"))
             else:
                 raise ValueError(f"SUMMARIZE_MODELS: {name!r} needs a source string")
         return out

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from ...deadline import check as check_deadline
 from ...deadline import remaining as time_remaining
 from ...errors import InvalidOption, ModelError
 from ...types import Length
+from .backends import generate_texts
 from .length import token_budget
 from .loader import LoadedModel
 
@@ -129,27 +130,35 @@ def generate(loaded: LoadedModel, texts: Sequence[str], settings: GenerationSett
 
 
 def _generate_batch(loaded: LoadedModel, texts: Sequence[str], settings: GenerationSettings) -> list[str]:
-    """One ``generate`` call. Raises ModelError for any failure of torch or the model."""
-    import torch
+    """One call of the model's engine. Raises ModelError for any failure of the backend.
 
-    kwargs = settings.kwargs()
+    The traceback goes to the debug log only: callers report the one-line error (the CLI's
+    stderr, the service's error envelope), and ``--debug`` shows the rest.
+    """
     left = time_remaining()
     if left is not None:  # stop generating at the caller's deadline (checked once per new token)
         check_deadline()
-        kwargs["max_time"] = left
     try:
-        encoded = loaded.tokenizer(
-            [loaded.prefix + t for t in texts], padding=True, truncation=True,
-            max_length=loaded.max_input_tokens, return_tensors="pt",
-        ).to(loaded.device)
-        with torch.inference_mode():
-            output = loaded.model.generate(
-                input_ids=encoded["input_ids"], attention_mask=encoded["attention_mask"], **kwargs
-            )
-        texts_out = [t.strip() for t in loaded.tokenizer.batch_decode(output, skip_special_tokens=True)]
+        texts_out = generate_texts(loaded.engine, loaded.tokenizer, [loaded.prefix + t for t in texts], settings,
+                                   loaded.max_input_tokens, max_time=left)
     except Exception as exc:
-        log.exception("generation failed with model %s", loaded.spec.name)
-        raise ModelError(f"model {loaded.spec.name!r} failed while generating: {type(exc).__name__}: {exc}",
-                         model=loaded.spec.name) from exc
+        log.debug("generation failed with model %s", loaded.spec.name, exc_info=True)
+        raise ModelError(f"model {loaded.spec.name!r} failed while generating ({loaded.backend}): "
+                         f"{type(exc).__name__}: {_first_line(exc)}", model=loaded.spec.name) from exc
     check_deadline()  # generation cut short by max_time is a timeout, never a truncated summary
     return texts_out
+
+
+def cap_to_model(settings: GenerationSettings, limit: int | None, model: str) -> tuple[GenerationSettings, str | None]:
+    """``settings`` with ``max_new_tokens`` (and ``min_new_tokens``) at most ``limit``, the most
+    tokens the model's decoder can write; with a warning when they had to be lowered."""
+    if limit is None or settings.max_new_tokens <= limit:
+        return settings, None
+    warning = (f"asked for up to {settings.max_new_tokens} new tokens; model {model!r} can write at most "
+               f"{limit} (its decoder's position table), so the budget was capped at {limit}")
+    return replace(settings, max_new_tokens=limit, min_new_tokens=min(settings.min_new_tokens, limit)), warning
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else "no details"

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...errors import MethodUnavailable, ModelError
+from .backends import TransformersEngine, load_ctranslate2
 from .config import AbstractiveConfig, ModelSpec
+from .convert import converted_dir, ctranslate2_installed, is_converted
 
 log = logging.getLogger(__name__)
 
@@ -79,19 +81,26 @@ def absent_reason(spec: ModelSpec) -> tuple[str, str]:
 
 @dataclass
 class LoadedModel:
-    """A model ready to generate: tokenizer, model and what the method needs to know of them.
+    """A model ready to generate: tokenizer, engine and what the method needs to know of them.
 
     Attributes:
         spec: the configured model.
-        tokenizer, model: the ``transformers`` objects.
+        tokenizer: the ``transformers`` tokenizer (both backends).
+        model: the ``transformers`` model (``None`` with the ctranslate2 backend).
         architecture: the model's class name (``BartForConditionalGeneration``...).
-        device, dtype: where it runs, in what precision (as strings).
+        device, dtype: where it runs, in what precision (as strings; for ctranslate2 the
+            compute type, ``int8``...).
         max_input_tokens: the longest input the model takes, special tokens included.
         prefix: the task prefix put before every input.
         defaults: the model's own generation settings (:data:`GENERATION_KEYS`).
         tokens_per_word: the tokenizer's tokens per English word, measured once.
         special_tokens: tokens the tokenizer adds around an input.
         load_seconds: how long loading took.
+        backend: ``transformers`` or ``ctranslate2``.
+        engine: what generates (:mod:`.backends`); a :class:`TransformersEngine` over
+            ``model`` when not given.
+        max_new_tokens: the most tokens the decoder can write (its position table), or
+            ``None`` when it has no fixed table (T5's relative positions).
     """
 
     spec: ModelSpec
@@ -106,6 +115,13 @@ class LoadedModel:
     tokens_per_word: float
     special_tokens: int
     load_seconds: float
+    backend: str = "transformers"
+    engine: Any = None
+    max_new_tokens: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.engine is None:
+            self.engine = TransformersEngine(self.model, self.device)
 
     @property
     def content_budget(self) -> int:
@@ -180,39 +196,101 @@ def load_model(spec: ModelSpec, config: AbstractiveConfig) -> LoadedModel:
         reason, fix = absent_reason(spec)
         raise MethodUnavailable(f"{reason}; fix: {fix}", reason=reason, fix=fix, field="options.model")
     import torch
-    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+    from transformers import AutoConfig, AutoTokenizer
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
     if config.torch_threads:
         torch.set_num_threads(config.torch_threads)
     device = resolve_device(config.device, torch.cuda.is_available())
-    dtype_name = resolve_dtype(config.dtype, device)
+    backend = choose_backend(spec, config, device)
     started = time.perf_counter()
     try:
         tokenizer = AutoTokenizer.from_pretrained(spec.source, local_files_only=True)
-        model = AutoModelForSeq2SeqLM.from_pretrained(
-            spec.source, local_files_only=True, dtype=getattr(torch, dtype_name)
-        )
-        model.to(device)
-        model.eval()
+        model_config = AutoConfig.from_pretrained(spec.source, local_files_only=True)
+        if backend == "ctranslate2":
+            model = None
+            generation = _generation_config(spec, model_config)
+            path = converted_dir(spec, config)
+            engine, dtype_name = load_ctranslate2(path, device, config.torch_threads, generation)
+            architecture = (getattr(model_config, "architectures", None) or [model_config.model_type])[0]
+        else:
+            model, dtype_name = _load_transformers(spec, config, device)
+            generation = model.generation_config
+            engine = TransformersEngine(model, device)
+            architecture = type(model).__name__
     except (OSError, ValueError, KeyError, RuntimeError, ImportError) as exc:
-        raise ModelError(f"could not load model {spec.name!r} from {spec.source}: {exc}",
+        raise ModelError(f"could not load model {spec.name!r} from {spec.source} ({backend}): {exc}",
                          model=spec.name) from exc
-    defaults = _take_generation_defaults(model)
-    tokenizer.model_max_length = _max_input(tokenizer, model, config)
+    defaults = _take_generation_defaults(generation)
+    tokenizer.model_max_length = _max_input(tokenizer, model_config, config)
     special = len(tokenizer("x")["input_ids"]) - len(tokenizer("x", add_special_tokens=False)["input_ids"])
     loaded = LoadedModel(
-        spec=spec, tokenizer=tokenizer, model=model, architecture=type(model).__name__,
+        spec=spec, tokenizer=tokenizer, model=model, architecture=architecture,
         device=device, dtype=dtype_name, max_input_tokens=tokenizer.model_max_length,
-        prefix=_prefix(spec, model), defaults=defaults, tokens_per_word=1.0, special_tokens=special,
-        load_seconds=0.0,
+        prefix=_prefix(spec, model_config), defaults=defaults, tokens_per_word=1.0, special_tokens=special,
+        load_seconds=0.0, backend=backend, engine=engine, max_new_tokens=decoder_limit(model_config),
     )
     loaded.tokens_per_word = max(1.0, loaded.count_tokens([_SAMPLE])[0] / _SAMPLE_WORDS)
     loaded.load_seconds = time.perf_counter() - started
-    log.info("loaded model %s from %s on %s (%s) in %.2fs", spec.name, spec.source, device, dtype_name,
-             loaded.load_seconds)
+    log.info("loaded model %s from %s with %s on %s (%s) in %.2fs", spec.name, spec.source, backend, device,
+             dtype_name, loaded.load_seconds)
     return loaded
+
+
+def choose_backend(spec: ModelSpec, config: AbstractiveConfig, device: str) -> str:
+    """The backend that runs ``spec``: its configured one; ``auto`` takes ctranslate2 on CPU
+    when it is installed and the model was converted, else transformers.
+
+    Raises:
+        MethodUnavailable: ``ctranslate2`` asked for, but not installed or not converted.
+    """
+    wanted = config.backend_of(spec)
+    if wanted == "transformers":
+        return wanted
+    usable = ctranslate2_installed() and is_converted(spec, config)
+    if wanted == "auto":
+        return "ctranslate2" if usable and device == "cpu" else "transformers"
+    if not ctranslate2_installed():
+        raise MethodUnavailable(
+            f"model {spec.name!r} is configured for ctranslate2, which is not installed",
+            reason="ctranslate2 not installed", fix="pip install 'summarizers[ctranslate2]'", field="options.model")
+    if not usable:
+        fix = f"summarize models convert {spec.name}"
+        reason = f"model {spec.name!r} has no CTranslate2 conversion ({config.ct2_quantization}) here"
+        raise MethodUnavailable(f"{reason}; fix: {fix}", reason=reason, fix=fix, field="options.model")
+    return wanted
+
+
+def decoder_limit(model_config: Any) -> int | None:
+    """The most new tokens the decoder can write: its position table less the start token;
+    ``None`` for relative positions (T5), which have no table."""
+    positions = getattr(model_config, "max_position_embeddings", None)
+    if isinstance(positions, int) and positions > 1:
+        return positions - 1
+    return None
+
+
+def _load_transformers(spec: ModelSpec, config: AbstractiveConfig, device: str) -> tuple[Any, str]:
+    import torch
+    from transformers import AutoModelForSeq2SeqLM
+
+    dtype_name = resolve_dtype(config.dtype, device)
+    model = AutoModelForSeq2SeqLM.from_pretrained(spec.source, local_files_only=True,
+                                                  dtype=getattr(torch, dtype_name))
+    model.to(device)
+    model.eval()
+    return model, dtype_name
+
+
+def _generation_config(spec: ModelSpec, model_config: Any) -> Any:
+    """The model's ``GenerationConfig`` without loading its weights."""
+    from transformers import GenerationConfig
+
+    try:
+        return GenerationConfig.from_pretrained(spec.source, local_files_only=True)
+    except OSError:
+        return GenerationConfig.from_model_config(model_config)
 
 
 def resolve_device(device: str, cuda_available: bool) -> str:
@@ -229,18 +307,17 @@ def resolve_dtype(dtype: str, device: str) -> str:
     return dtype
 
 
-def _take_generation_defaults(model: Any) -> dict[str, Any]:
-    """The model's generation settings; its min/max length are cleared from the model's
+def _take_generation_defaults(gc: Any) -> dict[str, Any]:
+    """The model's generation settings; its min/max length are cleared from the generation
     config since every call passes token budgets (``*_new_tokens``) instead."""
-    gc = model.generation_config
     defaults = {k: getattr(gc, k, None) for k in GENERATION_KEYS}
     gc.min_length = None
     gc.max_length = None
     return {k: v for k, v in defaults.items() if v is not None}
 
 
-def _max_input(tokenizer: Any, model: Any, config: AbstractiveConfig) -> int:
-    limits = [getattr(model.config, "max_position_embeddings", None)]
+def _max_input(tokenizer: Any, model_config: Any, config: AbstractiveConfig) -> int:
+    limits = [getattr(model_config, "max_position_embeddings", None)]
     tok_max = getattr(tokenizer, "model_max_length", None)
     if isinstance(tok_max, int) and tok_max < _UNSET_MAX_LENGTH:
         limits.append(tok_max)
@@ -249,14 +326,14 @@ def _max_input(tokenizer: Any, model: Any, config: AbstractiveConfig) -> int:
     return min(value, config.max_input_tokens) if config.max_input_tokens else value
 
 
-def _prefix(spec: ModelSpec, model: Any) -> str:
+def _prefix(spec: ModelSpec, model_config: Any) -> str:
     if spec.prefix is not None:
         return spec.prefix
-    params = getattr(model.config, "task_specific_params", None) or {}
+    params = getattr(model_config, "task_specific_params", None) or {}
     prefix = (params.get("summarization") or {}).get("prefix")
     if isinstance(prefix, str):
         return prefix
-    return TYPE_PREFIXES.get(getattr(model.config, "model_type", ""), "")
+    return TYPE_PREFIXES.get(getattr(model_config, "model_type", ""), "")
 
 
 def download(spec: ModelSpec) -> str:

@@ -19,7 +19,8 @@ from ...types import Kind, LengthAchieved, SelectedSentence, Summary
 from ..base import Availability, Method, Parameter, Request
 from ..extractive import ExtractiveMethod
 from .config import DEFAULT_LONG_INPUT, LONG_INPUT_POLICIES, AbstractiveConfig
-from .generation import GenerationSettings, check_token_options, generate, resolve_settings
+from .convert import is_converted
+from .generation import GenerationSettings, cap_to_model, check_token_options, generate, resolve_settings
 from .length import trim
 from .loader import LoadedModel, ModelLoader, absent_reason, is_present, missing_packages
 from .long_input import Plan, PlanResult, Stage, join_units, plan, units_of
@@ -65,6 +66,7 @@ class _Job:
     plan: Plan
     pending: Stage
     input_tokens: int
+    warnings: tuple[str, ...] = ()
 
     def stage_settings(self) -> GenerationSettings:
         """The settings of the pending stage: the job's, with a chunk's cap when it has one."""
@@ -130,11 +132,13 @@ class AbstractiveMethod(Method):
         return self.config.spec(name).name in self._loader.loaded()
 
     def models(self) -> list[dict[str, Any]]:
-        """The configured models: name, source, default, a local directory, present here,
-        loaded (cheap: no download, no load)."""
+        """The configured models: name, source, default, a local directory, present here, the
+        backend that runs it and whether it is converted for CTranslate2, loaded (cheap: no
+        download, no load)."""
         loaded = self._loader.loaded()
         return [{"name": spec.name, "source": spec.source, "default": spec.name == self.config.default,
                  "local_directory": spec.is_local, "present": spec.name in loaded or is_present(spec),
+                 "backend": self.config.backend_of(spec), "converted": is_converted(spec, self.config),
                  "loaded": spec.name in loaded}
                 for spec in self.config.models.values()]
 
@@ -215,13 +219,15 @@ class AbstractiveMethod(Method):
             loaded.defaults, request.options, request.length, len(document.sentences),
             loaded.tokens_per_word, max_beams=self.config.max_beams, max_new_tokens=self.config.max_new_tokens,
         )
+        settings, capped = cap_to_model(settings, loaded.max_new_tokens, loaded.spec.name)
         units = units_of(document.paragraphs, loaded.count_tokens)
         policy = request.option("long_input", DEFAULT_LONG_INPUT)
         the_plan = plan(policy, units, loaded.content_budget, loaded.count_tokens,
                         lambda: self._score(document))
         pending = next(the_plan)
         input_tokens = loaded.count_tokens([loaded.prefix + join_units(units)])[0] + loaded.special_tokens
-        return _Job(document, request, loaded, settings, the_plan, pending, input_tokens)
+        return _Job(document, request, loaded, settings, the_plan, pending, input_tokens,
+                    (capped,) if capped else ())
 
     def _run_round(self, jobs: Mapping[int, _Job]) -> dict[int, list[str | ModelError]]:
         """Generate every pending text of ``jobs``, batched by model and settings."""
@@ -263,10 +269,11 @@ class AbstractiveMethod(Method):
             offsets_refer_to="summary",
             input=replace(document.stats(), extra=extra),
             length=LengthAchieved(len(sentences), count_words(trimmed.text), len(trimmed.text), request.length),
-            warnings=(*outcome.warnings, *trimmed.warnings),
+            warnings=(*job.warnings, *outcome.warnings, *trimmed.warnings),
             headline=document.headline,
             model={
-                "name": loaded.spec.name, "source": loaded.spec.source, "architecture": loaded.architecture,
+                "name": loaded.spec.name, "source": loaded.spec.source, "backend": loaded.backend,
+                "architecture": loaded.architecture,
                 "device": loaded.device, "dtype": loaded.dtype, "prefix": loaded.prefix,
                 "generation": job.settings.to_dict(),
             },
@@ -274,7 +281,7 @@ class AbstractiveMethod(Method):
 
 
 def _internal(exc: Exception) -> ModelError:
-    log.exception("abstractive summary failed")
+    log.debug("abstractive summary failed", exc_info=True)  # one line reaches the user; --debug shows this
     return ModelError(f"abstractive summary failed: {type(exc).__name__}: {exc}")
 
 
