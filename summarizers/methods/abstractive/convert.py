@@ -37,6 +37,7 @@ from typing import Any
 
 from ...errors import MethodUnavailable, ModelError
 from .config import AbstractiveConfig, ModelSpec
+from .presence import absent_reason, is_present
 
 log = logging.getLogger(__name__)
 
@@ -147,8 +148,6 @@ def convert(spec: ModelSpec, config: AbstractiveConfig, *, quantization: str | N
     if not ctranslate2_installed():
         raise MethodUnavailable("converting needs ctranslate2; run: pip install 'summarizers[ctranslate2]'",
                                 reason="ctranslate2 not installed", fix="pip install 'summarizers[ctranslate2]'")
-    from .loader import absent_reason, is_present
-
     if not is_present(spec):
         reason, fix = absent_reason(spec)
         raise MethodUnavailable(f"{reason}; fix: {fix}", reason=reason, fix=fix)
