@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from summarizers import Parameter, Registry
+from summarizers import DEFAULT_METHOD, Parameter, Registry
 from summarizers.types import DEFAULT_SENTENCES, MAX_SENTENCES, MAX_WORDS
 
 Offsets = Literal["codepoint", "utf16"]
@@ -79,7 +79,7 @@ class SummarizeSettings(BaseModel):
 
     model_config = _STRICT
 
-    method: str = Field("lexrank", min_length=1, description="a method listed by GET /v1/methods")
+    method: str = Field(DEFAULT_METHOD, min_length=1, description="a method listed by GET /v1/methods")
     length: LengthSpec | None = Field(
         None, description=f"summary length; {DEFAULT_SENTENCES} sentences when left out"
     )
@@ -310,7 +310,7 @@ def bind_schemas(registry: Registry, max_batch: int) -> Schemas:
     method = (
         str,
         Field(
-            "lexrank",
+            DEFAULT_METHOD,
             min_length=1,
             description="a method listed by GET /v1/methods",
             json_schema_extra={"enum": registry.names()},

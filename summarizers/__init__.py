@@ -8,6 +8,7 @@
 from .api import build_request, get_registry, methods, prepare_input, summarize, summarize_batch
 from .document import Document, prepare
 from .errors import (
+    InputTooLarge,
     InvalidInput,
     InvalidLength,
     InvalidOption,
@@ -19,13 +20,15 @@ from .errors import (
     UnsupportedLanguage,
 )
 from .methods.base import Availability, Method, Parameter, Request
-from .registry import Registry, default_registry
+from .registry import DEFAULT_METHOD, Registry, default_registry
 from .text.language import supported_languages
 from .types import Length, SelectedSentence, Span, Summary
 
 __all__ = [
+    "DEFAULT_METHOD",
     "Availability",
     "Document",
+    "InputTooLarge",
     "InvalidInput",
     "InvalidLength",
     "InvalidOption",

@@ -9,7 +9,7 @@ from typing import Any
 from .document import Document, prepare, validate_text
 from .errors import InvalidInput, MethodUnavailable, SummarizerError
 from .methods.base import Method, Request
-from .registry import Registry, default_registry
+from .registry import DEFAULT_METHOD, Registry, default_registry
 from .text.html import extract_article
 from .text.language import resolve_language_name
 from .types import Length, Summary
@@ -30,7 +30,7 @@ def get_registry(registry: Registry | None = None) -> Registry:
 
 
 def build_request(
-    method: str = "lexrank",
+    method: str = DEFAULT_METHOD,
     length: Length | Mapping[str, Any] | int | None = None,
     language: str = "english",
     options: Mapping[str, Any] | None = None,
@@ -76,7 +76,7 @@ def summarize(
     text: str | bytes | None = None,
     *,
     html: str | bytes | None = None,
-    method: str = "lexrank",
+    method: str = DEFAULT_METHOD,
     length: Length | Mapping[str, Any] | int | None = None,
     language: str = "english",
     options: Mapping[str, Any] | None = None,
@@ -104,7 +104,7 @@ def summarize(
 def summarize_batch(
     documents: Sequence[str | Mapping[str, Any]],
     *,
-    method: str = "lexrank",
+    method: str = DEFAULT_METHOD,
     length: Length | Mapping[str, Any] | int | None = None,
     language: str = "english",
     options: Mapping[str, Any] | None = None,

@@ -19,6 +19,9 @@ ENTRY_POINT_GROUP = "summarizers.methods"
 
 MethodFactory = Callable[[], "Method | Iterable[Method]"]
 
+#: The method used when a request names none (library, CLI, service, batch).
+DEFAULT_METHOD = "newsrank"
+
 
 class Registry:
     """Methods by name. Thread-safe; methods are cheap objects that load models lazily."""
@@ -75,9 +78,10 @@ def builtin_factories() -> list[MethodFactory]:
     from .methods.abstractive import abstractive_method
     from .methods.edmundson import EdmundsonMethod
     from .methods.lead import LeadMethod
+    from .methods.newsrank import NewsRankMethod
     from .methods.sumy_methods import sumy_methods
 
-    return [LeadMethod, sumy_methods, EdmundsonMethod, abstractive_method]
+    return [NewsRankMethod, LeadMethod, sumy_methods, EdmundsonMethod, abstractive_method]
 
 
 def default_registry(*, plugins: bool = True) -> Registry:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import MethodUnavailable, SummarizerError
+from ..registry import DEFAULT_METHOD
 
 #: Error code of a document that failed for a reason that is not the caller's (a bug, a crash).
 INTERNAL_ERROR = "internal_error"
@@ -46,7 +47,7 @@ class Settings:
         options: method options (``order``, ``model``, ``num_beams``...).
     """
 
-    method: str = "lexrank"
+    method: str = DEFAULT_METHOD
     length: Mapping[str, Any] | int | None = None
     language: str = "english"
     options: Mapping[str, Any] = field(default_factory=dict)

@@ -7,6 +7,8 @@ import json
 import sys
 from typing import Any
 
+from ..registry import DEFAULT_METHOD
+
 #: Named flags that map onto method options: (flag, option name, type, help).
 OPTION_FLAGS: list[tuple[str, str, type, str]] = [
     ("--order", "order", str, "document (default) or rank"),
@@ -20,7 +22,7 @@ OPTION_FLAGS: list[tuple[str, str, type, str]] = [
 ]
 
 
-def add_request_arguments(parser: argparse.ArgumentParser, *, default_method: str = "lexrank") -> None:
+def add_request_arguments(parser: argparse.ArgumentParser, *, default_method: str = DEFAULT_METHOD) -> None:
     """Add --method, the length flags, --language, option flags and ``-o KEY=VALUE``."""
     parser.add_argument("--method", "-m", default=default_method,
                         help=f"summarization method (default {default_method}; see `summarize methods`)")
