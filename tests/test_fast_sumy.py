@@ -11,9 +11,8 @@ import os
 import pytest
 from conftest import BBC
 
-from summarizers import Length, get_registry, prepare, summarize
-from summarizers.methods.base import Request
-from summarizers.methods.extractive import select
+from eval.compare_fast_sumy import chosen, ratings, tie_explains
+from summarizers import get_registry, prepare, summarize
 
 STEP = 75
 EXACT = ["lexrank", "textrank", "reduction", "kl", "sumbasic", "luhn"]
@@ -27,24 +26,6 @@ SHORT = (
 @pytest.fixture(scope="module")
 def sample(bbc_articles: list[dict]) -> list:
     return [prepare(r["document"], "english", title=r["title"]) for r in bbc_articles[::STEP]]
-
-
-def ratings(method: str, document, implementation: str) -> list[float]:
-    request = Request(method, Length(), "english", {"implementation": implementation})
-    return [float(x) for x in get_registry().get(method).score(document, request)]
-
-
-def chosen(document, scores: list[float], count: int = 3) -> list[int]:
-    return sorted(select(document.sentences, scores, Length(sentences=count))[0])
-
-
-def tie_explains(fast: list[float], picked_fast: list[int], picked_sumy: list[int]) -> bool:
-    """Whether the two selections differ only among sentences the fast path scores equally."""
-    swapped = sorted(set(picked_fast) ^ set(picked_sumy))
-    values = [fast[i] for i in swapped]
-    if not values:
-        return True
-    return max(values) - min(values) <= 1e-9 * max(1.0, abs(max(values)))
 
 
 def test_bbc_data_is_present_in_ci() -> None:

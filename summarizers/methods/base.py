@@ -43,8 +43,12 @@ class Cost:
 
 #: Linear in the text: 100,000 sentences (about 12 MiB of text) is far beyond any article.
 LINEAR = Cost("linear", 100_000)
-#: Quadratic work done in compiled code (sparse products): about a second at 5,000 sentences.
-QUADRATIC_FAST = Cost("quadratic", 10_000)
+#: Quadratic work done in compiled code (sparse sentence-pair products): about a second of CPU
+#: at 2,500 sentences of text whose sentences share many words (eval/bench_extractive.py).
+QUADRATIC_FAST = Cost("quadratic", 2_500)
+#: A greedy choice rescoring every candidate with one sparse product per step (KL-Sum, SumBasic
+#: vectorized): about a second of CPU at 1,500 sentences.
+GREEDY_FAST = Cost("quadratic", 1_500)
 #: Quadratic work in pure Python (sumy's pair loops): seconds at 1,000 sentences.
 QUADRATIC = Cost("quadratic", 1_000)
 #: Cubic work (sumy's dense SVD, KL-Sum's rescoring of the growing summary).

@@ -18,7 +18,7 @@ from sumy.summarizers.text_rank import TextRankSummarizer
 
 from ..document import Document
 from . import fast_sumy
-from .base import CUBIC, LINEAR, QUADRATIC, QUADRATIC_FAST, Cost, Parameter, Request
+from .base import CUBIC, GREEDY_FAST, LINEAR, QUADRATIC, QUADRATIC_FAST, Cost, Parameter, Request
 from .extractive import ExtractiveMethod
 from .sumy_adapter import sumy_ratings
 
@@ -123,9 +123,9 @@ def sumy_methods() -> list[ExtractiveMethod]:
         SumyMethod("luhn", LuhnSummarizer, "Luhn: sentences dense in significant words",
                    fast=fast_sumy.SetLuhn, cost={"fast": LINEAR, "sumy": QUADRATIC}),
         SumyMethod("kl", KLSummarizer, "KL-Sum: greedy choice keeping the word distribution of the text",
-                   fast=fast_sumy.kl, cost={"fast": QUADRATIC_FAST, "sumy": CUBIC}),
+                   fast=fast_sumy.kl, cost={"fast": GREEDY_FAST, "sumy": CUBIC}),
         SumyMethod("sumbasic", SumBasicSummarizer, "SumBasic: frequent words, with redundancy reduced",
-                   fast=fast_sumy.sumbasic, cost=graph),
+                   fast=fast_sumy.sumbasic, cost={"fast": GREEDY_FAST, "sumy": QUADRATIC}),
         SumyMethod("reduction", ReductionSummarizer, "graph reduction: sentences most similar to the rest",
                    fast=fast_sumy.reduction, cost=graph),
         RandomMethod(),
