@@ -116,7 +116,7 @@ LANGUAGE_SAMPLES = {
 @pytest.mark.parametrize("language", supported_languages())
 def test_every_supported_language_runs(language: str) -> None:
     text = LANGUAGE_SAMPLES.get(language, TEXT)
-    for method in ("lexrank", "edmundson", "lsa"):
+    for method in ("newsrank", "lexrank", "edmundson", "lsa"):
         result = summarize(text, method=method, language=language, length={"sentences": 2})
         assert len(result.sentences) == 2 and result.input.language == language
         for s in result.sentences:
