@@ -208,10 +208,11 @@ class Method(ABC):
         if limit is not None and n > limit:
             impl = self.implementation(request)
             which = f" ({impl} implementation)" if impl not in ("default", "fast") else ""
+            cost_class = self.cost(request).cost_class
+            hint = "" if cost_class == "linear" else " or use a linear-time method such as 'newsrank'"
             raise InputTooLarge(
                 f"the text has {n} sentences; method {self.name!r}{which} accepts at most {limit} "
-                f"(its cost is {self.cost(request).cost_class} in sentences): send a shorter text "
-                f"or use a linear method such as 'newsrank' or 'lead'",
+                f"(cost class: {cost_class}): send a shorter text{hint}",
                 field="text", method=self.name, limit=limit, sentences=n,
                 cost_class=self.cost(request).cost_class,
             )

@@ -52,14 +52,16 @@ class SumyMethod(ExtractiveMethod):
         self._costs = dict(cost or {"fast": LINEAR, "sumy": LINEAR})
 
     def implementation(self, request: Request | None = None) -> str:
-        """``"fast"`` or ``"sumy"``: what runs for ``request`` (by default, the fast path if any)."""
+        """``"fast"`` or ``"sumy"`` (``"default"`` when sumy's code is the only one): what runs for
+        ``request``, by default the fast path."""
         if self._fast is None:
-            return "sumy"
+            return "default"
         return request.option("implementation", "fast") if request is not None else "fast"
 
     def cost(self, request: Request | None = None) -> Cost:
         """The cost of the implementation ``request`` picks."""
-        return self._costs[self.implementation(request)]
+        implementation = self.implementation(request)
+        return self._costs["sumy" if implementation == "default" else implementation]
 
     def score(self, document: Document, request: Request) -> Sequence[float]:
         """The rating of every sentence, by the fast path unless ``implementation="sumy"``."""
