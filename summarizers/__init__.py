@@ -22,6 +22,7 @@ from .api import (
 )
 from .document import Document, prepare
 from .errors import (
+    InputTooLarge,
     InvalidInput,
     InvalidLength,
     InvalidOption,
@@ -36,12 +37,14 @@ from .grounding import FaithfulnessReport, build_index, check_faithfulness
 from .methods.base import Availability, Method, Options, Parameter, Request
 from .registry import Registry, default_registry
 from .text.language import supported_languages
-from .types import Length, SelectedSentence, Span, Summary
+from .types import DEFAULT_METHOD, Length, SelectedSentence, Span, Summary
 
 __all__ = [
+    "DEFAULT_METHOD",
     "Availability",
     "Document",
     "FaithfulnessReport",
+    "InputTooLarge",
     "InvalidInput",
     "InvalidLength",
     "InvalidOption",

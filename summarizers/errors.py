@@ -4,6 +4,7 @@
 
     SummarizerError                 base class; ``code``, ``message``, ``field``, ``details``
     ├── InvalidInput                empty/whitespace/binary text, no sentence, bad HTML
+    │   └── InputTooLarge           more sentences than the method's limit (``limit``, ``method``)
     ├── InvalidLength               a length that is missing, ambiguous or absurd
     ├── InvalidOption               an unknown option or a value out of its bounds
     ├── UnknownMethod               a method name that is not registered
@@ -56,6 +57,15 @@ class InvalidInput(SummarizerError):
     """The text (or HTML) cannot be summarized: empty, binary, not UTF-8, no sentence."""
 
     code = "invalid_input"
+
+
+class InputTooLarge(InvalidInput):
+    """The text has more sentences than the method accepts (its cost would be unbounded).
+
+    ``details`` holds ``method``, ``limit``, ``sentences`` and ``cost_class``.
+    """
+
+    code = "input_too_large"
 
 
 class InvalidLength(SummarizerError):

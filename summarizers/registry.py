@@ -27,7 +27,6 @@ FALLBACK_METHODS = (DEFAULT_METHOD, "lexrank", "lead")
 
 MethodFactory = Callable[..., "Method | Iterable[Method]"]
 
-
 class Registry:
     """Methods by name. Thread-safe; methods are cheap objects that load models lazily."""
 
@@ -121,9 +120,10 @@ def builtin_factories() -> list[MethodFactory]:
     from .methods.abstractive import abstractive_method
     from .methods.edmundson import EdmundsonMethod
     from .methods.lead import LeadMethod
+    from .methods.newsrank import NewsRankMethod
     from .methods.sumy_methods import sumy_methods
 
-    return [LeadMethod, sumy_methods, EdmundsonMethod, abstractive_method]
+    return [NewsRankMethod, LeadMethod, sumy_methods, EdmundsonMethod, abstractive_method]
 
 
 def default_registry(*, plugins: bool = True) -> Registry:

@@ -22,7 +22,7 @@ MAX_SENTENCES = 1000
 MAX_WORDS = 100_000
 #: The defaults of every entry point (library, CLI, service, batch, eval): one place.
 DEFAULT_SENTENCES = 3
-DEFAULT_METHOD = "lexrank"
+DEFAULT_METHOD = "newsrank"
 DEFAULT_LANGUAGE = "english"
 
 

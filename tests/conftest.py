@@ -16,6 +16,7 @@ from service_helpers import Broken, FailingModel, GatedAbstractive, Unavailable,
 
 from summarizers import Registry
 from summarizers.methods.lead import LeadMethod
+from summarizers.methods.newsrank import NewsRankMethod
 from summarizers.methods.sumy_methods import sumy_methods
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,6 +90,7 @@ def gated() -> Iterator[GatedAbstractive]:
 def registry(gated: GatedAbstractive) -> Registry:
     """The service tests' registry: two real fast methods and the test doubles."""
     methods = [
+        NewsRankMethod(),  # the default method
         LeadMethod(),
         *[m for m in sumy_methods() if m.name == "lexrank"],
         gated,

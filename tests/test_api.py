@@ -116,7 +116,7 @@ LANGUAGE_SAMPLES = {
 @pytest.mark.parametrize("language", supported_languages())
 def test_every_supported_language_runs(language: str) -> None:
     text = LANGUAGE_SAMPLES.get(language, TEXT)
-    for method in ("lexrank", "edmundson", "lsa"):
+    for method in ("newsrank", "lexrank", "edmundson", "lsa"):
         result = summarize(text, method=method, language=language, length={"sentences": 2})
         assert len(result.sentences) == 2 and result.input.language == language
         for s in result.sentences:
@@ -220,12 +220,12 @@ def test_to_dict_is_json_ready() -> None:
 
 
 PUBLIC_API = [
-    "Availability", "Document", "FaithfulnessReport", "InvalidInput", "InvalidLength", "InvalidOption",
-    "Length", "Method", "MethodUnavailable", "ModelError", "Options", "Parameter", "Registry", "Request",
-    "SelectedSentence", "Span", "SummarizerError", "Summary", "SummaryTimeout", "UnknownMethod",
-    "UnsupportedLanguage", "build_index", "build_request", "check_faithfulness", "default_registry", "methods",
-    "prepare", "prepare_input", "summarize", "summarize_batch", "summarize_batch_prepared", "summarize_prepared",
-    "supported_languages",
+    "DEFAULT_METHOD", "Availability", "Document", "FaithfulnessReport", "InputTooLarge", "InvalidInput",
+    "InvalidLength", "InvalidOption", "Length", "Method", "MethodUnavailable", "ModelError", "Options",
+    "Parameter", "Registry", "Request", "SelectedSentence", "Span", "SummarizerError", "Summary",
+    "SummaryTimeout", "UnknownMethod", "UnsupportedLanguage", "build_index", "build_request",
+    "check_faithfulness", "default_registry", "methods", "prepare", "prepare_input", "summarize",
+    "summarize_batch", "summarize_batch_prepared", "summarize_prepared", "supported_languages",
 ]
 
 

@@ -18,6 +18,7 @@ import pytest
 from batch_helpers import by_id, fake_registry, read_output, records, write_jsonl
 from fixtures import article, cli
 
+from summarizers import DEFAULT_METHOD
 from summarizers.batch import (
     INTERNAL_ERROR,
     LocalEngine,
@@ -61,7 +62,7 @@ def test_results_in_input_order_with_bad_lines_as_errors(tmp_path: Path) -> None
     assert errors["no-text"]["message"] == "line 3 has no 'text' field"
     for line in lines:
         if "result" in line:
-            assert line["result"]["method"] == "lexrank" and line["result"]["length"]["sentences"] == 3
+            assert line["result"]["method"] == DEFAULT_METHOD and line["result"]["length"]["sentences"] == 3
     assert (report.done, report.failed, report.skipped, report.ok) == (6, 3, 0, False)
 
 

@@ -11,7 +11,8 @@ from fixtures import cli
 
 from summarizers.cli.main import build_parser
 
-EXTRACTIVE = ["lead", "lsa", "lexrank", "textrank", "luhn", "kl", "sumbasic", "reduction", "random", "edmundson"]
+EXTRACTIVE = ["newsrank", "lead", "lsa", "lexrank", "textrank", "luhn", "kl", "sumbasic", "reduction", "random",
+              "edmundson"]
 
 
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:

@@ -14,18 +14,19 @@ import summarizers.registry as registry_module
 from service.offsets import Utf16Index
 from summarizers import Document, Length, Method, Registry, Request, Summary
 from summarizers.methods.lead import LeadMethod
+from summarizers.methods.newsrank import NewsRankMethod
 from summarizers.methods.sumy_methods import sumy_methods
 
 # --- summarize ------------------------------------------------------------------------------
 
 
 def test_sample_article_gives_three_sentences_whose_offsets_slice_the_text(sample_article: str) -> None:
-    client = make_app(Registry(sumy_methods())).test_client()
+    client = make_app(Registry([NewsRankMethod(), *sumy_methods()])).test_client()
     response = client.post("/v1/summarize", json={"text": sample_article}, headers={"X-Request-ID": "req-1"})
     assert response.status_code == 200
     assert response.headers["X-Request-ID"] == "req-1"
     data = response.get_json()
-    assert data["method"] == "lexrank" and data["kind"] == "extractive"
+    assert data["method"] == "newsrank" and data["kind"] == "extractive"
     assert data["offsets"] == "codepoint" and data["elapsed_seconds"] >= 0
     assert len(data["sentences"]) == 3
     for sentence in data["sentences"]:

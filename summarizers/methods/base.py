@@ -2,18 +2,80 @@
 
 from __future__ import annotations
 
+import logging
 import math
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar, Literal
 
 from ..document import Document
-from ..errors import InvalidOption, SummarizerError
+from ..errors import InputTooLarge, InvalidOption, SummarizerError
 from ..text.language import Language, get_language
 from ..types import DEFAULT_LANGUAGE, Kind, Length, Summary, short_repr, whole_number
 
 ParamType = Literal["integer", "number", "string", "boolean", "array"]
+log = logging.getLogger(__name__)
+
+#: Per-method sentence limits, e.g. ``"lexrank=5000,kl=2000,lexrank.sumy=300"`` (``name.sumy``
+#: for sumy's own implementation); they replace the defaults of :class:`Cost`.
+SENTENCE_LIMITS_ENV = "SUMMARIZE_SENTENCE_LIMITS"
+
+
+@dataclass(frozen=True)
+class Cost:
+    """How a method's time grows with the number of sentences ``n``, and the default limit.
+
+    Attributes:
+        cost_class: ``linear`` (in the words of the text), ``quadratic`` (pairs of sentences),
+            ``cubic``, or ``model`` (bounded by a model's input size, not by sentences).
+        max_sentences: inputs with more candidate sentences are refused up front
+            (:class:`~summarizers.errors.InputTooLarge`); ``None``: no limit.
+    """
+
+    cost_class: Literal["linear", "quadratic", "cubic", "model"]
+    max_sentences: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"class", "max_sentences"}`` (JSON-ready)."""
+        return {"class": self.cost_class, "max_sentences": self.max_sentences}
+
+
+#: Linear in the text: 100,000 sentences (about 12 MiB of text) is far beyond any article.
+LINEAR = Cost("linear", 100_000)
+#: Quadratic work done in compiled code (sparse sentence-pair products): about a second of CPU
+#: at 2,500 sentences of text whose sentences share many words (eval/bench_extractive.py).
+QUADRATIC_FAST = Cost("quadratic", 2_500)
+#: A greedy choice rescoring every candidate with one sparse product per step (KL-Sum, SumBasic
+#: vectorized): about a second of CPU at 1,500 sentences.
+GREEDY_FAST = Cost("quadratic", 1_500)
+#: Quadratic work in pure Python (sumy's pair loops): seconds at 1,000 sentences.
+QUADRATIC = Cost("quadratic", 1_000)
+#: Cubic work (sumy's dense SVD, KL-Sum's rescoring of the growing summary).
+CUBIC = Cost("cubic", 500)
+#: Bounded by a model's input length (longer inputs are cut, chunked or condensed).
+MODEL = Cost("model", None)
+
+
+def configured_limits(value: str | None = None) -> dict[str, int]:
+    """The limits of ``SUMMARIZE_SENTENCE_LIMITS`` (or ``value``): ``{"lexrank": 5000, ...}``.
+
+    Malformed entries are logged and ignored.
+    """
+    text = os.environ.get(SENTENCE_LIMITS_ENV, "") if value is None else value
+    limits: dict[str, int] = {}
+    for entry in filter(None, (e.strip() for e in text.split(","))):
+        name, _, number = entry.partition("=")
+        try:
+            limit = int(number)
+            if limit < 1:
+                raise ValueError(number)
+        except ValueError:
+            log.warning("%s: ignoring %r (expected name=positive integer)", SENTENCE_LIMITS_ENV, entry)
+            continue
+        limits[name.strip()] = limit
+    return limits
 
 
 @dataclass(frozen=True)
@@ -187,6 +249,54 @@ class Method(ABC):
     kind: ClassVar[Kind]
     description: ClassVar[str]
     parameters: tuple[Parameter, ...] = ()
+    #: How the method's time grows, and its default sentence limit.
+    default_cost: ClassVar[Cost] = LINEAR
+    #: A limit set on this instance (:meth:`limit_sentences`); wins over the environment.
+    sentence_limit_override: int | None = None
+
+    def implementation(self, request: Request | None = None) -> str:
+        """The name of the implementation that runs ``request`` (``"default"`` for most)."""
+        return "default"
+
+    def cost(self, request: Request | None = None) -> Cost:
+        """The cost of running ``request`` (of the default implementation when ``None``)."""
+        return self.default_cost
+
+    def limit_sentences(self, limit: int | None) -> None:
+        """Set this method's sentence limit (``None``: back to the configured default)."""
+        self.sentence_limit_override = limit
+
+    def sentence_limit(self, request: Request | None = None) -> int | None:
+        """The most candidate sentences ``request`` may have: this instance's limit, else
+        ``SUMMARIZE_SENTENCE_LIMITS``, else the cost's default."""
+        if self.sentence_limit_override is not None:
+            return self.sentence_limit_override
+        impl = self.implementation(request)
+        limits = configured_limits()
+        for key in ((f"{self.name}.{impl}",) if impl not in ("default", "fast") else ()) + (self.name,):
+            if key in limits:
+                return limits[key]
+        return self.cost(request).max_sentences
+
+    def check_size(self, document: Document, request: Request) -> None:
+        """Refuse, before any work, a document with more sentences than the limit.
+
+        Raises:
+            InputTooLarge: naming the method, the limit and the document's sentence count.
+        """
+        limit = self.sentence_limit(request)
+        n = len(document.sentences)
+        if limit is not None and n > limit:
+            impl = self.implementation(request)
+            which = f" ({impl} implementation)" if impl not in ("default", "fast") else ""
+            cost_class = self.cost(request).cost_class
+            hint = "" if cost_class == "linear" else " or use a linear-time method such as 'newsrank'"
+            raise InputTooLarge(
+                f"the text has {n} sentences; method {self.name!r}{which} accepts at most {limit} "
+                f"(cost class: {cost_class}): send a shorter text{hint}",
+                field="text", method=self.name, limit=limit, sentences=n,
+                cost_class=self.cost(request).cost_class,
+            )
 
     def availability(self) -> Availability:
         """Whether the method can run here (cheap: must not load models)."""
@@ -276,4 +386,5 @@ class Method(ABC):
             "available": status.available,
             "reason": status.reason,
             "fix": status.fix,
+            "cost": {**self.cost().to_dict(), "max_sentences": self.sentence_limit()},
         }

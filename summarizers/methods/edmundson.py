@@ -17,7 +17,7 @@ from sumy.summarizers.edmundson import EdmundsonSummarizer
 
 from ..document import Document
 from ..text.words import lexical_words
-from .base import Parameter, Request
+from .base import QUADRATIC, Parameter, Request
 from .extractive import ExtractiveMethod
 from .sumy_adapter import sumy_ratings
 
@@ -34,6 +34,8 @@ class EdmundsonMethod(ExtractiveMethod):
     """Edmundson (1969): cue words, title words and location."""
 
     name = "edmundson"
+    #: sumy's key method looks every word up in a tuple of the document's significant words.
+    default_cost = QUADRATIC
     description = "Edmundson: cue words, headline words and position (word lists have defaults)"
     parameters = (
         Parameter("bonus_words", "array", "words that make a sentence more important "

@@ -37,7 +37,12 @@ class ExtractiveMethod(Method):
         """One score per sentence of ``document.sentences`` (higher is more important)."""
 
     def summarize(self, document: Document, request: Request) -> Summary:
-        """Score the sentences, then select them by length and order them."""
+        """Check the size, score the sentences, then select them by length and order them.
+
+        Raises:
+            InputTooLarge: more sentences than the method's limit (checked before scoring).
+        """
+        self.check_size(document, request)
         sentences = document.sentences
         scores = [float(s) for s in self.score(document, request)]
         if len(scores) != len(sentences):

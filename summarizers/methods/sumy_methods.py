@@ -1,9 +1,10 @@
-"""The extractive methods sumy ships, each through sumy's own summarizer class."""
+"""The extractive methods sumy ships: sumy's own summarizer classes, and for the slow ones the
+same mathematics vectorized (:mod:`.fast_sumy`), chosen with ``options.implementation``."""
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sumy.summarizers.kl import KLSummarizer
@@ -16,23 +17,58 @@ from sumy.summarizers.sum_basic import SumBasicSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
 
 from ..document import Document
-from .base import Parameter, Request
+from . import fast_sumy
+from .base import CUBIC, GREEDY_FAST, LINEAR, QUADRATIC, QUADRATIC_FAST, Cost, Parameter, Request
 from .extractive import ExtractiveMethod
 from .sumy_adapter import sumy_ratings
 
+#: ``options.implementation``: the vectorized path (default) or sumy's own code.
+IMPLEMENTATION = Parameter(
+    "implementation", "string", "fast: the same algorithm vectorized with numpy/scipy; sumy: sumy's own "
+    "(pure Python) code, the reference", default="fast", choices=("fast", "sumy"),
+)
+
 
 class SumyMethod(ExtractiveMethod):
-    """An extractive method backed by one sumy summarizer class."""
+    """An extractive method backed by one sumy summarizer class, and optionally a fast path.
+
+    Args:
+        fast: the vectorized rating function (see :mod:`.fast_sumy`), or a sumy subclass that
+            computes the same ratings faster; ``None`` when sumy's code is the only one.
+        cost: the cost class of each implementation, ``{"fast": ..., "sumy": ...}``.
+    """
 
     summarizer_class: type
 
-    def __init__(self, name: str, summarizer_class: type, description: str) -> None:
+    def __init__(self, name: str, summarizer_class: type, description: str, *,
+                 fast: Callable[[Document], list[float]] | type | None = None,
+                 cost: Mapping[str, Cost] | None = None) -> None:
         self.name = name
         self.summarizer_class = summarizer_class
         self.description = description
+        self._fast = fast
+        if fast is not None:
+            self.parameters = (IMPLEMENTATION,)
+        self._costs = dict(cost or {"fast": LINEAR, "sumy": LINEAR})
+
+    def implementation(self, request: Request | None = None) -> str:
+        """``"fast"`` or ``"sumy"`` (``"default"`` when sumy's code is the only one): what runs for
+        ``request``, by default the fast path."""
+        if self._fast is None:
+            return "default"
+        return request.option("implementation", "fast") if request is not None else "fast"
+
+    def cost(self, request: Request | None = None) -> Cost:
+        """The cost of the implementation ``request`` picks."""
+        implementation = self.implementation(request)
+        return self._costs["sumy" if implementation == "default" else implementation]
 
     def score(self, document: Document, request: Request) -> Sequence[float]:
-        """sumy's rating of every sentence."""
+        """The rating of every sentence, by the fast path unless ``implementation="sumy"``."""
+        if self.implementation(request) == "fast":
+            if isinstance(self._fast, type):
+                return sumy_ratings(self._fast, document)
+            return self._fast(document)  # type: ignore[misc]
         return sumy_ratings(self.summarizer_class, document)
 
 
@@ -70,14 +106,29 @@ class _SortedLsa(LsaSummarizer):
 
 
 def sumy_methods() -> list[ExtractiveMethod]:
-    """One method per sumy algorithm (Edmundson has its own module)."""
+    """One method per sumy algorithm (Edmundson has its own module).
+
+    Costs (time as the number of sentences n grows; limits in :mod:`.base`): sumy's LSA is a
+    dense SVD (cubic), its graph methods loop over sentence pairs in Python (quadratic), KL-Sum
+    and SumBasic rescore every candidate after each greedy choice (quadratic, KL-Sum cubic in
+    sumy). The fast paths build sparse pair products (quadratic at worst, in C) or rescore
+    with one sparse product per greedy step.
+    """
+    graph = {"fast": QUADRATIC_FAST, "sumy": QUADRATIC}
     return [
-        SumyMethod("lsa", _SortedLsa, "latent semantic analysis: sentences that best cover the main topics"),
-        SumyMethod("lexrank", LexRankSummarizer, "LexRank: centrality in a graph of sentence similarity"),
-        SumyMethod("textrank", TextRankSummarizer, "TextRank: PageRank over sentences linked by shared words"),
-        SumyMethod("luhn", LuhnSummarizer, "Luhn: sentences dense in significant words"),
-        SumyMethod("kl", KLSummarizer, "KL-Sum: greedy choice keeping the word distribution of the text"),
-        SumyMethod("sumbasic", SumBasicSummarizer, "SumBasic: frequent words, with redundancy reduced"),
-        SumyMethod("reduction", ReductionSummarizer, "graph reduction: sentences most similar to the rest"),
+        SumyMethod("lsa", _SortedLsa, "latent semantic analysis: sentences that best cover the main topics",
+                   fast=fast_sumy.lsa, cost={"fast": LINEAR, "sumy": CUBIC}),
+        SumyMethod("lexrank", LexRankSummarizer, "LexRank: centrality in a graph of sentence similarity",
+                   fast=fast_sumy.lexrank, cost=graph),
+        SumyMethod("textrank", TextRankSummarizer, "TextRank: PageRank over sentences linked by shared words",
+                   fast=fast_sumy.textrank, cost=graph),
+        SumyMethod("luhn", LuhnSummarizer, "Luhn: sentences dense in significant words",
+                   fast=fast_sumy.SetLuhn, cost={"fast": LINEAR, "sumy": QUADRATIC}),
+        SumyMethod("kl", KLSummarizer, "KL-Sum: greedy choice keeping the word distribution of the text",
+                   fast=fast_sumy.kl, cost={"fast": GREEDY_FAST, "sumy": CUBIC}),
+        SumyMethod("sumbasic", SumBasicSummarizer, "SumBasic: frequent words, with redundancy reduced",
+                   fast=fast_sumy.sumbasic, cost={"fast": GREEDY_FAST, "sumy": QUADRATIC}),
+        SumyMethod("reduction", ReductionSummarizer, "graph reduction: sentences most similar to the rest",
+                   fast=fast_sumy.reduction, cost=graph),
         RandomMethod(),
     ]

@@ -16,7 +16,7 @@ from ...document import Document
 from ...errors import MethodUnavailable, ModelError, SummarizerError
 from ...text.words import count_words
 from ...types import Kind, LengthAchieved, SelectedSentence, Summary
-from ..base import Availability, Method, Parameter, Request
+from ..base import MODEL, Availability, Cost, Method, Parameter, Request
 from ..extractive import ExtractiveMethod
 from .config import DEFAULT_LONG_INPUT, LONG_INPUT_POLICIES, AbstractiveConfig
 from .convert import is_converted
@@ -90,6 +90,8 @@ class AbstractiveMethod(Method):
 
     name: ClassVar[str] = "abstractive"
     kind: ClassVar[Kind] = "abstractive"
+    #: The model's input limit bounds the cost; longer inputs follow ``long_input``.
+    default_cost: ClassVar[Cost] = MODEL
     description: ClassVar[str] = "a seq2seq model (BART, PEGASUS, T5) writes a new summary"
 
     def __init__(self, config: AbstractiveConfig | None = None, *, loader: ModelLoader | None = None,

@@ -1,0 +1,281 @@
+"""sumy's algorithms in numpy/scipy: the same mathematics, vectorized.
+
+sumy (``sumy/summarizers/*.py``) stays the definition of every algorithm and provides the
+stemmers and stop words; these functions compute the same ratings without its pure-Python
+double loops over sentence pairs:
+
+- **lexrank**: sumy's idf-modified cosine (``tf / max tf``, ``idf = log(n / (1 + df))``), the
+  0/1 graph at ``cosine > 0.1`` with self-loops, rows divided by their degree, and its power
+  method (normalised, stopping when the step is at most ``epsilon = 0.1``), on sparse matrices.
+- **textrank**: shared-word counts over ``log |s1| + log |s2|``, rows normalised (``+ 1e-7``),
+  damping 0.85 with the ``(1 - d) / n`` teleport folded into the matrix-vector product instead
+  of a dense n x n matrix; power method until the step is at most ``1e-4``.
+- **reduction**: the same edge weights summed per sentence (a sparse product, no pair loop).
+- **kl**: KL-Sum's greedy order with the divergence of every candidate computed at once from
+  sparse counts (with sumy's token handling: the document's distribution filters stop words
+  before lower-casing, candidates after, the summary keeps every raw token).
+- **sumbasic**: the greedy order by mean word probability, probabilities squared once per
+  occurrence of a chosen word, as sumy does.
+- **lsa**: sumy keeps every singular dimension (``REDUCTION_RATIO = 1``), so its rating
+  ``sqrt(sum_k sigma_k^2 v_kj^2)`` is exactly the norm of column ``j`` of the smoothed
+  term-sentence matrix (``V S^2 V^T = A^T A``): no SVD needed.
+- **luhn**: sumy's code, with its significant words held in a set instead of a tuple.
+
+Where sumy keys ratings by sentence (a dict whose keys compare by text), duplicate sentences
+share one rating here too. Floating-point sums run in a different order than sumy's, so two
+sentences whose ratings are equal up to rounding may swap; that is the only source of
+differences (``tests/test_fast_sumy.py``, ``eval/compare_fast_sumy.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sumy.summarizers.lex_rank import LexRankSummarizer
+from sumy.summarizers.luhn import LuhnSummarizer
+from sumy.summarizers.text_rank import TextRankSummarizer
+
+from ..document import Document
+from ..text.words import lexical_words
+from .terms import count_matrix
+
+
+def _words(document: Document) -> list[list[str]]:
+    """Each sentence's words as sumy's ``Sentence.words`` gives them."""
+    return [lexical_words(s.text) for s in document.sentences]
+
+
+def _stemmed_content(document: Document) -> list[list[str]]:
+    """sumy's ``_to_words_set``: lower-cased, stop words out, then stemmed (duplicates kept)."""
+    stem, stop = document.language.stemmer, document.language.stop_words
+    out = []
+    for words in _words(document):
+        lowered = (w.lower() for w in words)
+        out.append([stem(w) for w in lowered if w not in stop])
+    return out
+
+
+def _by_text(document: Document, values: np.ndarray) -> list[float]:
+    """Give duplicate sentences the value of the last of them (sumy's dict keyed by text)."""
+    last: dict[str, float] = {}
+    for s, v in zip(document.sentences, values, strict=True):
+        last[s.text] = float(v)
+    return [last[s.text] for s in document.sentences]
+
+
+def _greedy_ratings(document: Document, order: Sequence[int]) -> list[float]:
+    """sumy's ``ratings[sentence] = -len(ratings)`` over a greedy order (keys compare by text)."""
+    ratings: dict[str, int] = {}
+    for i in order:
+        ratings[document.sentences[i].text] = -len(ratings)
+    return [float(ratings[s.text]) for s in document.sentences]
+
+
+def lexrank(document: Document, threshold: float = LexRankSummarizer.threshold,
+            epsilon: float = LexRankSummarizer.epsilon) -> list[float]:
+    """sumy's LexRank rating of every sentence."""
+    counts, _ = count_matrix(_stemmed_content(document))
+    n = counts.shape[0]
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    idf = np.log(n / (1.0 + df))
+    row_max = counts.max(axis=1).toarray().ravel()
+    tf = sp.diags(1.0 / np.where(row_max > 0, row_max, 1.0)) @ counts
+    weighted = sp.csr_matrix(tf @ sp.diags(idf))
+    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+    numerator = sp.csr_matrix(weighted @ weighted.T).tocoo()
+    rows, cols, num = numerator.row, numerator.col, numerator.data
+    valid = (norms[rows] > 0) & (norms[cols] > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cosine = np.where(valid, num / (norms[rows] * norms[cols]), 0.0)
+    keep = cosine > threshold
+    rows, cols = rows[keep], cols[keep]
+    degrees = np.bincount(rows, minlength=n).astype(float)
+    degrees[degrees == 0] = 1.0
+    transition = sp.csr_matrix((1.0 / degrees[rows], (rows, cols)), shape=(n, n))
+    transposed = sp.csr_matrix(transition.T)
+    p = np.full(n, 1.0 / n)
+    step = 1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        while step > epsilon:
+            following = transposed @ p
+            following /= np.linalg.norm(following)
+            step = np.linalg.norm(following - p)
+            p = following
+    return _by_text(document, p)
+
+
+def _edge_weights(document: Document, *, single_word_edge: float | None, self_loops: bool) -> sp.csr_matrix:
+    """Shared-word counts over ``log |s1| + log |s2|`` for every pair with a shared word.
+
+    ``single_word_edge`` is the weight of two one-word sentences (whose norm is 0): TextRank
+    keeps the count, Reduction gives 0.
+    """
+    counts, _ = count_matrix(_stemmed_content(document))
+    lengths = np.asarray(counts.sum(axis=1)).ravel()
+    shared = sp.csr_matrix(counts @ counts.T).tocoo()
+    rows, cols, rank = shared.row, shared.col, shared.data
+    keep = (rank > 0) & (self_loops | (rows != cols))
+    rows, cols, rank = rows[keep], cols[keep], rank[keep]
+    with np.errstate(divide="ignore"):
+        logs = np.log(np.where(lengths > 0, lengths, 1.0))
+    norm = logs[rows] + logs[cols]
+    zero_norm = np.isclose(norm, 0.0) if single_word_edge is not None else norm == 0.0
+    fallback = rank if single_word_edge is not None else 0.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weights = np.where(zero_norm, fallback, rank / np.where(zero_norm, 1.0, norm))
+    n = counts.shape[0]
+    return sp.csr_matrix((weights, (rows, cols)), shape=(n, n))
+
+
+def textrank(document: Document, epsilon: float = TextRankSummarizer.epsilon,
+             damping: float = TextRankSummarizer.damping) -> list[float]:
+    """sumy's TextRank rating of every sentence."""
+    weights = _edge_weights(document, single_word_edge=1.0, self_loops=True)
+    n = weights.shape[0]
+    sums = np.asarray(weights.sum(axis=1)).ravel() + TextRankSummarizer._ZERO_DIVISION_PREVENTION
+    normalised = sp.csr_matrix(sp.diags(1.0 / sums) @ weights)
+    transposed = sp.csr_matrix(normalised.T)
+    teleport = (1.0 - damping) / n
+    p = np.full(n, 1.0 / n)
+    step = 1.0
+    while step > epsilon:
+        following = teleport * p.sum() + damping * (transposed @ p)
+        step = np.linalg.norm(following - p)
+        p = following
+    return _by_text(document, p)
+
+
+def reduction(document: Document) -> list[float]:
+    """sumy's Reduction rating: each sentence's summed edge weights to the others."""
+    weights = _edge_weights(document, single_word_edge=None, self_loops=False)
+    totals = np.asarray(weights.sum(axis=1)).ravel()
+    merged: dict[str, float] = {}  # sumy adds the weights of duplicate sentences into one key
+    for s, v in zip(document.sentences, totals, strict=True):
+        merged[s.text] = merged.get(s.text, 0.0) + float(v)
+    return [merged[s.text] for s in document.sentences]
+
+
+def sumbasic(document: Document) -> list[float]:
+    """sumy's SumBasic greedy order, as ratings ``0, -1, -2, ...``.
+
+    A sentence's mean word probability is summed word by word in its word order, as sumy's
+    ``sum()`` does (a column-wise reduction over the padded word-index matrix adds rows in
+    order), so exact ties stay exact and go to the earlier sentence as in sumy. After each
+    choice only the sentences sharing a word with it are rescored.
+    """
+    content = _stemmed_content(document)
+    counts, vocab = count_matrix(content)
+    n, size = counts.shape
+    total = sum(len(c) for c in content)
+    freq = np.append(np.asarray(counts.sum(axis=0)).ravel() / max(total, 1), 0.0)  # last: padding
+    lengths = np.array([len(c) for c in content], dtype=float)
+    width = max(1, int(lengths.max(initial=0)))
+    words = np.full((width, n), size, dtype=np.int64)  # words[k, i]: the k-th word of sentence i
+    for i, c in enumerate(content):
+        words[: len(c), i] = [vocab[w] for w in c]
+    by_word = sp.csc_matrix(counts)
+    ptr, holders = by_word.indptr, by_word.indices  # the sentences holding each word
+
+    def averages(rows: np.ndarray) -> np.ndarray:
+        sums = np.cumsum(freq[words[:, rows]], axis=0)[-1]  # accumulate: strictly in word order
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(lengths[rows] > 0, sums / np.where(lengths[rows] > 0, lengths[rows], 1.0), 0.0)
+
+    average = averages(np.arange(n))
+    order = []
+    for _ in range(n):
+        best = int(np.argmax(average))
+        order.append(best)
+        average[best] = -np.inf
+        chosen = words[: int(lengths[best]), best]
+        for j in chosen:
+            freq[j] *= freq[j]
+        touched = np.unique(np.concatenate([holders[ptr[j]:ptr[j + 1]] for j in np.unique(chosen)]
+                                           or [np.empty(0, dtype=np.int64)]))
+        touched = touched[np.isfinite(average[touched])]
+        if touched.size:
+            average[touched] = averages(touched)
+    return _greedy_ratings(document, order)
+
+
+def kl(document: Document) -> list[float]:
+    """sumy's KL-Sum greedy order, as ratings ``0, -1, -2, ...``."""
+    stop = document.language.stop_words  # KLSummarizer keeps stop words as given (no lower-casing)
+    words = _words(document)
+    doc_terms = [w.lower() for ws in words for w in ws if w not in stop]
+    doc_counts, vocab = count_matrix([doc_terms])
+    content = [[w for w in (x.lower() for x in ws) if w not in stop] for ws in words]
+    counts, _ = count_matrix(content, vocab)
+    raw, _ = count_matrix(words, vocab)  # the summary's raw tokens; only lower-case ones can match
+    size = raw.shape[1]
+    p = np.zeros(size)
+    p[: doc_counts.shape[1]] = doc_counts.toarray().ravel() / max(len(doc_terms), 1)
+    raw_lengths = np.array([len(ws) for ws in words], dtype=float)
+    coo = counts.tocoo()
+    rows, cols, c = coo.row, coo.col, coo.data
+    pw = p[cols]
+    plogp = pw * np.log(np.where(pw > 0, pw, 1.0))
+    n = counts.shape[0]
+    lengths = np.asarray(counts.sum(axis=1)).ravel()
+    summary = np.zeros(size)
+    summary_length = 0.0
+    free = np.ones(n, dtype=bool)
+    order = []
+    doc_plogp = p * np.log(np.where(p > 0, p, 1.0))
+    for _ in range(n):
+        present = (summary > 0) & (p > 0)
+        base = doc_plogp[present].sum() - (p[present] * np.log(summary[present])).sum()
+        mass = p[present].sum()
+        sc = summary[cols]
+        has = sc > 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            term = np.where(has, -pw * (np.log(c + sc) - np.log(np.where(has, sc, 1.0))),
+                            plogp - pw * np.log(c))
+        extra_mass = np.bincount(rows, weights=np.where(has, 0.0, pw), minlength=n)
+        total_mass = mass + extra_mass
+        denominator = lengths + summary_length
+        with np.errstate(divide="ignore", invalid="ignore"):
+            spread = np.where(total_mass > 0, total_mass * np.log(np.where(denominator > 0, denominator, 1.0)), 0.0)
+        divergence = base + np.bincount(rows, weights=term, minlength=n) + spread
+        divergence[~free] = np.inf
+        best = int(np.argmin(divergence))
+        order.append(best)
+        free[best] = False
+        summary[raw.indices[raw.indptr[best]:raw.indptr[best + 1]]] += raw.data[raw.indptr[best]:raw.indptr[best + 1]]
+        summary_length += raw_lengths[best]
+    return _greedy_ratings(document, order)
+
+
+def lsa(document: Document, smooth: float = 0.4) -> list[float]:
+    """sumy's LSA rating (with the sorted dictionary of ``_SortedLsa``), without the SVD."""
+    stem, stop = document.language.stemmer, document.language.stop_words
+    heading = lexical_words(document.headline.text) if document.headline is not None else []
+    all_words = [w.lower() for w in heading] + [w.lower() for ws in _words(document) for w in ws]
+    dictionary = {w: i for i, w in enumerate(sorted({stem(w) for w in all_words if w not in stop}))}
+    if not dictionary:
+        return [0.0] * len(document.sentences)
+    stems = [[s for s in (stem(w.lower()) for w in ws) if s in dictionary] for ws in _words(document)]
+    counts, _ = count_matrix(stems, dict(dictionary))
+    size = len(dictionary)
+    row_max = counts.max(axis=1).toarray().ravel()
+    nonzero = np.diff(counts.indptr)
+    scaled = counts.copy()
+    scaled.data = smooth + (1.0 - smooth) * scaled.data / np.repeat(np.where(row_max > 0, row_max, 1.0), nonzero)
+    squares = np.asarray(scaled.multiply(scaled).sum(axis=1)).ravel() + smooth**2 * (size - nonzero)
+    return np.where(row_max > 0, np.sqrt(squares), 0.0).tolist()
+
+
+class SetLuhn(LuhnSummarizer):
+    """sumy's Luhn with its significant words in a set (sumy searches a tuple for every word)."""
+
+    def _get_significant_words(self, words: Sequence[str]) -> frozenset[str]:  # type: ignore[override]
+        return frozenset(super()._get_significant_words(words))
+
+
+#: The fast rating function of each method that has one.
+FAST: dict[str, Callable[[Document], list[float]]] = {
+    "lexrank": lexrank, "textrank": textrank, "reduction": reduction, "kl": kl,
+    "sumbasic": sumbasic, "lsa": lsa,
+}
