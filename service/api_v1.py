@@ -19,6 +19,8 @@ from typing import Any, TypeVar
 from flask import Blueprint, Response, jsonify, request
 
 from summarizers import SummarizerError, Summary, build_request, summarize, summarize_batch
+from summarizers.errors import UrlNotAllowed
+from summarizers.fetch import check_url
 
 from .errors import ApiError, ServiceBusy, status_for
 from .offsets import utf16_result
@@ -40,16 +42,19 @@ def summarize_one() -> Response:
     started = time.perf_counter()
     body = state.schemas.summarize.model_validate(json_body())
     kind = _check_method(state, body)
+    _check_url(state, body.url, "url")
 
     def work() -> Summary:
         return summarize(
             text=body.text,
             html=body.html,
+            url=body.url,
             method=body.method,
             length=body.length_mapping(),
             language=body.language,
             options=body.options,
             registry=state.registry,
+            fetch_policy=state.config.fetch_policy(),
         )
 
     result = _run(state, work, kind=kind, timeout=state.config.request_timeout, method=body.method)
@@ -66,6 +71,8 @@ def summarize_many() -> Response:
     started = time.perf_counter()
     body = state.schemas.batch.model_validate(json_body())
     kind = _check_method(state, body)
+    for position, document in enumerate(body.documents):
+        _check_url(state, document.url, f"documents.{position}.url")
     documents = [d.to_library() for d in body.documents]
 
     def work() -> list[Summary | SummarizerError]:
@@ -76,6 +83,7 @@ def summarize_many() -> Response:
             language=body.language,
             options=body.options,
             registry=state.registry,
+            fetch_policy=state.config.fetch_policy(),
         )
 
     outcomes = _run(state, work, kind=kind, timeout=state.config.batch_timeout, method=body.method)
@@ -197,6 +205,23 @@ def _check_method(state: ServiceState, body: SummarizeSettings) -> str:
             details={"field": "method"},
         )
     return impl.kind
+
+
+def _check_url(state: ServiceState, url: str | None, field: str) -> None:
+    """Refuse ``url`` unless this server fetches URLs (``SUMMARIZE_ALLOW_URLS``) from its host.
+
+    Raises:
+        UrlNotAllowed: (422) URLs are off, or the URL's scheme or host is not allowed.
+    """
+    if url is None:
+        return
+    if not state.config.allow_urls:
+        raise UrlNotAllowed("this server does not fetch URLs (SUMMARIZE_ALLOW_URLS is off); send text or html",
+                            field=field)
+    try:
+        check_url(url, state.config.fetch_policy())
+    except UrlNotAllowed as exc:
+        raise UrlNotAllowed(exc.message, field=field, **{k: v for k, v in exc.details.items()}) from None
 
 
 def _run(state: ServiceState, work: Callable[[], T], *, kind: str, timeout: float, method: str) -> T:

@@ -18,6 +18,11 @@ variable                               default     meaning
 ``SUMMARIZE_CORS_ORIGINS``             (none)      comma-separated origins allowed by CORS, or ``*``
 ``SUMMARIZE_PRELOAD``                  abstractive methods whose models load when a worker starts
 ``SUMMARIZE_LOG_LEVEL``                INFO        level of the JSON log lines
+``SUMMARIZE_ALLOW_URLS``               0           1 to accept ``url`` (an article page to fetch)
+``SUMMARIZE_URL_HOSTS``                (none)      comma-separated hosts ``url`` may name (required
+                                                   with ``SUMMARIZE_ALLOW_URLS``; ``*.example.com``)
+``SUMMARIZE_URL_TIMEOUT``              10          seconds to fetch one page, redirects included
+``SUMMARIZE_URL_MAX_BYTES``            5242880     largest page fetched
 =====================================  ==========  ==================================================
 
 ``SUMMARIZE_WORKERS``, ``SUMMARIZE_GRACEFUL_TIMEOUT`` (and ``SUMMARIZE_THREADS``) are read by
@@ -33,6 +38,8 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any, TypeVar
+
+from summarizers.fetch import FetchPolicy
 
 PREFIX = "SUMMARIZE_"
 
@@ -55,6 +62,17 @@ class ServiceConfig:
     cors_origins: tuple[str, ...] = ()
     preload: tuple[str, ...] = ("abstractive",)
     log_level: str = "INFO"
+    allow_urls: bool = False
+    url_hosts: tuple[str, ...] = ()
+    url_timeout: float = 10.0
+    url_max_bytes: int = 5 * 1024 * 1024
+    #: Networks otherwise refused that pages may be fetched from (tests: ``127.0.0.1/32``);
+    #: set in code, never from the environment.
+    url_allow_networks: tuple[str, ...] = ()
+
+    def fetch_policy(self) -> FetchPolicy:
+        """The policy under which ``url`` inputs are fetched."""
+        return FetchPolicy(self.url_hosts, self.url_allow_networks, self.url_timeout, self.url_max_bytes)
 
     def __post_init__(self) -> None:
         _at_least("max_body_bytes", self.max_body_bytes, 1)
@@ -70,6 +88,9 @@ class ServiceConfig:
             raise ValueError(f"queue_wait must be zero or more seconds, got {self.queue_wait!r}")
         if logging.getLevelName(self.log_level.upper()) not in range(0, 60):
             raise ValueError(f"log_level must be DEBUG, INFO, WARNING or ERROR, got {self.log_level!r}")
+        if self.allow_urls and not self.url_hosts:
+            raise ValueError("allow_urls needs url_hosts, the hosts that may be fetched")
+        self.fetch_policy()  # raises ValueError for bad limits or networks
         if any(not key for key in self.api_keys):
             raise ValueError("api_keys must not contain empty keys")
 
@@ -94,6 +115,10 @@ class ServiceConfig:
             "cors_origins": _csv,
             "preload": _csv,
             "log_level": str.strip,
+            "allow_urls": _flag,
+            "url_hosts": _csv,
+            "url_timeout": float,
+            "url_max_bytes": int,
         }
         values: dict[str, Any] = {}
         for name, parse in parsers.items():
@@ -122,6 +147,15 @@ class ServiceConfig:
             raise ValueError(f"unknown service setting(s): {', '.join(sorted(unknown))}")
         values = {k: tuple(v) if isinstance(v, list) else v for k, v in overrides.items()}
         return replace(self, **values)
+
+
+def _flag(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(raw)
 
 
 def _csv(raw: str) -> tuple[str, ...]:

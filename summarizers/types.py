@@ -110,12 +110,14 @@ class Span:
 
 @dataclass(frozen=True)
 class Removed:
-    """A span of the input left out of summarization, and why (``boilerplate:caption``...)."""
+    """A span of the input left out of summarization, and why (``boilerplate:caption``...), with
+    the general boilerplate signals that agreed (see :mod:`summarizers.text.signals`)."""
 
     start: int
     end: int
     reason: str
     text: str
+    signals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,12 @@ class SelectedSentence:
 
 @dataclass(frozen=True)
 class InputStats:
-    """What the summarized text contained (after boilerplate removal)."""
+    """What the summarized text contained (after boilerplate removal).
+
+    ``language_confidence`` is the detector's confidence for ``language="auto"`` (``None`` when
+    the language was given); ``origin`` says where HTML came from (``encoding``, and ``url``
+    for a fetched page: requested and final URL, status, content type, bytes).
+    """
 
     characters: int
     sentences: int
@@ -146,16 +153,21 @@ class InputStats:
     source: Literal["text", "html"] = "text"
     removed: tuple[Removed, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
+    language_confidence: float | None = None
+    origin: Mapping[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        d = {
+        d: dict[str, Any] = {
             "characters": self.characters,
             "sentences": self.sentences,
             "words": self.words,
             "language": self.language,
             "source": self.source,
+            "language_confidence": self.language_confidence,
             "removed": [asdict(r) for r in self.removed],
         }
+        if self.origin is not None:
+            d.update(self.origin)
         d.update(self.extra)
         return d
 

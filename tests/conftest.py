@@ -17,19 +17,25 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")  # no test may reach the hub
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
+def need_shared(path: Path) -> None:
+    """Skip a test whose data from ../shared is absent; fail it instead under CI (``CI`` set)."""
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{path} not present (CI needs ../shared)")
+        pytest.skip(f"{path} not present")
+
+
 @pytest.fixture(scope="session")
 def sample_article() -> str:
-    """The scraped news page from ../shared/samples (skips when absent)."""
-    if not SAMPLE.exists():
-        pytest.skip(f"{SAMPLE} not present")
+    """The scraped news page from ../shared/samples (skips when absent, fails under CI)."""
+    need_shared(SAMPLE)
     return SAMPLE.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
 def bbc_articles() -> list[dict]:
-    """The BBC News Summary records (skips when absent)."""
-    if not BBC.exists():
-        pytest.skip(f"{BBC} not present")
+    """The BBC News Summary records (skips when absent, fails under CI)."""
+    need_shared(BBC)
     with BBC.open(encoding="utf-8") as f:
         return [json.loads(line) for line in f]
 

@@ -7,6 +7,8 @@ import json
 import sys
 from typing import Any
 
+from ..fetch import FetchPolicy
+
 #: Named flags that map onto method options: (flag, option name, type, help).
 OPTION_FLAGS: list[tuple[str, str, type, str]] = [
     ("--order", "order", str, "document (default) or rank"),
@@ -28,7 +30,8 @@ def add_request_arguments(parser: argparse.ArgumentParser, *, default_method: st
     length.add_argument("--sentences", "-n", type=int, help="number of sentences (default 3)")
     length.add_argument("--ratio", "-r", type=float, help="fraction of the text's sentences, in (0, 1]")
     length.add_argument("--words", "-w", type=int, help="word budget")
-    parser.add_argument("--language", "-l", default="english", help="language name or ISO code (default english)")
+    parser.add_argument("--language", "-l", default="english",
+                        help="language name or ISO code, or auto to detect it (default english)")
     for flag, _, kind, text in OPTION_FLAGS:
         parser.add_argument(flag, type=kind, help=text)
     parser.add_argument("--option", "-o", action="append", default=[], metavar="KEY=VALUE",
@@ -65,3 +68,11 @@ def read_input(path: str) -> bytes:
 def print_json(data: Any) -> None:
     """Print ``data`` as one line of JSON (UTF-8, not ASCII-escaped)."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+def fetch_policy_from_env() -> FetchPolicy:
+    """The URL fetch policy of the ``SUMMARIZE_URL_*`` variables (see :mod:`summarizers.fetch`)."""
+    try:
+        return FetchPolicy.from_env()
+    except ValueError as exc:
+        raise SystemExit(f"summarize: error: {exc}") from None
