@@ -314,9 +314,11 @@ def all_pieces(text: str, max_words: int = 30) -> str | None:
     cuts = [0, *(m.end() for m in _GLUE.finditer(text)), len(text)]
     if len(cuts) > 12:
         return None
+    if len(cuts) < 3:
+        return None
     reasons: dict[int, str] = {len(cuts) - 1: ""}
     for i in range(len(cuts) - 2, -1, -1):
-        for j in range(i + 1, len(cuts)):
+        for j in range(i + 1, len(cuts) - (i == 0)):  # two pieces at least
             if j in reasons and (reason := boilerplate_reason(text[cuts[i]:cuts[j]])):
                 reasons[i] = reason
                 break

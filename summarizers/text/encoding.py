@@ -18,6 +18,8 @@ from ..errors import InvalidInput
 #: Only this many leading bytes are searched for a ``<meta>`` charset (browsers read 1024;
 #: real pages put long scripts first).
 META_SCAN_BYTES = 16_384
+#: Detected encodings whose "mess" is this close to the cleanest one count as equally good.
+CHAOS_TOLERANCE = 0.02
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -97,8 +99,12 @@ def _strict(data: bytes, codec: str) -> str | None:
 def _detect(data: bytes) -> tuple[str, str] | None:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    if best is None:
+    matches = list(from_bytes(data))
+    if not matches:
         return None
-    codec = codec_name(best.encoding) or best.encoding
-    return str(best), codec
+    # Western Latin codecs often read equally well; among those as clean as the best, take
+    # windows-1252 (what browsers assume), else the most coherent.
+    least = min(m.chaos for m in matches)
+    close = [m for m in matches if m.chaos <= least + CHAOS_TOLERANCE]
+    best = next((m for m in close if m.encoding == "cp1252"), max(close, key=lambda m: m.coherence))
+    return str(best), codec_name(best.encoding) or best.encoding

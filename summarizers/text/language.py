@@ -10,7 +10,6 @@ from functools import cache, lru_cache
 from typing import Any
 
 from ..errors import UnsupportedLanguage
-from .words import count_words
 
 #: sumy language name -> ISO 639-1 code (used by the sentence segmenter). Every language here
 #: has a sumy stemmer and a word tokenizer that needs no extra package (space-separated
@@ -47,8 +46,8 @@ _BY_CODE = {code: name for name, code in LANGUAGES.items()}
 AUTO = "auto"
 #: What detection falls back to for text too short or too mixed to tell.
 DEFAULT_LANGUAGE = "english"
-#: Detection needs this many words...
-MIN_DETECT_WORDS = 8
+#: Detection needs this many letters (not words: Japanese or Chinese text has no spaces)...
+MIN_DETECT_LETTERS = 40
 #: ... and the detector this confidence (its probability for the best language) to be trusted.
 MIN_CONFIDENCE = 0.6
 #: Only this many leading characters are read to detect a language.
@@ -123,7 +122,7 @@ def _identifier() -> Any:
 def detect_language(text: str, default: str = DEFAULT_LANGUAGE) -> Detection:
     """Detect the language of ``text`` with `py3langid <https://github.com/adbar/py3langid>`_.
 
-    Text shorter than :data:`MIN_DETECT_WORDS` words, or whose best guess has less than
+    Text with fewer than :data:`MIN_DETECT_LETTERS` letters, or whose best guess has less than
     :data:`MIN_CONFIDENCE` (mixed languages), gets ``default`` and a warning saying why.
 
     Raises:
@@ -131,7 +130,7 @@ def detect_language(text: str, default: str = DEFAULT_LANGUAGE) -> Detection:
             (``details``: ``detected``, ``confidence``, ``supported``).
     """
     sample = text[:DETECT_CHARS]
-    if count_words(sample) < MIN_DETECT_WORDS:
+    if sum(c.isalpha() for c in sample[:1000]) < MIN_DETECT_LETTERS:
         return Detection(default, None, f"the text is too short to detect its language; used {default}")
     code, confidence = _identifier().classify(sample)
     code = _ALIASES.get(code, code)

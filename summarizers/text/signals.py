@@ -53,6 +53,8 @@ _SECOND_PERSON: dict[str, frozenset[str]] = {
     "pt": _words("você vocês seu sua teu tua"),
     "nl": _words("je jij jouw u uw"),
 }
+#: German's formal "you", capitalised (lower case they mean "they" or "her").
+_GERMAN_FORMAL_YOU = _words("Sie Ihnen Ihr Ihre Ihren Ihrem Ihrer Ihres")
 #: Verbs that open a call to action in the imperative, by language code.
 _IMPERATIVES: dict[str, frozenset[str]] = {
     "en": _words("click tap subscribe sign download follow share register log join watch read see get accept "
@@ -69,8 +71,12 @@ _IMPERATIVES: dict[str, frozenset[str]] = {
 #: article", "esta noticia", "reporting by", "in this photo".
 _SELF_REFERENCE = re.compile(
     r"\b(this|dieser|diesen|diesem|dieses|cet|cette|ce|este|esta)\s+(article|story|report|piece|page|site|"
-    r"website|post|artikel|beitrag|bericht|text|seite|webseite|website|reportage|sujet|art[ií]culo|noticia|"
-    r"informaci[oó]n|p[aá]gina|sitio|reportaje)\b|\b(reporting|editing|writing)\s+by\b|\bcontributed\s+to\b|"
+    r"website|post|content|artikel|beitrag|bericht|text|seite|webseite|website|inhalt|reportage|sujet|contenu|"
+    r"art[ií]culo|noticia|informaci[oó]n|p[aá]gina|sitio|reportaje|contenido)(e?s)?\b|"
+    r"\b(our|unsere[rnms]?|notre|nos|nuestr[oa]s?)\s+(site|website|webseite|seite|sitio|p[aá]gina|web|app|"
+    r"services?|dienste?|newsletter|partners?|partenaires|socios)\b|"
+    r"\b(browsing|user)\s+experience|nutzer(erlebnis|erfahrung)|surferlebnis|expérience\s+(de\s+navigation|"
+    r"utilisateur)|experiencia\s+(de\s+navegaci[oó]n|de\s+usuario)|\b(reporting|editing|writing)\s+by\b|\bcontributed\s+to\b|"
     r"\b(mit\s+material\s+von|avec\s+(l')?afp|con\s+informaci[oó]n\s+de)\b|"
     r"\b(this|these|above|below)\s+([\w,]+\s+){0,8}?(file\s+)?(photos?|images?|pictures?|photographs?|videos?)\b",
     re.I)
@@ -117,6 +123,7 @@ def signals(
         words[0] in imperatives
         or any(w in _SECOND_PERSON.get(code, _SECOND_PERSON["en"]) for w in words)
         or any(w[:1].isupper() and w.lower() in imperatives for w in lexical_words(text)[1:])
+        or (code == "de" and any(w in _GERMAN_FORMAL_YOU for w in lexical_words(text)[1:]))
     ):
         found.add("call_to_action")
     if _SELF_REFERENCE.search(text):
