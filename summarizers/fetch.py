@@ -152,6 +152,13 @@ def check_url(url: object, policy: FetchPolicy) -> str:
     if not policy.host_allowed(parts.hostname):
         raise UrlNotAllowed(f"host {parts.hostname!r} is not on the allow-list", field="url",
                             host=parts.hostname)
+    try:
+        literal = ipaddress.ip_address(parts.hostname)
+    except ValueError:
+        literal = None
+    if literal is not None and not policy.address_allowed(str(literal)):  # refused before connecting
+        raise UrlNotAllowed(f"address {literal} is not fetched (loopback, private, link-local or reserved)",
+                            field="url", address=str(literal))
     return url
 
 
