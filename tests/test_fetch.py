@@ -4,6 +4,7 @@ any connection, or loopback names)."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import threading
@@ -49,10 +50,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        try:
+        with contextlib.suppress(OSError):  # a client that gave up (the size and time limits)
             self.wfile.write(body)
-        except OSError:
-            pass
 
     def log_message(self, *args: object) -> None:
         pass
@@ -86,7 +85,7 @@ def test_a_page_is_fetched_decoded_and_reported(server: str) -> None:
 
 def test_loopback_is_refused_unless_allowed(server: str) -> None:
     port = server.rsplit(":", 1)[1]
-    with pytest.raises(UrlNotAllowed, match="127.0.0.1"):  # a literal: refused before connecting
+    with pytest.raises(UrlNotAllowed, match=r"127\.0\.0\.1"):  # a literal: refused before connecting
         fetch(server + "/article", FetchPolicy())
     with pytest.raises(UrlNotAllowed, match="resolves to"):  # a name: refused where it connected
         fetch(f"http://localhost:{port}/article", FetchPolicy(allowed_networks=("::1/128",)))
@@ -97,8 +96,8 @@ def test_loopback_is_refused_unless_allowed(server: str) -> None:
     [
         ("file:///etc/passwd", UrlNotAllowed, "http and https"),
         ("http://user:pw@127.0.0.1/", UrlNotAllowed, "credentials"),
-        ("http://169.254.169.254/latest/meta-data/", UrlNotAllowed, "169.254.169.254"),
-        ("http://10.0.0.1/", UrlNotAllowed, "10.0.0.1"),
+        ("http://169.254.169.254/latest/meta-data/", UrlNotAllowed, r"169\.254\.169\.254"),
+        ("http://10.0.0.1/", UrlNotAllowed, r"10\.0\.0\.1"),
         ("http://[::1]/", UrlNotAllowed, "::1"),
         ("http://elsewhere.invalid/", UrlNotAllowed, "allow-list"),
     ],

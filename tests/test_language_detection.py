@@ -24,7 +24,8 @@ ARTICLES = {
     "italian": "Il governo ha annunciato lunedì che aumenterà il salario minimo il prossimo anno. I sindacati "
                "hanno accolto con favore la decisione, ma le imprese hanno avvertito dei costi.",
 }
-JAPANESE = "政府は月曜日、来年から最低賃金を引き上げると発表した。労働組合はこの決定を歓迎したが、経済界は中小企業の負担を懸念している。"
+JAPANESE = ("政府は月曜日、来年から最低賃金を引き上げると発表した。"
+            "労働組合はこの決定を歓迎したが、経済界は中小企業の負担を懸念している。")
 
 
 @pytest.mark.parametrize(("language", "text"), ARTICLES.items())
