@@ -344,7 +344,7 @@ def glued_suffix(sentence: str) -> tuple[int, str] | None:
     bracket = _TRAILING_BRACKET.search(sentence)
     if bracket and reads_as_sentence(sentence[:bracket.start()], final=False):
         piece = sentence[bracket.start():].strip()
-        if _CREDIT_IN_BRACKETS.search(piece):
+        if _CREDIT_IN_BRACKETS.search(" ".join(piece.split()[:4])):  # "(file picture)", "( above file photo"
             return bracket.start(), "caption"
     low = max(0, len(sentence) - GLUE_WINDOW)
     for match in reversed(list(_GLUE_TAIL.finditer(sentence, low))):

@@ -10,7 +10,8 @@ function words. :func:`signals` returns the names of those a text shows.
 
 The document stage combines them with the rules (:mod:`summarizers.text.boilerplate`): a rule
 needs at least one signal to remove a sentence, and without a rule it takes
-:data:`SIGNALS_ALONE` signals (two of them about content), so one rule or one signal alone never removes anything.
+:data:`SIGNALS_ALONE` signals (three of them about content), so one rule or one signal alone
+never removes anything.
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ SIGNAL_NAMES = (
 CONTENT_SIGNALS = frozenset(
     {"few_stop_words", "call_to_action", "self_reference", "repeated", "links", "numeric", "label"}
 )
-#: How many signals (at least one about content) remove a piece that no rule matches.
-SIGNALS_ALONE = 4
+#: How many signals (:data:`CONTENT_ALONE` of them about content) remove a piece that no rule
+#: matches.
+SIGNALS_ALONE = 5
+CONTENT_ALONE = 3
 #: A piece of at most this many words is "short".
 SHORT_WORDS = 5
 #: A label ("Most Read", "Related Articles") has at most this many words, each capitalised.
@@ -53,6 +56,9 @@ _SECOND_PERSON: dict[str, frozenset[str]] = {
     "pt": _words("você vocês seu sua teu tua"),
     "nl": _words("je jij jouw u uw"),
 }
+#: Imperatives that open a prompt even inside a text ("... Ltd Get the app"), unlike "Open" or "Read".
+_PROMPTS = _words("click tap subscribe download sign follow share get watch scroll register install unlock join "
+                  "klicken abonnieren cliquez abonnez-vous téléchargez haz pulsa suscríbete descarga")
 #: German's formal "you", capitalised (lower case they mean "they" or "her").
 _GERMAN_FORMAL_YOU = _words("Sie Ihnen Ihr Ihre Ihren Ihrem Ihrer Ihres")
 #: Verbs that open a call to action in the imperative, by language code.
@@ -76,7 +82,7 @@ _SELF_REFERENCE = re.compile(
     r"\b(our|unsere[rnms]?|notre|nos|nuestr[oa]s?)\s+(site|website|webseite|seite|sitio|p[aá]gina|web|app|"
     r"services?|dienste?|newsletter|partners?|partenaires|socios)\b|"
     r"\b(browsing|user)\s+experience|nutzer(erlebnis|erfahrung)|surferlebnis|expérience\s+(de\s+navigation|"
-    r"utilisateur)|experiencia\s+(de\s+navegaci[oó]n|de\s+usuario)|\b(reporting|editing|writing)\s+by\b|\bcontributed\s+to\b|"
+    r"utilisateur)|experiencia\s+(de\s+navegaci[oó]n|de\s+usuario)|\b(reporting|editing|writing)\s+by\b|\bcontributed\s+to\s+this\b|"
     r"\b(mit\s+material\s+von|avec\s+(l')?afp|con\s+informaci[oó]n\s+de)\b|"
     r"\b(this|these|above|below)\s+([\w,]+\s+){0,8}?(file\s+)?(photos?|images?|pictures?|photographs?|videos?)\b",
     re.I)
@@ -122,7 +128,7 @@ def signals(
     if words and (
         words[0] in imperatives
         or any(w in _SECOND_PERSON.get(code, _SECOND_PERSON["en"]) for w in words)
-        or any(w[:1].isupper() and w.lower() in imperatives for w in lexical_words(text)[1:])
+        or any(w[:1].isupper() and w.lower() in _PROMPTS for w in lexical_words(text)[1:])
         or (code == "de" and any(w in _GERMAN_FORMAL_YOU for w in lexical_words(text)[1:]))
     ):
         found.add("call_to_action")
@@ -140,10 +146,11 @@ def signals(
 
 def removes(rule: str | None, found: Collection[str]) -> bool:
     """Whether a rule match (or none) and the signals found together remove a piece: a rule and
-    at least one signal, or :data:`SIGNALS_ALONE` signals of which two are about content."""
+    at least one signal, or :data:`SIGNALS_ALONE` signals of which :data:`CONTENT_ALONE` are about
+    content."""
     if rule is not None:
         return bool(found)
-    return len(found) >= SIGNALS_ALONE and len(CONTENT_SIGNALS.intersection(found)) >= 2
+    return len(found) >= SIGNALS_ALONE and len(CONTENT_SIGNALS.intersection(found)) >= CONTENT_ALONE
 
 
 def normalise(text: str) -> str:
