@@ -83,3 +83,21 @@ def test_cli_refuses_an_unsupported_language(tmp_path, capsys: pytest.CaptureFix
     assert main(["text", str(path), "--language", "auto"]) == 1
     err = capsys.readouterr().err
     assert "not supported" in err and "english" in err and "Traceback" not in err
+
+
+def test_service_language_auto() -> None:
+    pytest.importorskip("flask")
+    from service.app import create_app
+    from summarizers import Registry
+    from summarizers.methods.lead import LeadMethod
+
+    client = create_app({"preload": []}, registry=Registry([LeadMethod()])).test_client()
+    response = client.post("/v1/summarize", json={"text": ARTICLES["spanish"], "language": "auto", "method": "lead"})
+    assert response.status_code == 200
+    assert response.get_json()["input"]["language"] == "spanish"
+    assert response.get_json()["input"]["language_confidence"] > 0.9
+    response = client.post("/v1/summarize", json={"text": JAPANESE, "language": "auto", "method": "lead"})
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "unsupported_language" and "english" in error["message"]
+    assert error["details"]["field"] == "language" and error["details"]["detected"] == "ja"
