@@ -46,6 +46,8 @@ def test_a_long_line_loses_only_its_credit() -> None:
     [
         ("Scroll down for video Reality star Kim Kardashian has revealed her new look at a party on Monday.",
          "Scroll down for video ", "Reality star Kim Kardashian has revealed her new look at a party on Monday."),
+        ("Scroll down for more Family and friends of the victim gathered outside the court on Monday.",
+         "Scroll down for more ", "Family and friends of the victim gathered outside the court on Monday."),
         ("Click here to read more The minister resigned on Tuesday after a long row over expenses.",
          "Click here to read more ", "The minister resigned on Tuesday after a long row over expenses."),
         ("Photo: Getty Images The minister resigned on Tuesday after a long row over expenses.",

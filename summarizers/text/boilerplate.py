@@ -177,6 +177,8 @@ _RULES: list[tuple[str, re.Pattern[str], int | None]] = [
     ("credit", re.compile(r"^this\s+(article|story|piece)\s+(originally|first)\s+(appeared|ran|published)", _I), 40),
     # Video prompts.
     ("video", re.compile(r"^(scroll|swipe)\s+(down|up)\s+(for|to\s+(see|watch))\s+(the\s+)?video", _I), 15),
+    ("navigation", re.compile(r"^(scroll|swipe)\s+(down|up)\s+(for|to)\s+(see\s+|read\s+|watch\s+)?(more|the\s+full|"
+                              r"all|our|comments|pictures|photos)\b", _I), 12),
     ("video", re.compile(r"^(watch|play)(\s+the)?(\s+full)?\s+video\b", _I), 12),
     ("video", re.compile(r"^(watch|listen|video|vidéo|vídeo|ansehen|écouter|ver|mira)\s*:", _I), 20),
     ("video", re.compile(r"^(video|vidéo|vídeo)\s*:?$", _I), 2),
