@@ -290,7 +290,7 @@ def _clean(text: str, sentence: Span, first: bool, context: _Context, removed: l
             tail_start = sentence.end - len(tail)
             removed.append(Removed(tail_start, sentence.end, f"boilerplate:{rule}", tail, tuple(sorted(found))))
             sentence = Span(text[sentence.start:end], sentence.start, end)
-    rule = boilerplate_reason(sentence.text) or all_pieces(sentence.text)
+    rule = boilerplate_reason(sentence.text)
     found = context.signals(sentence.text, [original])
     if removes(rule, found):
         removed.append(_removed(sentence, f"boilerplate:{rule or 'signals'}", found))

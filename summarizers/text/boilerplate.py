@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 
 from .words import count_words
 
@@ -257,12 +257,27 @@ GLUE_WINDOW = 200
 GLUE_MAX_WORDS = 15
 
 
-def boilerplate_reason(line: str) -> str | None:
-    """The boilerplate family ``line`` matches (``"caption"``, ``"consent"``...), or ``None``."""
+#: Rules that may match anywhere in a text (the others are anchored at its start, and cheap).
+_UNANCHORED = frozenset(i for i, (_, pattern, _) in enumerate(_RULES) if not pattern.pattern.startswith("^"))
+
+
+@lru_cache(maxsize=4096)
+def _unanchored_in(text: str) -> frozenset[int]:
+    """The unanchored rules whose pattern occurs somewhere in ``text``."""
+    return frozenset(i for i in _UNANCHORED if _RULES[i][1].search(text))
+
+
+def boilerplate_reason(line: str, within: str | None = None) -> str | None:
+    """The boilerplate family ``line`` matches (``"caption"``, ``"consent"``...), or ``None``.
+
+    ``within``: a text that ``line`` is a piece of; rules that may match anywhere are tried
+    only when they occur in it (pieces of one sentence are judged many times over).
+    """
     stripped = line.strip()
     words = count_words(stripped)
-    for reason, pattern, max_words in _RULES:
-        if (max_words is None or words <= max_words) and pattern.search(stripped):
+    absent = _UNANCHORED - _unanchored_in(within) if within is not None else frozenset()
+    for i, (reason, pattern, max_words) in enumerate(_RULES):
+        if i not in absent and (max_words is None or words <= max_words) and pattern.search(stripped):
             return reason
     return None
 
@@ -289,7 +304,7 @@ def glued_prefixes(sentence: str) -> Iterator[tuple[int, str]]:
             continue
         if head.count("(") > head.count(")"):  # never inside brackets
             continue
-        reason = boilerplate_reason(head)
+        reason = boilerplate_reason(head, sentence)
         if reason:
             yield _past_name(sentence, match.start(), match.end()), reason
 
@@ -321,7 +336,7 @@ def all_pieces(text: str, max_words: int = 30) -> str | None:
     reasons: dict[int, str] = {len(cuts) - 1: ""}
     for i in range(len(cuts) - 2, -1, -1):
         for j in range(i + 1, len(cuts) - (i == 0)):  # two pieces at least
-            if j in reasons and (reason := boilerplate_reason(text[cuts[i]:cuts[j]])):
+            if j in reasons and (reason := boilerplate_reason(text[cuts[i]:cuts[j]], text)):
                 reasons[i] = reason
                 break
     return reasons.get(0) or None
@@ -353,7 +368,7 @@ def glued_suffix(sentence: str) -> tuple[int, str] | None:
         head, tail = sentence[:match.start()], sentence[match.end():]
         if not reads_as_sentence(head, final=False) or count_words(tail) > GLUE_MAX_WORDS:
             break
-        reason = boilerplate_reason(tail)
+        reason = boilerplate_reason(tail, sentence)
         if reason and reason not in _NOT_GLUED_AFTER:
             return match.start(), reason
     return None
