@@ -81,7 +81,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subp
             try:
                 if requests.get(f"{base}/readyz", timeout=2).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or workers booting
                 pass
             if time.monotonic() > deadline:
                 pytest.fail(f"gunicorn not ready within {STARTUP_SECONDS} s:\n{log_path.read_text()}")
