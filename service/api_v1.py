@@ -19,6 +19,8 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from summarizers import Request, SummarizerError, Summary
+from summarizers.errors import UrlNotAllowed
+from summarizers.fetch import check_url
 
 from .errors import ApiError, ServiceBusy, status_for, too_large
 from .offsets import utf16_result
@@ -38,9 +40,10 @@ def summarize_view() -> Response:
     state, started = current_state(), time.perf_counter()
     body = state.schemas.summarize.model_validate(json_body())
     prepared = _prepare(state, body)
+    _check_url(state, body.url, "url")
     _check_size(state, prepared, body.text if body.text is not None else body.html,
                 "text" if body.text is not None else "html")
-    task = SummarizeTask(prepared.portable(), body.text, body.html)
+    task = SummarizeTask(prepared.portable(), body.text, body.html, body.url, state.config.fetch_policy())
     result = _run(state, task, prepared, timeout=state.config.request_timeout)
     state.metrics.summaries.labels(method=body.method, outcome="ok").inc()
     data = _render(result, body.offsets, text=body.text)
@@ -55,9 +58,10 @@ def summarize_batch_view() -> Response:
     body = state.schemas.batch.model_validate(json_body())
     prepared = _prepare(state, body)
     for i, document in enumerate(body.documents):
+        _check_url(state, document.url, f"documents.{i}.url")
         _check_size(state, prepared, document.text if document.text is not None else document.html,
                     f"documents.{i}.{'text' if document.text is not None else 'html'}")
-    task = BatchTask(prepared.portable(), [d.to_library() for d in body.documents])
+    task = BatchTask(prepared.portable(), [d.to_library() for d in body.documents], state.config.fetch_policy())
     outcomes = _run(state, task, prepared, timeout=state.config.batch_timeout)
     results: list[dict[str, Any]] = []
     for position, (document, outcome) in enumerate(zip(body.documents, outcomes, strict=True)):
@@ -201,6 +205,23 @@ def _prepare(state: ServiceState, body: SummarizeSettings) -> Request:
             details={"field": "method"},
         )
     return prepared
+
+
+def _check_url(state: ServiceState, url: str | None, field: str) -> None:
+    """Refuse ``url`` unless this server fetches URLs (``SUMMARIZE_ALLOW_URLS``) from its host.
+
+    Raises:
+        UrlNotAllowed: (422) URLs are off, or the URL's scheme or host is not allowed.
+    """
+    if url is None:
+        return
+    if not state.config.allow_urls:
+        raise UrlNotAllowed("this server does not fetch URLs (SUMMARIZE_ALLOW_URLS is off); send text or html",
+                            field=field)
+    try:
+        check_url(url, state.config.fetch_policy())
+    except UrlNotAllowed as exc:
+        raise UrlNotAllowed(exc.message, field=field, **{k: v for k, v in exc.details.items()}) from None
 
 
 def _check_size(state: ServiceState, prepared: Request, text: str | None, field: str) -> None:

@@ -27,6 +27,11 @@ variable                               default     meaning
 ``SUMMARIZE_CORS_ORIGINS``             (none)      comma-separated origins allowed by CORS, or ``*``
 ``SUMMARIZE_PRELOAD``                  abstractive methods whose models load when a worker starts
 ``SUMMARIZE_LOG_LEVEL``                INFO        level of the JSON log lines
+``SUMMARIZE_ALLOW_URLS``               0           1 to accept ``url`` (an article page to fetch)
+``SUMMARIZE_URL_HOSTS``                (none)      comma-separated hosts ``url`` may name (required
+                                                   with ``SUMMARIZE_ALLOW_URLS``; ``*.example.com``)
+``SUMMARIZE_URL_TIMEOUT``              10          seconds to fetch one page, redirects included
+``SUMMARIZE_URL_MAX_BYTES``            5242880     largest page fetched
 =====================================  ==========  ==================================================
 
 The jobs API reads ``SUMMARIZE_JOBS_*`` (see :mod:`summarizers.jobs.config` and docs/jobs.md).
@@ -45,6 +50,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, TypeVar
 
+from summarizers.fetch import FetchPolicy
 from summarizers.jobs.config import JobsConfig
 
 PREFIX = "SUMMARIZE_"
@@ -77,6 +83,17 @@ class ServiceConfig:
     log_level: str = "INFO"
     #: The asynchronous jobs (``SUMMARIZE_JOBS_*``, see :mod:`summarizers.jobs.config`).
     jobs: JobsConfig = field(default_factory=JobsConfig)
+    allow_urls: bool = False
+    url_hosts: tuple[str, ...] = ()
+    url_timeout: float = 10.0
+    url_max_bytes: int = 5 * 1024 * 1024
+    #: Networks otherwise refused that pages may be fetched from (tests: ``127.0.0.1/32``);
+    #: set in code, never from the environment.
+    url_allow_networks: tuple[str, ...] = ()
+
+    def fetch_policy(self) -> FetchPolicy:
+        """The policy under which ``url`` inputs are fetched."""
+        return FetchPolicy(self.url_hosts, self.url_allow_networks, self.url_timeout, self.url_max_bytes)
 
     def __post_init__(self) -> None:
         _at_least("max_body_bytes", self.max_body_bytes, 1)
@@ -100,6 +117,9 @@ class ServiceConfig:
             raise ValueError(f"queue_wait must be zero or more seconds, got {self.queue_wait!r}")
         if logging.getLevelName(self.log_level.upper()) not in range(0, 60):
             raise ValueError(f"log_level must be DEBUG, INFO, WARNING or ERROR, got {self.log_level!r}")
+        if self.allow_urls and not self.url_hosts:
+            raise ValueError("allow_urls needs url_hosts, the hosts that may be fetched")
+        self.fetch_policy()  # raises ValueError for bad limits or networks
         if any(not key for key in self.api_keys):
             raise ValueError("api_keys must not contain empty keys")
 
@@ -131,6 +151,10 @@ class ServiceConfig:
             "cors_origins": _csv,
             "preload": _csv,
             "log_level": str.strip,
+            "allow_urls": _flag,
+            "url_hosts": _csv,
+            "url_timeout": float,
+            "url_max_bytes": int,
         }
         values: dict[str, Any] = {}
         for name, parse in parsers.items():
@@ -179,6 +203,15 @@ def parse_rate(text: str) -> tuple[int, float]:
     if not sep or allowed < 1 or period.strip() not in RATE_PERIODS:
         raise ValueError(f"rate_limit must look like 60/minute (per second, minute or hour), got {text!r}")
     return allowed, RATE_PERIODS[period.strip()]
+
+
+def _flag(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(raw)
 
 
 def _csv(raw: str) -> tuple[str, ...]:

@@ -82,7 +82,7 @@ class SummarizeSettings(BaseModel):
     length: LengthField | None = Field(
         None, description=f"summary length; {DEFAULT_SENTENCES} sentences when left out"
     )
-    language: str = Field(DEFAULT_LANGUAGE, min_length=1, description="a language name or ISO 639-1 code")
+    language: str = Field(DEFAULT_LANGUAGE, min_length=1, description='a language name or ISO 639-1 code, or "auto"')
     options: dict[str, Any] = Field(
         default_factory=dict, description="method-specific options (see GET /v1/methods for each method's)"
     )
@@ -102,17 +102,23 @@ class SummarizeSettings(BaseModel):
 
 
 class SummarizeRequest(SummarizeSettings):
-    """``POST /v1/summarize``: one document, as ``text`` or ``html`` (exactly one: the library
-    checks it and answers 422 for ``text``)."""
+    """``POST /v1/summarize``: one document, as ``text``, ``html`` or ``url`` (exactly one: the
+    library checks it and answers 422 for ``text``; ``url`` only where the server allows it)."""
 
     model_config = ConfigDict(
-        **_STRICT, json_schema_extra={"oneOf": [{"required": ["text"]}, {"required": ["html"]}]}
+        **_STRICT,
+        json_schema_extra={"oneOf": [{"required": ["text"]}, {"required": ["html"]}, {"required": ["url"]}]},
     )
 
     text: str | None = Field(
         None, min_length=1, description="the article text (one paragraph per line is best)"
     )
     html: str | None = Field(None, min_length=1, description="an article page; its main text is extracted")
+    url: str | None = Field(
+        None, min_length=1, max_length=2048,
+        description="an article page to fetch (only when the server sets SUMMARIZE_ALLOW_URLS, "
+        "from the hosts of SUMMARIZE_URL_HOSTS)",
+    )
 
 
 class BatchDocument(BaseModel):
@@ -126,6 +132,7 @@ class BatchDocument(BaseModel):
     )
     text: str | None = Field(None, description="the article text")
     html: str | None = Field(None, description="an article page")
+    url: str | None = Field(None, max_length=2048, description="an article page to fetch (where the server allows it)")
     title: str | None = Field(None, description="the article's headline, when known")
 
     def to_library(self) -> dict[str, Any]:

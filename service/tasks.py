@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from summarizers import Registry, SummarizerError, Summary, summarize_batch_prepared, summarize_prepared
+from summarizers.fetch import FetchPolicy
 from summarizers.methods.base import PortableRequest
 
 
@@ -22,9 +23,12 @@ class SummarizeTask:
     request: PortableRequest
     text: str | None
     html: str | None
+    url: str | None = None
+    fetch_policy: FetchPolicy | None = None
 
     def __call__(self, registry: Registry) -> Summary:
-        return summarize_prepared(self.request.bind(registry), self.text, html=self.html)
+        return summarize_prepared(self.request.bind(registry), self.text, html=self.html, url=self.url,
+                                  fetch_policy=self.fetch_policy)
 
 
 @dataclass(frozen=True)
@@ -33,9 +37,10 @@ class BatchTask:
 
     request: PortableRequest
     documents: Sequence[Mapping[str, object]]
+    fetch_policy: FetchPolicy | None = None
 
     def __call__(self, registry: Registry) -> list[Summary | SummarizerError]:
-        return summarize_batch_prepared(self.request.bind(registry), self.documents)
+        return summarize_batch_prepared(self.request.bind(registry), self.documents, fetch_policy=self.fetch_policy)
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from .document import Document, prepare, validate_text
 from .errors import InvalidInput, SummarizerError
+from .fetch import FetchPolicy, check_url, fetch
 from .grounding.apply import DEFAULT_MIN_FAITHFULNESS, apply_policy
 from .methods.base import Method, Options, Request
 from .registry import Registry, default_registry
+from .text.encoding import charset_from_content_type, decode_html
 from .text.html import extract_article
 from .text.language import Language
 from .types import DEFAULT_LANGUAGE, DEFAULT_METHOD, Length, Summary
@@ -53,41 +56,65 @@ def build_request(
 
 
 def prepare_input(
-    text: str | bytes | None = None, *, html: str | bytes | None = None,
-    language: str | Language = DEFAULT_LANGUAGE, title: str | None = None,
+    text: str | bytes | None = None, *, html: str | bytes | None = None, url: str | None = None,
+    language: str | Language = DEFAULT_LANGUAGE, title: str | None = None, fetch_policy: FetchPolicy | None = None,
 ) -> Document:
-    """A :class:`Document` from exactly one of ``text`` or ``html``.
+    """A :class:`Document` from exactly one of ``text``, ``html`` or ``url``.
+
+    HTML given as bytes is decoded from its byte-order mark, its ``<meta>`` charset or a
+    detector; a ``url`` is fetched under ``fetch_policy`` (by default the one of the
+    ``SUMMARIZE_URL_*`` variables, see :mod:`summarizers.fetch`) and read as HTML. Where the HTML
+    came from is reported in ``Document.origin``. ``language`` may be ``"auto"`` (detected).
 
     Raises:
-        InvalidInput: both or neither given, or bad text.
+        InvalidInput: not exactly one input, bad text, no article text in the HTML.
+        UrlNotAllowed, FetchFailed: for a URL that may not, or could not, be fetched.
     """
-    if (text is None) == (html is None):
-        raise InvalidInput("give exactly one of text or html", field="text")
+    if sum(x is not None for x in (text, html, url)) != 1:
+        raise InvalidInput("give exactly one of text, html or url", field="text")
+    if url is not None:
+        policy = fetch_policy or FetchPolicy.from_env()
+        fetched = fetch(check_url(url, policy), policy)
+        page, encoding = decode_html(fetched.data, charset_from_content_type(fetched.content_type))
+        origin = {"url": {**fetched.info(), "extraction": "trafilatura"}, "encoding": encoding}
+        return _from_html(page, language, title, origin)
     if html is not None:
-        body, found_title = extract_article(validate_text(html, "html"))
-        return prepare(body, language, title=title or found_title, source="html")
+        if isinstance(html, (bytes, bytearray)):
+            page, encoding = decode_html(bytes(html))
+            return _from_html(page, language, title, {"encoding": encoding})
+        return _from_html(validate_text(html, "html"), language, title, None)
     return prepare(text, language, title=title)  # type: ignore[arg-type]
+
+
+def _from_html(page: str, language: str | Language, title: str | None, origin: dict[str, Any] | None) -> Document:
+    body, found_title = extract_article(validate_text(page, "html"))
+    document = prepare(body, language, title=title or found_title, source="html")
+    return replace(document, origin=origin) if origin else document
 
 
 def summarize_prepared(
     request: Request, text: str | bytes | None = None, *, html: str | bytes | None = None,
-    title: str | None = None,
+    url: str | None = None, title: str | None = None, fetch_policy: FetchPolicy | None = None,
 ) -> Summary:
-    """Summarize one text (or HTML page) with a prepared request.
+    """Summarize one text (or HTML page, or the page at ``url``) with a prepared request.
 
     ``title`` (the headline, when known) overrides the request's ``title`` option.
 
     Raises:
         SummarizerError: one of its subclasses, for bad input or a failing method.
     """
-    document = prepare_input(text, html=html, language=request.language, title=title or request.option("title"))
+    document = prepare_input(text, html=html, url=url, language=request.language,
+                             title=title or request.option("title"), fetch_policy=fetch_policy)
     return finish(request.method.summarize(document, request), document, request)
 
 
 def finish(result: Summary, document: Document, request: Request) -> Summary:
-    """Ground a method's ``result`` and apply ``options.faithfulness`` (see
+    """A method's ``result`` with the document stage's warnings (language detection) first,
+    grounded, and ``options.faithfulness`` applied (see
     :func:`summarizers.grounding.apply.apply_policy`); the fallback is the extractive method
     the prepared request names (:attr:`Request.fallback`)."""
+    if document.warnings:
+        result = replace(result, warnings=(*document.warnings, *result.warnings))
     if result.kind == "extractive":
         return apply_policy(result, document)  # its own support: nothing to drop or replace
     extractive = request.fallback
@@ -103,13 +130,14 @@ def finish(result: Summary, document: Document, request: Request) -> Summary:
 
 
 def summarize_batch_prepared(
-    request: Request, documents: Sequence[str | Mapping[str, Any]]
+    request: Request, documents: Sequence[str | Mapping[str, Any]], *, fetch_policy: FetchPolicy | None = None,
 ) -> list[Summary | SummarizerError]:
     """Summarize many documents with one prepared request; results in input order.
 
-    Each document is a string or a mapping with ``text`` or ``html`` (and optionally
-    ``title``). A document that fails yields its :class:`SummarizerError` in its place; the
-    others are unaffected. Model-backed methods batch the documents.
+    Each document is a string or a mapping with ``text``, ``html`` or ``url`` (and optionally
+    ``title``); URLs are fetched under ``fetch_policy``. A document that fails yields its
+    :class:`SummarizerError` in its place; the others are unaffected. Model-backed methods
+    batch the documents.
     """
     results: list[Summary | SummarizerError | None] = [None] * len(documents)
     ready: list[tuple[int, Document]] = []
@@ -117,8 +145,8 @@ def summarize_batch_prepared(
         try:
             if isinstance(item, Mapping):
                 title = item.get("title") or request.option("title")
-                doc = prepare_input(item.get("text"), html=item.get("html"),
-                                    language=request.language, title=title)
+                doc = prepare_input(item.get("text"), html=item.get("html"), url=item.get("url"),
+                                    language=request.language, title=title, fetch_policy=fetch_policy)
             else:
                 doc = prepare_input(item, language=request.language, title=request.option("title"))
             ready.append((i, doc))
@@ -134,29 +162,35 @@ def summarize(
     text: str | bytes | None = None,
     *,
     html: str | bytes | None = None,
+    url: str | None = None,
     method: str = DEFAULT_METHOD,
     length: Length | Mapping[str, Any] | int | None = None,
     language: str = DEFAULT_LANGUAGE,
     options: Mapping[str, Any] | None = None,
     registry: Registry | None = None,
+    fetch_policy: FetchPolicy | None = None,
 ) -> Summary:
-    """Summarize one text (or HTML page) with any registered method.
+    """Summarize one text (or HTML page, or the page at a URL) with any registered method.
 
     Args:
-        text: the article text; or ``html``: a page to extract the article from.
+        text: the article text; or ``html``: a page to extract the article from (bytes in any
+            declared encoding); or ``url``: a page to fetch (under ``fetch_policy``).
         method: a registered method name (``summarizers.methods()`` lists them).
         length: ``{"sentences": N}``, ``{"ratio": R}``, ``{"words": W}``, an int (sentences),
             a :class:`Length`, or ``None`` for three sentences.
-        language: a supported language name or ISO 639-1 code.
+        language: a supported language name or ISO 639-1 code, or ``"auto"`` to detect it
+            (``input.language_confidence`` reports the detector's confidence).
         options: method options (``order``, ``title``, ``model``, ``num_beams``...).
         registry: the methods to use; when ``None``, a registry of the built-ins and plugins
             that this function builds once.
+        fetch_policy: hosts, networks and limits for ``url`` (default: the ``SUMMARIZE_URL_*``
+            variables).
 
     Raises:
         SummarizerError: one of its subclasses, for any bad input or unavailable method.
     """
     request = _registry(registry).prepare(method, length, language, options)
-    return summarize_prepared(request, text, html=html)
+    return summarize_prepared(request, text, html=html, url=url, fetch_policy=fetch_policy)
 
 
 def summarize_batch(
@@ -167,6 +201,7 @@ def summarize_batch(
     language: str = DEFAULT_LANGUAGE,
     options: Mapping[str, Any] | None = None,
     registry: Registry | None = None,
+    fetch_policy: FetchPolicy | None = None,
 ) -> list[Summary | SummarizerError]:
     """Summarize many documents with shared settings; results come back in input order.
 
@@ -176,7 +211,7 @@ def summarize_batch(
         SummarizerError: only for problems shared by every document (unknown method...).
     """
     request = _registry(registry).prepare(method, length, language, options)
-    return summarize_batch_prepared(request, documents)
+    return summarize_batch_prepared(request, documents, fetch_policy=fetch_policy)
 
 
 def methods(registry: Registry | None = None) -> list[dict[str, Any]]:

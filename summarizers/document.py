@@ -4,14 +4,26 @@ offsets, the headline, and what was left out as boilerplate. Pure functions, no 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
 from .errors import InvalidInput
-from .text.boilerplate import boilerplate_reason, dateline_length, ends_like_sentence
-from .text.language import Language, get_language
+from .text.boilerplate import (
+    MARKERS,
+    all_pieces,
+    boilerplate_reason,
+    dateline_length,
+    ends_like_sentence,
+    glued_prefixes,
+    glued_suffix,
+    header_run_length,
+)
+from .text.language import Language, detect_language, get_language, is_auto
 from .text.segment import split_sentences
+from .text.signals import CONTENT_SIGNALS, EDGE_END, EDGE_START, normalise, removes, signals
 from .text.words import count_words, has_words
 from .types import InputStats, Removed, Span
 
@@ -19,6 +31,8 @@ from .types import InputStats, Removed, Span
 HEADLINE_MAX_WORDS = 20
 #: A line this short without final punctuation is a fragment (a subheading, a label).
 FRAGMENT_MAX_WORDS = 8
+#: At most this many pieces are cut from the start of one sentence.
+MAX_CUTS = 6
 
 _LINE_RE = re.compile(r"[^\r\n]+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -36,6 +50,9 @@ class Document:
         headline: the detected headline, never a candidate.
         removed: spans left out, each with its reason.
         source: ``"text"`` or ``"html"``.
+        language_confidence: the detector's confidence when the language was detected.
+        warnings: notes for the caller (a language that could not be detected...).
+        origin: where HTML came from: its ``encoding``, and for a fetched page its ``url``.
     """
 
     text: str
@@ -44,6 +61,9 @@ class Document:
     headline: Span | None
     removed: tuple[Removed, ...]
     source: Literal["text", "html"] = "text"
+    language_confidence: float | None = None
+    warnings: tuple[str, ...] = ()
+    origin: Mapping[str, Any] | None = None
 
     @cached_property
     def sentences(self) -> tuple[Span, ...]:
@@ -60,6 +80,8 @@ class Document:
             language=self.language.name,
             source=self.source,
             removed=self.removed,
+            language_confidence=self.language_confidence,
+            origin=self.origin,
         )
 
 
@@ -92,10 +114,6 @@ def _control_ratio(text: str) -> float:
     return bad / max(1, len(sample))
 
 
-def _normalise(line: str) -> str:
-    return " ".join(re.findall(r"\w+", line.lower()))
-
-
 def prepare(
     text: str,
     language: str | Language = "english",
@@ -105,42 +123,56 @@ def prepare(
 ) -> Document:
     """Validate ``text`` and split it into candidate sentences, headline and boilerplate.
 
+    Every line is split into sentences first and the boilerplate rules judge each sentence (a
+    short line is one sentence; an article on one long line loses nothing for its last
+    sentence's credit); boilerplate glued to a sentence (a dateline, a video prompt, a
+    "(file picture)" credit, a "By . Author . PUBLISHED: ..." run) is cut from it. A rule
+    removes a piece only when a general signal (:mod:`summarizers.text.signals`) agrees.
+    Everything left out is in :attr:`Document.removed` with its reason and signals.
+
     Args:
-        text: the article text (one paragraph per line works best).
-        language: a resolved :class:`Language`, or a supported language name or ISO 639-1 code.
+        text: the article text (one paragraph per line works best; one long line works too).
+        language: a resolved :class:`Language`, a supported language name or ISO 639-1 code,
+            or ``"auto"`` to detect it.
         title: the article's headline when the caller knows it; a first line repeating it
             is reported as the headline.
         source: where the text came from, reported in the statistics.
 
     Raises:
         InvalidInput: empty, binary, or no sentence left once boilerplate is removed.
-        UnsupportedLanguage: for an unsupported language.
+        UnsupportedLanguage: for an unsupported language (given, or detected with confidence).
     """
     text = validate_text(text)
-    lang = language if isinstance(language, Language) else get_language(language)
+    detection = detect_language(text) if is_auto(language) else None
+    if detection is not None:
+        lang = get_language(detection.name)
+    else:
+        lang = language if isinstance(language, Language) else get_language(language)
     lines = _lines(text)
 
-    headline, lines = _split_headline(lines, title)
+    headline, lines = _split_headline(lines, title, lang.code)
     removed: list[Removed] = []
+    units = [_unit(text, line, lang, removed) for line in lines]
+    context = _Context.of(units, lang)
     paragraphs: list[list[Span]] = []
     fragments: list[Span] = []
-    for line in lines:
-        reason = boilerplate_reason(line.text)
-        if reason:
-            removed.append(Removed(line.start, line.end, f"boilerplate:{reason}", line.text))
+    for unit in units:
+        if unit.line is None:
             continue
-        bullet = _BULLET_RE.match(line.text)
-        if bullet:  # a list item: its text is content, the marker is not
-            line = Span(line.text[bullet.end():], line.start + bullet.end(), line.end)
-        elif not ends_like_sentence(line.text) and count_words(line.text) <= FRAGMENT_MAX_WORDS:
-            fragments.append(line)
+        if not unit.bullet and not ends_like_sentence(unit.line.text) and unit.words <= FRAGMENT_MAX_WORDS:
+            reason = boilerplate_reason(unit.line.text) or all_pieces(unit.line.text)
+            found = context.signals(unit.line.text, unit.sentences)
+            if reason and removes(reason, found):  # a short line of boilerplate, not just a fragment
+                removed.append(_removed(unit.line, f"boilerplate:{reason}", found))
+            else:
+                fragments.append(unit.line)
             continue
-        paragraph = _sentences_of(text, line, lang, removed)
+        paragraph = [c for i, s in enumerate(unit.sentences) if (c := _clean(text, s, i == 0, context, removed))]
         if paragraph:
             paragraphs.append(paragraph)
 
     if not paragraphs and fragments:  # a text of short unpunctuated lines: keep them
-        paragraphs = [p for f in fragments if (p := _sentences_of(text, f, lang, removed))]
+        paragraphs = [[f] for f in fragments if has_words(f.text)]
     else:
         removed.extend(Removed(f.start, f.end, "fragment", f.text) for f in fragments)
     if not paragraphs and headline is not None:  # only a "headline": it is the text
@@ -149,7 +181,128 @@ def prepare(
     if not paragraphs:
         raise InvalidInput("text has no sentence to summarize (only boilerplate or no words)", field="text")
     removed.sort(key=lambda r: r.start)
-    return Document(text, lang, tuple(map(tuple, paragraphs)), headline, tuple(removed), source)
+    return Document(
+        text, lang, tuple(map(tuple, paragraphs)), headline, tuple(removed), source,
+        language_confidence=detection.confidence if detection else None,
+        warnings=(detection.warning,) if detection and detection.warning else (),
+    )
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """A line of the text, its sentences, and whether it is a list item (``line`` is ``None``
+    when a header run was all there was)."""
+
+    line: Span | None
+    sentences: tuple[Span, ...] = ()
+    bullet: bool = False
+    words: int = 0
+
+
+def _unit(text: str, line: Span, lang: Language, removed: list[Removed]) -> _Unit:
+    """Cut a header run and a bullet marker from ``line`` and split it into sentences."""
+    if cut := header_run_length(line.text):
+        removed.append(Removed(line.start, line.start + cut, "boilerplate:header", line.text[:cut]))
+        rest = line.text[cut:]
+        stripped = rest.lstrip()
+        if not stripped:
+            return _Unit(None)
+        start = line.start + cut + len(rest) - len(stripped)
+        line = Span(stripped, start, line.end)
+    bullet = _BULLET_RE.match(line.text)
+    if bullet:  # a list item: its text is content, the marker is not
+        line = Span(line.text[bullet.end():], line.start + bullet.end(), line.end)
+    sentences = tuple(split_sentences(text, lang.code, line.start, line.end))
+    return _Unit(line, sentences, bool(bullet), count_words(line.text))
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the signals need to know about the whole document."""
+
+    stop_words: frozenset[str]
+    code: str
+    counts: Counter[str]
+    edge: frozenset[int]
+
+    @classmethod
+    def of(cls, units: list[_Unit], lang: Language) -> _Context:
+        sentences = [s for u in units for s in u.sentences]
+        counts = Counter(normalise(s.text) for s in sentences)
+        counts.update(normalise(u.line.text) for u in units if u.line is not None and len(u.sentences) > 1)
+        starts = [s.start for s in sentences]
+        edge = frozenset(starts[:EDGE_START] + starts[-EDGE_END:])
+        return cls(lang.stop_words, lang.code, counts, edge)
+
+    def signals(self, piece: str, sentences: tuple[Span, ...] | list[Span]) -> frozenset[str]:
+        """The signals of ``piece``, which spans ``sentences`` of the document."""
+        return signals(
+            piece, stop_words=self.stop_words, code=self.code, repeats=self.counts[normalise(piece)],
+            edge=any(s.start in self.edge for s in sentences),
+        )
+
+
+def _glued_signals(context: _Context, piece: str, sentence: Span) -> frozenset[str]:
+    """The signals that let a rule cut ``piece`` glued to ``sentence`` (empty: keep it).
+
+    A glued piece is unpunctuated and short by nature, and at the edge when its sentence is:
+    those say nothing. It takes a signal about its content, unless it is a marker such as
+    "Advertisement" or a bracketed picture credit ("(file picture)").
+    """
+    found = context.signals(piece, [sentence])
+    if CONTENT_SIGNALS.intersection(found):
+        return found
+    label = piece.strip().lower()
+    if label in MARKERS or (label.startswith("(") and label.rstrip(".").endswith(")")):
+        return found | {"marker"}
+    return frozenset()
+
+
+def _removed(span: Span, reason: str, found: frozenset[str] = frozenset()) -> Removed:
+    return Removed(span.start, span.end, reason, span.text, tuple(sorted(found)))
+
+
+def _clean(text: str, sentence: Span, first: bool, context: _Context, removed: list[Removed]) -> Span | None:
+    """``sentence`` without the boilerplate glued to it, or ``None`` when it is boilerplate
+    (or has no word); whatever is cut or dropped goes to ``removed``."""
+    original = sentence
+    if not ends_like_sentence(sentence.text) and (rule := all_pieces(sentence.text)):
+        found = context.signals(sentence.text, [original])  # only glued pieces: "Most Read 1 of 12"
+        if removes(rule, found):
+            removed.append(_removed(sentence, f"boilerplate:{rule}", found))
+            return None
+    for _ in range(MAX_CUTS):  # a dateline, then a glued prompt, ...
+        cut = dateline_length(sentence.text) if first and sentence.start == original.start else 0
+        reason = "dateline"
+        found: frozenset[str] = frozenset()
+        if not cut:
+            cut, rule, found = next(
+                ((n, rule, found) for n, rule in glued_prefixes(sentence.text)
+                 if (found := _glued_signals(context, sentence.text[:n], original))),
+                (0, "", frozenset()),
+            )
+            reason = f"boilerplate:{rule}"
+        if not cut or not reason:
+            break
+        piece = Span(sentence.text[:cut], sentence.start, sentence.start + cut)
+        removed.append(_removed(piece, reason, found))
+        start = sentence.start + cut
+        sentence = Span(text[start:sentence.end], start, sentence.end)
+    if glued := glued_suffix(sentence.text):
+        at, rule = glued
+        tail = sentence.text[at:].strip()
+        found = _glued_signals(context, tail, original)
+        if found:
+            end = sentence.start + len(sentence.text[:at].rstrip())
+            tail_start = sentence.end - len(tail)
+            removed.append(Removed(tail_start, sentence.end, f"boilerplate:{rule}", tail, tuple(sorted(found))))
+            sentence = Span(text[sentence.start:end], sentence.start, end)
+    rule = boilerplate_reason(sentence.text)
+    found = context.signals(sentence.text, [original])
+    if removes(rule, found):
+        removed.append(_removed(sentence, f"boilerplate:{rule or 'signals'}", found))
+        return None
+    return sentence if has_words(sentence.text) else None
 
 
 def _lines(text: str) -> list[Span]:
@@ -164,18 +317,19 @@ def _lines(text: str) -> list[Span]:
     return lines
 
 
-def _split_headline(lines: list[Span], title: str | None) -> tuple[Span | None, list[Span]]:
+def _split_headline(lines: list[Span], title: str | None, code: str) -> tuple[Span | None, list[Span]]:
     """Find the headline: the first line that is not boilerplate, when it repeats ``title`` or
-    looks like one (short and unpunctuated, or a Title Case question or exclamation)."""
+    looks like one (one sentence, short and unpunctuated, or a Title Case question or
+    exclamation)."""
     index = next((i for i, line in enumerate(lines) if boilerplate_reason(line.text) is None), None)
     if index is None or index == len(lines) - 1:
         return None, lines
     first = lines[index]
     rest = lines[:index] + lines[index + 1:]
-    if title and _normalise(first.text) == _normalise(title):
+    if title and normalise(first.text) == normalise(title):
         return first, rest
     words = count_words(first.text)
-    if not 2 <= words <= HEADLINE_MAX_WORDS:
+    if not 2 <= words <= HEADLINE_MAX_WORDS or len(split_sentences(first.text, code)) > 1:
         return None, lines
     if not ends_like_sentence(first.text) or (first.text.rstrip()[-1:] in "?!" and _title_case(first.text)):
         return first, rest
@@ -186,21 +340,3 @@ def _title_case(line: str) -> bool:
     """Whether most of the longer words of ``line`` start with a capital letter."""
     words = [w for w in re.findall(r"[^\W\d_]+", line) if len(w) > 3]
     return bool(words) and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
-
-
-def _sentences_of(text: str, line: Span, lang: Language, removed: list[Removed]) -> list[Span]:
-    """Candidate sentences of one line; boilerplate sentences go to ``removed``."""
-    kept: list[Span] = []
-    for i, sentence in enumerate(split_sentences(text, lang.code, line.start, line.end)):
-        reason = boilerplate_reason(sentence.text)
-        if reason:
-            removed.append(Removed(sentence.start, sentence.end, f"boilerplate:{reason}", sentence.text))
-            continue
-        if i == 0 and (cut := dateline_length(sentence.text)):
-            removed.append(Removed(sentence.start, sentence.start + cut, "dateline", sentence.text[:cut]))
-            start = sentence.start + cut
-            sentence = Span(text[start:sentence.end], start, sentence.end)
-        if not has_words(sentence.text):
-            continue
-        kept.append(sentence)
-    return kept

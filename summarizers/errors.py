@@ -4,7 +4,9 @@
 
     SummarizerError                 base class; ``code``, ``message``, ``field``, ``details``
     ├── InvalidInput                empty/whitespace/binary text, no sentence, bad HTML
-    │   └── InputTooLarge           more sentences than the method's limit (``limit``, ``method``)
+    │   ├── InputTooLarge           more sentences than the method's limit (``limit``, ``method``)
+    │   ├── UrlNotAllowed           a URL (or a redirect, or its address) that may not be fetched
+    │   └── FetchFailed             a URL that could not be fetched (status, time, size)
     ├── InvalidLength               a length that is missing, ambiguous or absurd
     ├── InvalidOption               an unknown option or a value out of its bounds
     ├── UnknownMethod               a method name that is not registered
@@ -66,6 +68,19 @@ class InputTooLarge(InvalidInput):
     """
 
     code = "input_too_large"
+
+
+class UrlNotAllowed(InvalidInput):
+    """A URL that may not be fetched: scheme, host off the allow-list, or an address that is
+    loopback, private, link-local or reserved (checked where the connection was made)."""
+
+    code = "url_not_allowed"
+
+
+class FetchFailed(InvalidInput):
+    """A URL that could not be fetched: unreachable, an error status, too slow or too large."""
+
+    code = "fetch_failed"
 
 
 class InvalidLength(SummarizerError):

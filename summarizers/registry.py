@@ -12,7 +12,7 @@ from typing import Any
 
 from .errors import MethodUnavailable, UnknownMethod
 from .methods.base import Method, Options, Request
-from .text.language import Language, get_language, resolve_language_name
+from .text.language import Language, get_language, is_auto, resolve_language_name
 from .types import DEFAULT_LANGUAGE, DEFAULT_METHOD, Length
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,11 @@ class Registry:
         """
         impl = self.get(method)
         parsed_length = Length.parse(length)
-        lang = language if isinstance(language, Language) else get_language(resolve_language_name(language))
+        if isinstance(language, Language):
+            lang: Language | str = language
+        else:
+            name = resolve_language_name(language, allow_auto=True)
+            lang = name if is_auto(name) else get_language(name)  # "auto": detected per document
         opts = Options(impl.validate_options(options))
         status = impl.availability()
         if not status.available:

@@ -138,12 +138,14 @@ class Span:
 
 @dataclass(frozen=True)
 class Removed:
-    """A span of the input left out of summarization, and why (``boilerplate:caption``...)."""
+    """A span of the input left out of summarization, and why (``boilerplate:caption``...), with
+    the general boilerplate signals that agreed (see :mod:`summarizers.text.signals`)."""
 
     start: int
     end: int
     reason: str
     text: str
+    signals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -202,7 +204,12 @@ class SelectedSentence:
 
 @dataclass(frozen=True)
 class InputStats:
-    """What the summarized text contained (after boilerplate removal)."""
+    """What the summarized text contained (after boilerplate removal).
+
+    ``language_confidence`` is the detector's confidence for ``language="auto"`` (``None`` when
+    the language was given); ``origin`` says where HTML came from (``encoding``, and ``url``
+    for a fetched page: requested and final URL, status, content type, bytes).
+    """
 
     characters: int
     sentences: int
@@ -211,16 +218,23 @@ class InputStats:
     source: Literal["text", "html"] = "text"
     removed: tuple[Removed, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict, metadata={"flatten": True})
+    language_confidence: float | None = field(
+        default=None, metadata={"omit_none": True, "doc": 'with language "auto": the detector\'s confidence'})
+    origin: Mapping[str, Any] | None = field(
+        default=None, metadata={"omit_none": True, "doc": "HTML bytes or a URL: the encoding, the fetch"})
 
     def to_dict(self) -> dict[str, Any]:
-        d = {
+        d: dict[str, Any] = {
             "characters": self.characters,
             "sentences": self.sentences,
             "words": self.words,
             "language": self.language,
             "source": self.source,
+            "language_confidence": self.language_confidence,
             "removed": [asdict(r) for r in self.removed],
         }
+        if self.origin is not None:
+            d.update(self.origin)
         d.update(self.extra)
         return d
 

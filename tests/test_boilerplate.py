@@ -46,7 +46,7 @@ BOILERPLATE = {
     "This article originally appeared on The Conversation.": "credit",
     "Want more stories like this? Sign up here.": "newsletter",
     "Tags: North Korea, Russia": "navigation",
-    "CLICK HERE TO GET THE FOX NEWS APP": "navigation",
+    "CLICK HERE TO GET THE FOX NEWS APP": "app",
 }
 
 NOT_BOILERPLATE = [
@@ -137,7 +137,7 @@ def test_short_unpunctuated_lines_only_text_is_still_summarized() -> None:
 INJECTED = [
     "Please enter your comment!", "Subscribe to our newsletter", "Scroll down for video",
     "Share this article", "Advertisement", "By John Smith | BBC News",
-    "A fan waves a flag before the match. (AP Photo/Jane Doe)",
+    "In this Sunday, May 5, 2019, photo, a fan waves a flag before the match. (AP Photo/Jane Doe)",
     "Reuters contributed to this report.", "Read more: The week in pictures",
 ]
 

@@ -60,6 +60,7 @@ class Item:
         line: the 1-based line of the input it came from.
         text: the text (or HTML, when ``html``) to summarize; ``None`` for a bad record.
         html: whether ``text`` holds an HTML page.
+        url: whether ``text`` holds the URL of an article page to fetch.
         title: the article's headline, when the record gives one.
         method: a per-record method override, or ``None``.
         length: a per-record length override (an int or a mapping), or ``None``.
@@ -71,6 +72,7 @@ class Item:
     line: int
     text: Any = None
     html: bool = False
+    url: bool = False
     title: str | None = None
     method: Any = None
     length: Any = None
@@ -84,7 +86,7 @@ class Item:
 
     def document(self) -> dict[str, Any]:
         """The mapping :func:`summarizers.summarize_batch` takes for this record."""
-        doc: dict[str, Any] = {"html" if self.html else "text": self.text}
+        doc: dict[str, Any] = {"url" if self.url else "html" if self.html else "text": self.text}
         if self.title:
             doc["title"] = self.title
         return doc

@@ -32,13 +32,15 @@ class Fields:
     """Names of the record fields read from each input line or CSV column.
 
     ``method`` and ``length`` override the job's settings for that record; ``html`` names an
-    alternative field holding an HTML page (used when the text field is absent).
+    alternative field holding an HTML page, ``url`` one holding the address of an article page
+    to fetch (each used when the fields before it are absent).
     """
 
     id: str = "id"
     text: str = "text"
     title: str = "title"
     html: str = "html"
+    url: str = "url"
     method: str = "method"
     length: str = "length"
 
@@ -177,17 +179,19 @@ def _item(record: Mapping[str, Any], number: int, fields: Fields, html: bool) ->
     else:
         return _bad(number, f"line {number}: field {fields.id!r} must be a string or an integer, "
                             f"not {_json_kind(raw_id)}", field=fields.id)
-    is_html = html
+    is_html, is_url = html, False
     if fields.text in record:
         text = record[fields.text]
     elif fields.html in record and fields.html != fields.text:
         text, is_html = record[fields.html], True
+    elif fields.url in record and fields.url != fields.text:
+        text, is_url = record[fields.url], True
     else:
         return _bad(number, f"line {number} has no {fields.text!r} field", item_id if given else None,
                     field=fields.text)
     title = record.get(fields.title)
     return Item(
-        id=item_id, line=number, id_given=given, text=text, html=is_html,
+        id=item_id, line=number, id_given=given, text=text, html=is_html and not is_url, url=is_url,
         title=title if isinstance(title, str) and title.strip() else None,
         method=record.get(fields.method), length=record.get(fields.length),
     )

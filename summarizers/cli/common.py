@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from ..errors import InvalidOption
+from ..fetch import FetchPolicy
 from ..methods.base import Request
 from ..registry import Registry
 from ..types import DEFAULT_LANGUAGE, DEFAULT_METHOD, DEFAULT_SENTENCES
@@ -36,7 +37,7 @@ def add_request_arguments(parser: argparse.ArgumentParser, *, default_method: st
     length.add_argument("--ratio", "-r", type=float, help="fraction of the text's sentences, in (0, 1]")
     length.add_argument("--words", "-w", type=int, help="word budget")
     parser.add_argument("--language", "-l", default=DEFAULT_LANGUAGE,
-                        help=f"language name or ISO code (default {DEFAULT_LANGUAGE})")
+                        help=f"language name or ISO code, or auto to detect it (default {DEFAULT_LANGUAGE})")
     for flag, _, kind, text in OPTION_FLAGS:
         parser.add_argument(flag, type=kind, help=text)
     parser.add_argument("--option", "-o", action="append", default=[], metavar="KEY=VALUE",
@@ -85,3 +86,11 @@ def read_input(path: str) -> bytes:
 def print_json(data: Any) -> None:
     """Print ``data`` as one line of JSON (UTF-8, not ASCII-escaped)."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+def fetch_policy_from_env() -> FetchPolicy:
+    """The URL fetch policy of the ``SUMMARIZE_URL_*`` variables (see :mod:`summarizers.fetch`)."""
+    try:
+        return FetchPolicy.from_env()
+    except ValueError as exc:
+        raise SystemExit(f"summarize: error: {exc}") from None

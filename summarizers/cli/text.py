@@ -7,25 +7,33 @@ import sys
 
 from ..api import summarize_prepared
 from ..registry import default_registry
-from .common import add_request_arguments, prepare_from_args, print_json, read_input
+from .common import add_request_arguments, fetch_policy_from_env, prepare_from_args, print_json, read_input
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register the ``text`` command."""
-    p = subparsers.add_parser("text", help="summarize one document (a file or - for stdin)",
+    p = subparsers.add_parser("text", help="summarize one document (a file, - for stdin, or --url)",
                               description="Summarize one document and print the summary.")
-    p.add_argument("file", help="UTF-8 text file, or - for standard input")
+    p.add_argument("file", nargs="?", help="UTF-8 text file (or an HTML page with --html), or - for standard input")
+    p.add_argument("--url", help="fetch an article page (http or https; SUMMARIZE_URL_HOSTS limits the hosts)")
     add_request_arguments(p)
-    p.add_argument("--html", action="store_true", help="the input is an HTML page: extract the article first")
+    p.add_argument("--html", action="store_true",
+                   help="the input is an HTML page (in any declared encoding): extract the article first")
     p.add_argument("--json", action="store_true", help="print the full result as one JSON object")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Summarize the file and print the summary (or the JSON result)."""
-    data = read_input(args.file)
+    """Summarize the file (or the page at ``--url``) and print the summary (or the JSON result)."""
+    if (args.file is None) == (args.url is None):
+        print("summarize text: error: give a FILE (or - for standard input) or --url URL, not both", file=sys.stderr)
+        return 2
     request = prepare_from_args(default_registry(), args)
-    result = summarize_prepared(request, html=data) if args.html else summarize_prepared(request, data)
+    if args.url is not None:
+        result = summarize_prepared(request, url=args.url, fetch_policy=fetch_policy_from_env())
+    else:
+        data = read_input(args.file)
+        result = summarize_prepared(request, html=data) if args.html else summarize_prepared(request, data)
     if args.json:
         print_json(result.to_dict())
     else:

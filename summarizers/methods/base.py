@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Literal
 
 from ..document import Document
 from ..errors import InputTooLarge, InvalidOption, SummarizerError
-from ..text.language import Language, get_language
+from ..text.language import Language, get_language, is_auto
 from ..types import DEFAULT_LANGUAGE, Kind, Length, Summary, short_repr, whole_number
 
 ParamType = Literal["integer", "number", "string", "boolean", "array"]
@@ -190,7 +190,7 @@ class Request:
     Attributes:
         method: the method that will summarize.
         length: the parsed length.
-        language: the resolved language.
+        language: the resolved language, or ``"auto"``: detected in each document.
         options: the validated options (defaults are not filled in: methods apply their own).
         fallback: with ``options.faithfulness = "fallback"`` on a method that writes its own
             text, the extractive method whose summary replaces a poorly supported one.
@@ -198,7 +198,7 @@ class Request:
 
     method: Method
     length: Length = field(default_factory=Length)
-    language: Language = field(default_factory=lambda: get_language(DEFAULT_LANGUAGE))
+    language: Language | str = field(default_factory=lambda: get_language(DEFAULT_LANGUAGE))
     options: Options = field(default_factory=Options)
     fallback: Method | None = None
 
@@ -213,7 +213,8 @@ class Request:
 
     def portable(self) -> PortableRequest:
         """This request in a form that can cross a process boundary (see :class:`PortableRequest`)."""
-        return PortableRequest(self.method.name, self.length, self.language.name, self.options,
+        language = self.language.name if isinstance(self.language, Language) else self.language
+        return PortableRequest(self.method.name, self.length, language, self.options,
                                self.fallback.name if self.fallback is not None else None)
 
 
@@ -235,7 +236,8 @@ class PortableRequest:
     def bind(self, registry: Any) -> Request:
         """The :class:`Request` with ``registry``'s methods of these names (a :class:`Registry`)."""
         fallback = registry.get(self.fallback) if self.fallback is not None else None
-        return Request(registry.get(self.method), self.length, get_language(self.language), self.options, fallback)
+        language = self.language if is_auto(self.language) else get_language(self.language)
+        return Request(registry.get(self.method), self.length, language, self.options, fallback)
 
 
 class Method(ABC):

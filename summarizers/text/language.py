@@ -3,9 +3,11 @@ and to the segmenter's language code."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
 from ..errors import UnsupportedLanguage
 
@@ -40,6 +42,18 @@ LANGUAGES: dict[str, str] = {
 STEM_CACHE_SIZE = 200_000
 _NO_STEMMER = frozenset({"greek", "polish"})
 _BY_CODE = {code: name for name, code in LANGUAGES.items()}
+#: The language asked for when it should be detected.
+AUTO = "auto"
+#: What detection falls back to for text too short or too mixed to tell.
+DEFAULT_LANGUAGE = "english"
+#: Detection needs this many letters (not words: Japanese or Chinese text has no spaces)...
+MIN_DETECT_LETTERS = 40
+#: ... and the detector this confidence (its probability for the best language) to be trusted.
+MIN_CONFIDENCE = 0.6
+#: Only this many leading characters are read to detect a language.
+DETECT_CHARS = 20_000
+#: The detector's codes that name one of our languages under another code.
+_ALIASES = {"nb": "no", "nn": "no"}
 
 
 @dataclass(frozen=True)
@@ -57,21 +71,80 @@ def supported_languages() -> list[str]:
     return sorted(LANGUAGES)
 
 
-def resolve_language_name(name: object) -> str:
-    """Normalise ``name`` (``"English"``, ``"en"``) to a supported language name.
+def is_auto(name: object) -> bool:
+    """Whether ``name`` asks for the language to be detected (``"auto"``)."""
+    return isinstance(name, str) and name.strip().lower() == AUTO
+
+
+def resolve_language_name(name: object, *, allow_auto: bool = False) -> str:
+    """Normalise ``name`` (``"English"``, ``"en"``) to a supported language name; with
+    ``allow_auto``, ``"auto"`` is returned as is (the text will tell).
 
     Raises:
         UnsupportedLanguage: for anything else, listing the supported languages.
     """
+    if allow_auto and is_auto(name):
+        return AUTO
     key = name.strip().lower() if isinstance(name, str) else ""
     key = _BY_CODE.get(key, key)
     if key not in LANGUAGES:
+        auto = ' (or "auto" to detect it)' if allow_auto else ""
         raise UnsupportedLanguage(
-            f"unsupported language {name!r}; supported: {', '.join(supported_languages())}",
+            f"unsupported language {name!r}; supported{auto}: {', '.join(supported_languages())}",
             field="language",
             supported=supported_languages(),
         )
     return key
+
+
+@dataclass(frozen=True)
+class Detection:
+    """The language of a text as detected: its name, the detector's confidence (``None`` when
+    the text was too short to try), and a warning when the default was used instead."""
+
+    name: str
+    confidence: float | None
+    warning: str | None = None
+
+
+_identifier_lock = threading.Lock()
+
+
+@cache
+def _identifier() -> Any:
+    """py3langid's identifier (its model ships with the package), with probabilities."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    with _identifier_lock:
+        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str, default: str = DEFAULT_LANGUAGE) -> Detection:
+    """Detect the language of ``text`` with `py3langid <https://github.com/adbar/py3langid>`_.
+
+    Text with fewer than :data:`MIN_DETECT_LETTERS` letters, or whose best guess has less than
+    :data:`MIN_CONFIDENCE` (mixed languages), gets ``default`` and a warning saying why.
+
+    Raises:
+        UnsupportedLanguage: when the text is confidently in a language that is not supported
+            (``details``: ``detected``, ``confidence``, ``supported``).
+    """
+    sample = text[:DETECT_CHARS]
+    if sum(c.isalpha() for c in sample[:1000]) < MIN_DETECT_LETTERS:
+        return Detection(default, None, f"the text is too short to detect its language; used {default}")
+    code, confidence = _identifier().classify(sample)
+    code = _ALIASES.get(code, code)
+    confidence = round(float(confidence), 4)
+    if confidence < MIN_CONFIDENCE:
+        return Detection(default, confidence, f"the language could not be told apart (best guess {code}, "
+                                              f"confidence {confidence:.2f}: mixed text?); used {default}")
+    if code not in _BY_CODE:
+        raise UnsupportedLanguage(
+            f"the text is in a language that is not supported (detected {code!r}, confidence "
+            f"{confidence:.2f}); supported: {', '.join(supported_languages())}",
+            field="language", detected=code, confidence=confidence, supported=supported_languages(),
+        )
+    return Detection(_BY_CODE[code], confidence)
 
 
 @cache
