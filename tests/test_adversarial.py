@@ -9,9 +9,9 @@ import random
 import pytest
 from adversarial import FAMILIES, POSITIONS, make_case
 
-from summarizers import get_registry, prepare, summarize
+from summarizers import default_registry, prepare, summarize
 
-EXTRACTIVE = [m.name for m in get_registry() if m.kind == "extractive"]
+EXTRACTIVE = [m.name for m in default_registry() if m.kind == "extractive"]
 
 
 def _articles(bbc_articles: list[dict], count: int, seed: int) -> list[dict]:

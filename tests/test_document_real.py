@@ -7,13 +7,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from summarizers import InvalidInput, get_registry, prepare, summarize
+from summarizers import InvalidInput, default_registry, prepare, summarize
 from summarizers.text.boilerplate import boilerplate_reason
 from summarizers.text.language import get_language
 from summarizers.text.segment import split_sentences
 from summarizers.text.signals import removes, signals
 
-EXTRACTIVE = [m.name for m in get_registry() if m.kind == "extractive"]
+EXTRACTIVE = [m.name for m in default_registry() if m.kind == "extractive"]
 
 ARTICLE = [
     "Officials in Rome said on Tuesday that they were considering new rules for visitors to the city's "

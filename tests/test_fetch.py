@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from summarizers.batch.io import read_items
 
 from summarizers import Registry, summarize, summarize_batch
+from summarizers.batch.reader import read_items
 from summarizers.cli.main import main
 from summarizers.errors import FetchFailed, UrlNotAllowed
 from summarizers.fetch import FetchPolicy, fetch
