@@ -52,6 +52,7 @@ from typing import Any, TypeVar
 
 from summarizers.fetch import FetchPolicy
 from summarizers.jobs.config import JobsConfig
+from summarizers.settings import csv, flag, values_from_env
 
 PREFIX = "SUMMARIZE_"
 
@@ -147,25 +148,16 @@ class ServiceConfig:
             "request_timeout": float,
             "batch_timeout": float,
             "queue_wait": float,
-            "api_keys": _csv,
-            "cors_origins": _csv,
-            "preload": _csv,
+            "api_keys": csv,
+            "cors_origins": csv,
+            "preload": csv,
             "log_level": str.strip,
-            "allow_urls": _flag,
-            "url_hosts": _csv,
+            "allow_urls": flag,
+            "url_hosts": csv,
             "url_timeout": float,
             "url_max_bytes": int,
         }
-        values: dict[str, Any] = {}
-        for name, parse in parsers.items():
-            var = PREFIX + name.upper()
-            raw = env.get(var)
-            if raw is None:
-                continue
-            try:
-                values[name] = parse(raw)
-            except ValueError:
-                raise ValueError(f"{var}={raw!r} is not a valid value") from None
+        values = values_from_env(PREFIX, parsers, env)
         try:
             return cls(**values, jobs=JobsConfig.from_env(env))
         except ValueError as exc:
@@ -205,17 +197,6 @@ def parse_rate(text: str) -> tuple[int, float]:
     return allowed, RATE_PERIODS[period.strip()]
 
 
-def _flag(raw: str) -> bool:
-    value = raw.strip().lower()
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off", ""):
-        return False
-    raise ValueError(raw)
-
-
-def _csv(raw: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in raw.split(",") if part.strip())
 
 
 def _at_least(name: str, value: int, low: int) -> None:

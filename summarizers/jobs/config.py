@@ -27,6 +27,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..settings import csv, flag, values_from_env
+
 PREFIX = "SUMMARIZE_JOBS_"
 
 
@@ -76,27 +78,12 @@ class JobsConfig:
         parsers: dict[str, Callable[[str], Any]] = {
             "db": str, "redis_url": lambda v: v.strip() or None, "ttl": float, "lease": float, "chunk": int,
             "max_documents": int, "max_body_bytes": int, "workers": int,
-            "webhook_allow": lambda v: tuple(p.strip() for p in v.split(",") if p.strip()),
-            "webhook_secret": lambda v: v or None, "webhook_allow_private": _flag,
+            "webhook_allow": csv,
+            "webhook_secret": lambda v: v or None, "webhook_allow_private": flag,
         }
-        values: dict[str, Any] = {}
-        for name, parse in parsers.items():
-            var = PREFIX + name.upper()
-            if var in env:
-                try:
-                    values[name] = parse(env[var])
-                except ValueError:
-                    raise ValueError(f"{var}={env[var]!r} is not a valid value") from None
+        values = values_from_env(PREFIX, parsers, env)
         try:
             return cls(**values)
         except ValueError as exc:
             raise ValueError(f"invalid {PREFIX}* setting: {exc}") from None
 
-
-def _flag(raw: str) -> bool:
-    value = raw.strip().lower()
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off", ""):
-        return False
-    raise ValueError(raw)
