@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from .errors import InvalidInput
 from .text.boilerplate import (
+    CAPTION_SENTENCE,
     MARKERS,
     all_pieces,
     boilerplate_reason,
@@ -271,6 +272,12 @@ def _clean(text: str, sentence: Span, first: bool, context: _Context, removed: l
         if removes(rule, found):
             removed.append(_removed(sentence, f"boilerplate:{rule}", found))
             return None
+    found = context.signals(sentence.text, [original]) if CAPTION_SENTENCE.match(sentence.text) else frozenset()
+    if found and removes("caption", found):
+        # "In this March 2, 2019, photo, North Korean leader ..." is a caption as a whole: cutting
+        # its opening off would leave the rest of the caption.
+        removed.append(_removed(sentence, "boilerplate:caption", found))
+        return None
     for _ in range(MAX_CUTS):  # a dateline, then a glued prompt, ...
         cut = dateline_length(sentence.text) if first and sentence.start == original.start else 0
         reason = "dateline"

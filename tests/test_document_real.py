@@ -160,3 +160,15 @@ def test_joining_paragraphs_never_loses_a_sentence(bbc_articles: list[dict], dat
     joined = "".join("".join(s.text.split()) for s in one.sentences)
     lost = [s.text for s in multi.sentences if "".join(s.text.split()) not in joined]
     assert not lost
+
+
+def test_an_agency_caption_sentence_is_removed_whole_never_cut() -> None:
+    text = ("In this March 2, 2019, photo, North Korean leader Kim Jong Un prepares to depart Dong Dang railway "
+            "station in Dong Dang, Vietnamese border town. North Korea on Tuesday confirmed that Kim will soon "
+            "visit Russia. (AP Photo/Minh Hoang)\n\n"
+            "North Korean leader Kim Jong Un will soon visit Russia to meet with President Vladimir Putin, the "
+            "state news agency said.\n\nThe meeting may give Kim more leeway in future negotiations.\n")
+    doc = prepare(text, "english")
+    caption = [r for r in doc.removed if r.reason == "boilerplate:caption"]
+    assert len(caption) == 1 and caption[0].text.startswith("In this March 2, 2019, photo, North Korean leader")
+    assert not any(s.text.startswith(("Korean leader", "In this")) for s in doc.sentences)

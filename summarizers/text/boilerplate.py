@@ -32,6 +32,10 @@ _WHEN = (r"(January|February|March|April|May|June|July|August|September|October|
          r"Law|Accident|Mistake|Way|Order|Name|Nature|Definition|Rights|Comparison)")
 
 #: (reason, pattern, maximum words for the rule to apply or None for any length)
+#: An agency photo caption's opening ("In this March 2, 2019, photo, ..."): the whole sentence is
+#: the caption, so it is removed whole, never cut.
+CAPTION_SENTENCE = re.compile(r"^in\s+this\s+(\w+[\s,]+){0,8}(file\s+)?(photo|image|picture|photograph)\b", _I)
+
 _RULES: list[tuple[str, re.Pattern[str], int | None]] = [
     # Comment forms and counters.
     ("comment_form", re.compile(
@@ -121,7 +125,7 @@ _RULES: list[tuple[str, re.Pattern[str], int | None]] = [
                            r"(\s+credit)?\s*(:|\||/|–|—|-\s|©)", _I), 40),
     ("caption", re.compile(r"(Getty\s+Images|Shutterstock|AP\s+Photo|/\s*Reuters|/\s*AFP|/\s*AP|/\s*EPA|/\s*dpa|"
                            r"picture\s+alliance|/\s*EFE)(\s+file)?\s*\)?\.?$", _I), 40),
-    ("caption", re.compile(r"^in\s+this\s+(\w+[\s,]+){0,8}(file\s+)?(photo|image|picture|photograph)\b", _I), None),
+    ("caption", CAPTION_SENTENCE, None),
     ("caption", re.compile(r"^((image|photo|picture|slide|bild|foto|imagen|diapositiva)\s+)?\d+\s*(of|/|von|sur|de)\s*"
                            r"\d+\s*$", _I), 6),
     ("caption", re.compile(r"^(image|photo|picture|bild|foto|imagen)\s+\d+\s+(of|/|von|sur|de)\s+\d+", _I), 12),
