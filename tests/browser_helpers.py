@@ -11,7 +11,6 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from typing import Any
 
 import pytest
 import requests
+from jobs_helpers import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTUP_SECONDS = 60
@@ -34,13 +34,6 @@ def missing(what: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"under CI the browser tests must run: {message}")
     pytest.skip(message)
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Gunicorn:

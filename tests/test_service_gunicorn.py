@@ -4,23 +4,18 @@ requests (several at once), metrics added up across workers, JSON logs, graceful
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import requests
+from jobs_helpers import clean_env, free_port, kill_group, start_gunicorn
 from prometheus_client.parser import text_string_to_metric_families
 
-ROOT = Path(__file__).resolve().parents[1]
 CONCURRENT = 8
-STARTUP_SECONDS = 60
 
 pytestmark = pytest.mark.slow
 
@@ -35,71 +30,25 @@ TEXT = (
 )
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subprocess.Popen, Path]]:
     port = free_port()
     log_path = tmp_path_factory.mktemp("gunicorn") / "stderr.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SUMMARIZE_", "PROMETHEUS_"))}
-    env.update(
-        {
-            "SUMMARIZE_WORKERS": "2",
-            "SUMMARIZE_THREADS": "4",
-            "SUMMARIZE_PRELOAD": "lexrank",
-            "SUMMARIZE_TORCH_THREADS": "1",
-            # This test checks answers under concurrency, not backpressure (tests/test_service_*hardening.py
-            # do): waiting requests may wait long enough for a loaded CI machine.
-            "SUMMARIZE_QUEUE_WAIT": "30",
-            "SUMMARIZE_JOBS_WORKERS": "0",
-            "SUMMARIZE_JOBS_DB": str(log_path.parent / "jobs.db"),
-            "HF_HUB_OFFLINE": "1",
-            "HOST": "127.0.0.1",
-            "PORT": str(port),
-        }
-    )
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--config",
-                "service/gunicorn.conf.py",
-                "service.app:create_app()",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
+    env = clean_env({
+        "SUMMARIZE_WORKERS": "2",
+        "SUMMARIZE_THREADS": "4",
+        "SUMMARIZE_PRELOAD": "lexrank",
+        # This test checks answers under concurrency, not backpressure (tests/test_service_*hardening.py
+        # do): waiting requests may wait long enough for a loaded CI machine.
+        "SUMMARIZE_QUEUE_WAIT": "30",
+        "SUMMARIZE_JOBS_WORKERS": "0",
+        "SUMMARIZE_JOBS_DB": str(log_path.parent / "jobs.db"),
+    })
+    process = start_gunicorn(port, env, log_path)
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"gunicorn exited with {process.returncode}:\n{log_path.read_text()}")
-            try:
-                if requests.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except (requests.ConnectionError, requests.Timeout):  # starting, or slow on a busy machine
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"gunicorn not ready within {STARTUP_SECONDS} s:\n{log_path.read_text()}")
-            time.sleep(0.2)
-        yield base, process, log_path
+        yield f"http://127.0.0.1:{port}", process, log_path
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        kill_group(process, signal.SIGTERM)
 
 
 def test_real_gunicorn_serves_concurrent_requests(server: tuple[str, subprocess.Popen, Path]) -> None:
