@@ -278,3 +278,19 @@ def test_hub_endpoint_summarizes_and_answers_errors_in_the_hubs_shape(client: Fl
     assert empty.status_code == 400 and "error" in empty.get_json()
     not_json = client.post("/hf/models/lead", data="x", headers=auth)
     assert not_json.status_code == 415 and "error" in not_json.get_json()
+
+
+def test_rate_limit_counts_the_drop_ins_with_the_keys_other_requests(tmp_path: Path) -> None:
+    config = JobsConfig(db=str(tmp_path / "jobs.db"))
+    app = create_app({"preload": [], "log_level": "WARNING", "api_keys": [KEY], "isolation": "thread",
+                      "rate_limit": "2/minute", "jobs": config}, registry=registry())
+    client = app.test_client()
+    body = job_body([{"id": "1", "text": TEXT}], extractive())
+    assert client.post(JOBS, json=body, headers=AZ).status_code == 202
+    assert client.post("/hf/models/lead", json={"inputs": TEXT},
+                       headers={"Authorization": f"Bearer {KEY}"}).status_code == 200
+    limited = client.post(JOBS, json=body, headers=AZ)
+    assert limited.status_code == 429 and limited.get_json()["error"]["code"] == "TooManyRequests"
+    assert int(limited.headers["Retry-After"]) >= 1
+    hub = client.post("/hf/models/lead", json={"inputs": TEXT}, headers={"Authorization": f"Bearer {KEY}"})
+    assert hub.status_code == 429 and "error" in hub.get_json()

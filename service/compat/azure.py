@@ -21,6 +21,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import math
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -100,14 +101,35 @@ def owner_of(key: str | None) -> str:
     return hashlib.sha256((key or "").encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
+def throttle(key: str | None) -> int:
+    """Seconds to wait under the service's rate limit (``SUMMARIZE_RATE_LIMIT``; 0: go on), in
+    the same bucket as the key's ``/v1`` requests (the client's address when keys are off)."""
+    state = current_state()
+    if state.limiter is None:
+        return 0
+    if state.keys.enabled:
+        client = "key:" + hashlib.sha256((key or "").encode("utf-8", "surrogatepass")).hexdigest()
+    else:
+        client = "addr:" + (request.remote_addr or "-")
+    wait = state.limiter.take(client)
+    if wait <= 0:
+        return 0
+    state.metrics.rejected.labels(kind="rate_limited").inc()
+    return max(1, math.ceil(wait))
+
+
 @bp.before_request
 def _authenticate_and_version() -> None:
-    """401 without a valid key (when the service has keys), then the ``api-version`` check."""
+    """401 without a valid key (when the service has keys), 429 over the rate limit, then the
+    ``api-version`` check."""
     keys = current_state().keys
-    if keys.enabled:
-        key = request_key()
-        if key is None or not keys.accepts(key):
-            raise AzureError(401, "401", UNAUTHORIZED)
+    key = request_key()
+    if keys.enabled and (key is None or not keys.accepts(key)):
+        raise AzureError(401, "401", UNAUTHORIZED)
+    wait = throttle(key)
+    if wait:
+        raise AzureError(429, "TooManyRequests", f"Rate limit is exceeded. Try again in {wait} seconds.",
+                         headers={"Retry-After": str(wait)})
     version = request.args.get("api-version")
     if version is None:
         raise AzureError(404, "404", "Resource not found: the api-version query parameter is missing; "

@@ -25,7 +25,7 @@ from summarizers import Registry, SummarizerError, Summary
 from ..errors import ApiError, status_for
 from ..state import current_state
 from ..tasks import BatchTask
-from .azure import compat_config
+from .azure import compat_config, throttle
 
 bp = Blueprint("hf", __name__, url_prefix="/hf")
 
@@ -134,12 +134,15 @@ def parse_request(body: Any, method: str, kind: str, base_options: Mapping[str, 
 
 @bp.before_request
 def _authenticate() -> None:
+    """401 without a valid ``Authorization: Bearer`` key (when the service has keys), 429 over the rate limit."""
     keys = current_state().keys
-    if not keys.enabled:
-        return
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip() or not keys.accepts(token.strip()):
+    key = token.strip() if scheme.lower() == "bearer" else ""
+    if keys.enabled and (not key or not keys.accepts(key)):
         raise HfError(401, "Invalid credentials in Authorization header", {"WWW-Authenticate": "Bearer"})
+    wait = throttle(key)
+    if wait:
+        raise HfError(429, f"Rate limit reached: retry in {wait} s", {"Retry-After": str(wait)})
 
 
 @bp.errorhandler(HfError)
