@@ -148,6 +148,13 @@ def _azure_error(exc: AzureError) -> Response:
     response.status_code = exc.status
     for name, value in exc.headers.items():
         response.headers[name] = value
+    return with_retry_after(response)
+
+
+def with_retry_after(response: Response) -> Response:
+    """A 429 or 503 without ``Retry-After`` gets the service's (``SUMMARIZE_RETRY_AFTER``)."""
+    if response.status_code in (429, 503) and "Retry-After" not in response.headers:
+        response.headers["Retry-After"] = str(current_state().config.retry_after)
     return response
 
 

@@ -25,7 +25,7 @@ from summarizers import Registry, SummarizerError, Summary
 from ..errors import ApiError, status_for
 from ..state import current_state
 from ..tasks import BatchTask
-from .azure import compat_config, throttle
+from .azure import compat_config, throttle, with_retry_after
 
 bp = Blueprint("hf", __name__, url_prefix="/hf")
 
@@ -151,7 +151,7 @@ def _hf_error(exc: HfError) -> Response:
     response.status_code = exc.status
     for name, value in exc.headers.items():
         response.headers[name] = value
-    return response
+    return with_retry_after(response)
 
 
 @bp.errorhandler(ApiError)
