@@ -294,3 +294,15 @@ def test_rate_limit_counts_the_drop_ins_with_the_keys_other_requests(tmp_path: P
     assert int(limited.headers["Retry-After"]) >= 1
     hub = client.post("/hf/models/lead", json={"inputs": TEXT}, headers={"Authorization": f"Bearer {KEY}"})
     assert hub.status_code == 429 and "error" in hub.get_json()
+
+
+def test_settings_come_from_prefixed_variables_and_are_checked() -> None:
+    from service.compat.config import CompatConfig
+
+    config = CompatConfig.from_env({"SUMMARIZE_COMPAT_AZURE_MAX_DOCUMENTS": "5",
+                                    "SUMMARIZE_COMPAT_EXTRACTIVE_METHOD": " lexrank "})
+    assert (config.azure_max_documents, config.extractive_method, config.azure_page_size) == (5, "lexrank", 20)
+    with pytest.raises(ValueError, match="SUMMARIZE_COMPAT_AZURE_PAGE_SIZE"):
+        CompatConfig.from_env({"SUMMARIZE_COMPAT_AZURE_PAGE_SIZE": "many"})
+    with pytest.raises(ValueError, match="azure_max_characters"):
+        CompatConfig.from_env({"SUMMARIZE_COMPAT_AZURE_MAX_CHARACTERS": "0"})
