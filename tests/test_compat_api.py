@@ -5,6 +5,7 @@ test_compat_clients.py."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from service.compat.hf import HfError, parse_request
 from service.compat.indexes import slice_by
 from summarizers import Registry, default_registry
 from summarizers.jobs import JobsConfig, JobWorker
+from summarizers.methods.lead import LeadMethod
 
 KEY, OTHER = "alpha-key", "beta-key"
 AZ = {"Ocp-Apim-Subscription-Key": KEY}
@@ -34,9 +36,18 @@ GERMAN = ("Der Stadtrat hat am Montag den neuen Haushalt beschlossen. Die Ausgab
           "Prozent. Die Abstimmung war knapp.")
 
 
+class BrokenMethod(LeadMethod):
+    """An extractive method whose every summary fails (a bug, not the document's fault)."""
+
+    name = "broken"
+
+    def score(self, document: Any, request: Any) -> Sequence[float]:
+        raise RuntimeError("scores went missing")
+
+
 def registry() -> Registry:
     full = default_registry()
-    return Registry([full.get("lead"), full.get("luhn")])
+    return Registry([full.get("lead"), full.get("luhn"), BrokenMethod()])
 
 
 @pytest.fixture
@@ -112,6 +123,25 @@ def test_extractive_job_in_azure_shape_with_offsets_in_each_index_type(app: Flas
     # the sentence after the emoji starts at a different offset in each index type
     later = {kind: max(s["offset"] for s in sentences) for kind, sentences in second.items()}
     assert len(set(later.values())) == 3
+
+
+def test_a_task_that_fails_makes_the_job_partially_completed(app: Flask, client: FlaskClient) -> None:
+    docs = [{"id": "1", "text": TEXT}, {"id": "2", "text": GERMAN, "language": "de"},
+            {"id": "3", "text": TEXT, "language": "tlh"}]  # a document's own error does not hide the failure
+    url = submit(client, job_body(docs, extractive(name="good"), extractive(name="bad", modelVersion="broken")))
+    run_worker(app)
+    job = client.get(url, headers=AZ).get_json()
+    assert job["status"] == "partiallyCompleted"
+    assert job["tasks"]["completed"] == 1 and job["tasks"]["failed"] == 1
+    good, bad = job["tasks"]["items"]
+    assert good["status"] == "succeeded" and len(good["results"]["documents"]) == 2
+    assert bad["status"] == "failed" and bad["results"]["documents"] == []
+    assert [e["error"]["code"] for e in bad["results"]["errors"]] == ["InternalServerError"] * 2 + ["InvalidArgument"]
+    assert "Traceback" not in str(job)
+    assert job["errors"][0]["target"] == "#/tasks/items/1" and "'bad' failed" in job["errors"][0]["message"]
+    only_bad = submit(client, job_body(docs[:1], extractive(name="bad", modelVersion="broken")))
+    run_worker(app)
+    assert client.get(only_bad, headers=AZ).get_json()["status"] == "failed"
 
 
 def test_results_page_with_top_skip_and_next_link(app: Flask, client: FlaskClient) -> None:

@@ -187,8 +187,10 @@ def _unexpected(exc: Exception) -> Response:
 
 def server_methods(registry: Registry, config: CompatConfig) -> Methods:
     """What this server runs for Azure's tasks (from its registry)."""
-    extractive = frozenset(m.name for m in registry if m.kind == "extractive")
-    default = config.extractive_method if config.extractive_method in extractive else min(extractive, default="")
+    names = [m.name for m in registry if m.kind == "extractive"]
+    # the configured method, else the registry's first extractive one (its registration order)
+    default = config.extractive_method if config.extractive_method in names else next(iter(names), "")
+    extractive = frozenset(names)
     models: tuple[str, ...] = ()
     name = next((m.name for m in registry if m.kind == "abstractive"), "abstractive")
     if name in registry:

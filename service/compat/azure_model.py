@@ -480,7 +480,9 @@ def render_task(task: Task, documents: Sequence[Document], outcomes: Mapping[int
     if show_stats:
         results["statistics"] = request_statistics(documents, outcomes)
     complete = len(outcomes) >= len(documents)
-    failed = complete and all("error" in o and is_server_error(o["error"]) for o in outcomes.values())
+    # failed: nothing summarized, and not only because of the documents (the server's fault)
+    failed = complete and not any("result" in o for o in outcomes.values()) and any(
+        is_server_error(o["error"]) for o in outcomes.values())
     return TaskOutcome(results, complete, failed)
 
 
