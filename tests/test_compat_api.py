@@ -158,6 +158,17 @@ def test_results_page_with_top_skip_and_next_link(app: Flask, client: FlaskClien
     assert seen == [str(i) for i in range(5)]
 
 
+def test_api_version_2024_11_01_is_served_and_kept_in_the_links(app: Flask, client: FlaskClient) -> None:
+    docs = [{"id": str(i), "text": TEXT} for i in range(3)]
+    answer = client.post("/language/analyze-text/jobs?api-version=2024-11-01",
+                         json=job_body(docs, extractive(sentenceCount=1)), headers=AZ)
+    assert answer.status_code == 202 and answer.headers["Operation-Location"].endswith("?api-version=2024-11-01")
+    run_worker(app)
+    page = client.get(answer.headers["Operation-Location"].removeprefix("http://localhost") + "&top=2",
+                      headers=AZ).get_json()
+    assert page["status"] == "succeeded" and "api-version=2024-11-01" in page["nextLink"]
+
+
 def test_cancel_before_work_cancels_every_part(app: Flask, client: FlaskClient) -> None:
     docs = [{"id": "en", "text": TEXT, "language": "en"}, {"id": "de", "text": GERMAN, "language": "de"}]
     url = submit(client, job_body(docs, extractive()))
