@@ -19,11 +19,12 @@ from typing import Literal
 
 import regex
 
+from ..offsets import Utf16Index
+
 StringIndexType = Literal["TextElements_v8", "UnicodeCodePoint", "Utf16CodeUnit"]
 #: Every index type Azure accepts, in its spelling.
 STRING_INDEX_TYPES: tuple[StringIndexType, ...] = ("TextElements_v8", "UnicodeCodePoint", "Utf16CodeUnit")
 
-_ASTRAL = regex.compile("[\U00010000-\U0010ffff]")
 _GRAPHEME = regex.compile(r"\X")
 
 
@@ -43,12 +44,8 @@ class StringIndex:
             raise ValueError(f"unknown string index type {kind!r}; use one of {', '.join(STRING_INDEX_TYPES)}")
         self.kind = kind
         self._length = len(text)
-        if kind == "Utf16CodeUnit":
-            self._marks = [m.start() for m in _ASTRAL.finditer(text)]
-        elif kind == "TextElements_v8":
-            self._marks = [m.start() for m in _GRAPHEME.finditer(text)]
-        else:
-            self._marks = []
+        self._utf16 = Utf16Index(text) if kind == "Utf16CodeUnit" else None
+        self._marks = [m.start() for m in _GRAPHEME.finditer(text)] if kind == "TextElements_v8" else []
 
     def offset(self, codepoint: int) -> int:
         """The offset of code point ``codepoint`` (``0..len(text)``) in this index type.
@@ -57,8 +54,8 @@ class StringIndex:
         a cluster takes the whole cluster).
         """
         codepoint = max(0, min(codepoint, self._length))
-        if self.kind == "Utf16CodeUnit":
-            return codepoint + bisect_left(self._marks, codepoint)
+        if self._utf16 is not None:
+            return self._utf16(codepoint)  # the same count as /v1's offsets: "utf16"
         if self.kind == "TextElements_v8":
             return bisect_left(self._marks, codepoint)
         return codepoint
