@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
-from functools import partial
 from pathlib import Path
 
 import pytest
@@ -29,7 +28,7 @@ from huggingface_hub import InferenceClient
 from jobs_helpers import clean_env, free_port, kill_group, start_gunicorn
 
 from service.compat.indexes import slice_by
-from summarizers import Registry, default_registry
+from summarizers import default_registry
 from summarizers.batch.worker import DELAY_ENV
 from summarizers.jobs import Jobs, JobsConfig, JobWorker
 
@@ -53,15 +52,6 @@ WARM_UP: dict[str, threading.Thread] = {}
 INDEX_TYPES = ("UnicodeCodePoint", "Utf16CodeUnit", "TextElements_v8")
 
 
-def tiny_registry(model: str) -> Registry:
-    """The built-in methods, the abstractive one on the tiny local model."""
-    from summarizers.methods.abstractive.config import AbstractiveConfig
-    from summarizers.methods.abstractive.method import AbstractiveMethod
-
-    tiny = AbstractiveMethod(AbstractiveConfig.with_default(model, torch_threads=1))
-    return Registry([*(m for m in default_registry() if m.kind != "abstractive"), tiny])
-
-
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory, tiny_bart_dir: Path) -> Iterator[str]:
     """gunicorn (the web API) and a job worker on its jobs database.
@@ -83,8 +73,10 @@ def base(tmp_path_factory: pytest.TempPathFactory, tiny_bart_dir: Path) -> Itera
     patch = pytest.MonkeyPatch()
     # a little time per document, so that a job of 50 documents can be cancelled mid-way
     patch.setenv(DELAY_ENV, "0.04")
+    for name in ("SUMMARIZE_ABSTRACTIVE_MODEL", "SUMMARIZE_TORCH_THREADS"):  # the server's models
+        patch.setenv(name, env[name])
     jobs = Jobs(JobsConfig(db=str(folder / "jobs.db")))
-    worker = JobWorker(jobs, registry_factory=partial(tiny_registry, str(tiny_bart_dir)))
+    worker = JobWorker(jobs, registry_factory=default_registry)
     thread = threading.Thread(target=worker.run, kwargs={"poll": 0.05}, daemon=True, name="compat-jobs")
     thread.start()
     url = f"http://127.0.0.1:{port}"
@@ -138,10 +130,14 @@ def test_extract_summary_in_every_index_type_and_order(base: str) -> None:
 
 
 def test_abstract_summary_with_a_tiny_model(base: str) -> None:
-    poller = azure(base).begin_abstract_summary(DOCUMENTS[:2], sentence_count=1)
+    long = " ".join(DOCUMENTS * 25)  # over the tiny model's 1,024 input tokens
+    texts = [*DOCUMENTS[:2], long]
+    poller = azure(base).begin_abstract_summary(texts, sentence_count=1)
     results = list(poller.result(timeout=180))
     assert poller.status() == "succeeded"
-    for text, doc in zip(DOCUMENTS, results, strict=False):
+    assert "DocumentTruncated" in [w.code for w in results[2].warnings]
+    assert all(w.code != "DocumentTruncated" for doc in results[:2] for w in doc.warnings)
+    for text, doc in zip(texts, results, strict=True):
         assert not doc.is_error, doc
         assert doc.kind == "AbstractiveSummarization" and len(doc.summaries) == 1
         summary = doc.summaries[0]
