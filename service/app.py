@@ -19,6 +19,8 @@ from summarizers import Method, Registry
 from summarizers.jobs.config import JobsConfig
 
 from . import api_v1, jobs_api, ops, playground
+from .compat import azure as compat_azure
+from .compat import hf as compat_hf
 from .config import ServiceConfig, parse_rate
 from .errors import ApiError, register_error_handlers
 from .logging import clean_request_id, configure_logging, request_id_var
@@ -85,6 +87,9 @@ def create_app(
     app.register_blueprint(api_v1.bp, url_prefix="/v1")
     app.register_blueprint(jobs_api.bp, url_prefix="/v1")
     jobs_api.init_app(app, cfg.jobs)
+    app.register_blueprint(compat_azure.bp)  # Azure AI Language and Hugging Face drop-ins (docs/migration.md)
+    app.register_blueprint(compat_hf.bp)
+    compat_azure.init_app(app)
     app.register_blueprint(ops.bp)
     app.register_blueprint(playground.bp)  # the page at / (its own strict CSP)
 
