@@ -5,6 +5,7 @@ None of them needs an API key.
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from flask import Blueprint, Response, current_app, jsonify
 
 from . import jobs_api
 from .errors import error_response
+from .jobs_workers import STATUS_ENV, read_status
 from .openapi import build_openapi
 from .state import current_state
 
@@ -29,19 +31,29 @@ def healthz() -> Response:
 
 @bp.get("/readyz")
 def readyz() -> Response:
-    """200 when this worker's models to preload are loaded (or known unavailable) and its worker
-    processes are started, else 503."""
+    """200 when this worker's models to preload are loaded (or known unavailable), its worker
+    processes are started, the job workers are alive (under gunicorn) and the job store answers
+    (when it was opened), else 503 naming what is wrong."""
     state = current_state()
     ready, statuses = state.preloader.report()
     pool = state.runner.pool
     processes = pool is None or pool.ready()
-    details = {"preload": statuses, "processes": "ready" if processes else "starting"}
-    if ready and processes:
+    details: dict[str, Any] = {"preload": statuses, "processes": "ready" if processes else "starting"}
+    workers = read_status(os.environ.get(STATUS_ENV))
+    if workers is not None:
+        details["job_workers"] = workers
+    store = jobs_api.store_health()
+    if store is not None:
+        details["job_store"] = store
+    problems = [] if ready and processes else ["models are still loading (or failed to load), or the worker "
+                                               "processes are starting"]
+    if workers is not None and not workers["ok"]:
+        problems.append(workers["reason"])
+    if store is not None and not store["ok"]:
+        problems.append(f"the job store is unavailable ({store['reason']})")
+    if not problems:
         return jsonify({"status": "ready", **details})
-    return error_response(
-        503, "not_ready", "models are still loading (or failed to load), or the worker processes are starting",
-        details,
-    )
+    return error_response(503, "not_ready", "; ".join(problems), details)
 
 
 @bp.get("/metrics")
