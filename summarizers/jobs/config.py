@@ -102,7 +102,8 @@ class JobsConfig:
             "max_documents": int, "max_body_bytes": int, "workers": int,
             "webhook_allow": csv,
             "webhook_secret": lambda v: v or None, "webhook_allow_private": flag,
-            "document_timeout": float, "document_memory_mb": int, "isolation": lambda v: v.strip().lower(), "max_document_bytes": int,
+            "document_timeout": float, "document_memory_mb": int, "isolation": lambda v: v.strip().lower(),
+            "max_document_bytes": int,
             "max_open_jobs": int, "max_stored_bytes": int,
         }
         values = values_from_env(PREFIX, parsers, env)
