@@ -350,9 +350,9 @@ def all_pieces(text: str, max_words: int = 30) -> str | None:
 #: prepositions, conjunctions, possessives, in English, German, French and Spanish.
 _OPEN_ENDED = frozenset(["the", "a", "an", "to", "of", "for", "by", "with", "and", "or", "our", "your", "my", "his", "her", "their", "its", "at", "from", "into", "as", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "zu", "von", "für", "mit", "und", "oder", "unser", "unsere", "le", "la", "les", "un", "une", "des", "du", "de", "à", "au", "aux", "pour", "par", "avec", "et", "ou", "notre", "votre", "el", "los", "las", "una", "unos", "unas", "del", "al", "para", "por", "con", "y", "o", "nuestro", "nuestra", "su"])
 #: A capitalised word, then a space and another capitalised word.
-_CAPITALISED_THEN_GLUE = re.compile(r"([A-ZÀ-Ý][\w'’.-]{0,63})\s{1,80}(?=[A-ZÀ-Ý\"“‘(©])")  # bounded words
+_CAPITALISED_THEN_GLUE = re.compile(r"(?<![\w'’.-])([A-ZÀ-Ý][\w'’.-]{0,63})\s{1,80}(?=[A-ZÀ-Ý\"“‘(©])")  # linear
 #: A company's name ("Example Media Ltd"), then a space and a capitalised word.
-_OWNER = re.compile(r"(?:[A-ZÀ-Ý][\w&'’.-]{0,63}\s{1,80}){0,4}(?:Ltd|Limited|Inc|LLC|plc|PLC|GmbH|AG|SA|S\.A\.|SL|SAS|"
+_OWNER = re.compile(r"(?<![\w&'’.-])(?:[A-ZÀ-Ý][\w&'’.-]{0,63}\s{1,80}){0,4}(?:Ltd|Limited|Inc|LLC|plc|PLC|GmbH|AG|SA|S\.A\.|SL|SAS|"
                     r"Group|Media|News|Press|Corporation|Corp|Company|Co)\.?\s+(?=[A-ZÀ-Ý\"“‘(©])")
 
 
