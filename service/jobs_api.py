@@ -164,12 +164,12 @@ for _cls in _store_fault_classes():
 
 
 def store_health() -> dict[str, Any] | None:
-    """The job store's health for ``/readyz`` (``None`` when this process has not opened it)."""
+    """The job store's health for ``/readyz`` (opened if need be; ``None`` without the jobs API)."""
     holder = current_app.extensions.get(EXTENSION)
-    if holder is None or holder["jobs"] is None:
+    if holder is None:
         return None
     try:
-        holder["jobs"].store.health()
+        _jobs_of(current_app).store.health()  # type: ignore[arg-type]
     except Exception as exc:
         fault = store_fault(exc)
         if fault is None:

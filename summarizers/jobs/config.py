@@ -25,6 +25,8 @@ variable                                 default                 meaning
                                                                  cooperative deadline only
 ``SUMMARIZE_JOBS_MAX_DOCUMENT_BYTES``    1048576                 largest document (UTF-8 bytes; an error entry
                                                                  beyond, the others are summarized)
+``SUMMARIZE_JOBS_STORE_TIMEOUT``         5                       seconds to wait for a lock on the SQLite file
+                                                                 (then 503 ``store_unavailable``)
 ``SUMMARIZE_JOBS_MAX_OPEN_JOBS``         20                      unfinished jobs per key (429 beyond)
 ``SUMMARIZE_JOBS_MAX_STORED_BYTES``      268435456               input bytes kept per key, over its jobs not
                                                                  yet expired (429 beyond)
@@ -68,12 +70,13 @@ class JobsConfig:
     isolation: str = "process"
     max_document_bytes: int = 1024 * 1024
     max_open_jobs: int = 20
+    store_timeout: float = 5.0
     max_stored_bytes: int = 256 * 1024 * 1024
 
     def __post_init__(self) -> None:
         if self.isolation not in ("process", "inline"):
             raise ValueError(f"jobs isolation must be 'process' or 'inline', got {self.isolation!r}")
-        for name in ("ttl", "lease", "document_timeout"):
+        for name in ("ttl", "lease", "document_timeout", "store_timeout"):
             value = getattr(self, name)
             if not (math.isfinite(value) and value > 0):
                 raise ValueError(f"jobs {name} must be a positive number of seconds, got {value!r}")
@@ -104,7 +107,7 @@ class JobsConfig:
             "webhook_secret": lambda v: v or None, "webhook_allow_private": flag,
             "document_timeout": float, "document_memory_mb": int, "isolation": lambda v: v.strip().lower(),
             "max_document_bytes": int,
-            "max_open_jobs": int, "max_stored_bytes": int,
+            "max_open_jobs": int, "max_stored_bytes": int, "store_timeout": float,
         }
         values = values_from_env(PREFIX, parsers, env)
         try:

@@ -36,7 +36,8 @@ def make_queue(config: JobsConfig) -> tuple[Any, Any]:
     if config.distributed:
         huey = RedisHuey(QUEUE_NAME, url=config.redis_url, results=False, read_timeout=1)
     else:
-        huey = SqliteHuey(QUEUE_NAME, filename=config.db, results=False, fsync=True, timeout=30)
+        huey = SqliteHuey(QUEUE_NAME, filename=config.db, results=False, fsync=True,
+                          timeout=config.store_timeout)
     return huey, huey.task(name=TASK_NAME)(_chunk_task)
 
 
@@ -46,7 +47,7 @@ def make_store(config: JobsConfig) -> JobStore:
         from .redis_store import RedisStore
 
         return RedisStore(config.redis_url)  # type: ignore[arg-type]
-    return SqliteStore(config.db)
+    return SqliteStore(config.db, timeout=config.store_timeout)
 
 
 class QuotaExceeded(Exception):
