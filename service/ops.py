@@ -21,6 +21,13 @@ from .state import current_state
 bp = Blueprint("ops", __name__)
 
 DOCS_TEMPLATE = Path(__file__).with_name("docs.html")
+#: /docs is static HTML with one inline <style> and no script: nothing else may load or frame it.
+DOCS_SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
+                               "form-action 'none'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
 
 
 @bp.get("/healthz")
@@ -74,7 +81,9 @@ def docs() -> Response:
     """A readable page listing the endpoints and schemas of the OpenAPI document."""
     template = current_app.jinja_env.from_string(_template_text())
     html = template.render(spec=_spec(), ref_name=_ref_name, type_of=_type_of, bounds=_bounds)
-    return Response(html, content_type="text/html; charset=utf-8")
+    response = Response(html, content_type="text/html; charset=utf-8")
+    response.headers.update(DOCS_SECURITY_HEADERS)
+    return response
 
 
 def _spec() -> dict[str, Any]:

@@ -291,3 +291,15 @@ def test_a_webhook_with_a_bad_port_is_a_422(tmp_path: Path) -> None:
     answer = post(app, "k1", [{"text": TEXT}], webhook="http://hooks.example.com:99999/done")
     assert answer.status_code == 422
     assert answer.get_json()["error"]["details"]["field"] == "webhook"
+
+
+def test_docs_have_a_csp_and_json_answers_nosniff(tmp_path: Path) -> None:
+    client = make_app(tmp_path).test_client()
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assert "default-src 'none'" in docs.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in docs.headers["Content-Security-Policy"]
+    assert docs.headers["X-Frame-Options"] == "DENY"
+    for answer in (client.get("/healthz"), client.get("/v1/jobs/nope", headers={"Authorization": "Bearer k1"}),
+                   client.get("/openapi.json")):
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
