@@ -17,7 +17,12 @@ Attacks (``--attacks``, comma-separated; default all):
   ``--overload-seconds`` (20): status counts, 503s with ``Retry-After``, p50/p99 of the 200s;
 - ``methods``: ``--methods-count`` (20,000) requests with random HTTP methods, then the size of
   ``/metrics``;
-- ``repros``: each malformed request of the hardening issue, with the status it must get.
+- ``repros``: each malformed request of the hardening issue, with the status it must get;
+- ``token_job``: a job of one 1 MB unbroken token, then a one-article job: seconds each took
+  (the article within 60 s, the token within 120 s, an error entry or a summary);
+- ``supervisor``: ``--supervisor-boots`` (5) fresh servers of its own (whatever ``--url``):
+  the job worker SIGKILLed on each; boots where a new one came within 15 s and a later job
+  succeeded.
 
 Prints one JSON object per attack (``--out`` also writes them all to a file). The server's RSS
 and CPU come from ``/proc`` (Linux) for the gunicorn master ``--pid`` and all its descendants
@@ -483,12 +488,80 @@ def attack_repros(base: str, pid: int | None, sample: str, args: argparse.Namesp
     return {"attack": "repros", "passed": sum(r["ok"] for r in results), "of": len(results), "cases": results}
 
 
+def _job(base: str, body: dict[str, Any], timeout: float = 30) -> dict[str, Any]:
+    answer = Client(base, timeout=timeout).request("POST", "/v1/jobs", json.dumps(body).encode(),
+                                                  {"Content-Type": "application/json"})
+    return json.loads(answer.body or b"{}") if answer.status == 202 else {"status_code": answer.status}
+
+
+def _wait_job(base: str, job_id: str, limit: float) -> tuple[str, float]:
+    """The job's final status (or its last one) and the seconds it took to get there."""
+    started = time.monotonic()
+    status = "unknown"
+    while time.monotonic() - started < limit:
+        answer = Client(base, timeout=10).request("GET", f"/v1/jobs/{job_id}")
+        status = json.loads(answer.body or b"{}").get("status", status)
+        if status in ("succeeded", "partially_succeeded", "failed", "cancelled"):
+            break
+        time.sleep(0.5)
+    return status, time.monotonic() - started
+
+
+def attack_token_job(base: str, pid: int | None, sample: str, args: argparse.Namespace) -> dict[str, Any]:
+    """A job of one 1 MB unbroken token, then a one-article job: both must end, the second
+    within 60 s, the first within 120 s."""
+    hostile = _job(base, {"method": "newsrank", "documents": [{"text": "a" * 1_000_000}]}, timeout=60)
+    normal = _job(base, {"method": "newsrank", "documents": [{"text": sample}]})
+    if "id" not in hostile or "id" not in normal:
+        return {"attack": "token_job", "error": "jobs refused", "answers": [hostile, normal]}
+    normal_status, normal_seconds = _wait_job(base, normal["id"], 120)
+    hostile_status, hostile_seconds = _wait_job(base, hostile["id"], 180)
+    return {"attack": "token_job", "normal": {"status": normal_status, "seconds": round(normal_seconds, 1)},
+            "token_1mb": {"status": hostile_status, "seconds": round(hostile_seconds, 1)},
+            "held": normal_status == "succeeded" and normal_seconds < 60 and hostile_seconds < 120}
+
+
+def attack_supervisor(base: str, pid: int | None, sample: str, args: argparse.Namespace) -> dict[str, Any]:
+    """``--supervisor-boots`` fresh servers of our own (5): SIGKILL the job worker on each, count
+    the boots where a new one came within 15 s and a job submitted afterwards succeeded."""
+    boots: list[dict[str, Any]] = []
+    for boot in range(args.supervisor_boots):
+        folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"stress-supervisor-{os.getpid()}-{boot}"
+        folder.mkdir(parents=True, exist_ok=True)
+        env = {"SUMMARIZE_WORKERS": str(args.workers), "SUMMARIZE_JOBS_WORKERS": "1",
+               "SUMMARIZE_JOBS_DB": str(folder / "jobs.db")}
+        with gunicorn(env, folder / "gunicorn.log") as (own, _):
+            def workers() -> dict[str, Any]:
+                body = json.loads(Client(own, timeout=10).request("GET", "/readyz").body or b"{}")
+                return body.get("job_workers") or body.get("error", {}).get("details", {}).get("job_workers") or {}
+            first = workers()
+            if not first.get("pids"):
+                boots.append({"boot": boot, "restarted": False, "reason": "no job worker reported"})
+                continue
+            os.kill(first["pids"][0], signal.SIGKILL)
+            killed = time.monotonic()
+            while time.monotonic() - killed < 15:
+                now = workers()
+                if now.get("ok") and now.get("pids") and now["pids"][0] != first["pids"][0]:
+                    break
+                time.sleep(0.2)
+            restarted_in = time.monotonic() - killed
+            job = _job(own, {"method": "lead", "documents": [{"text": sample}]})
+            status = _wait_job(own, job["id"], 60)[0] if "id" in job else "refused"
+            boots.append({"boot": boot, "restarted": restarted_in < 15, "seconds": round(restarted_in, 1),
+                          "job": status})
+    ok = sum(1 for b in boots if b.get("restarted") and b.get("job") == "succeeded")
+    return {"attack": "supervisor", "boots": len(boots), "restarted_and_job_succeeded": ok, "detail": boots}
+
+
 ATTACKS: dict[str, Callable[[str, int | None, str, argparse.Namespace], dict[str, Any]]] = {
     "cost": attack_cost,
     "repros": attack_repros,
     "methods": attack_methods,
     "overload": attack_overload,
     "lexrank": attack_lexrank,
+    "token_job": attack_token_job,
+    "supervisor": attack_supervisor,
 }
 
 
@@ -550,6 +623,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--overload-clients", type=int, default=128)
     parser.add_argument("--overload-seconds", type=float, default=20)
     parser.add_argument("--methods-count", type=int, default=20_000)
+    parser.add_argument("--supervisor-boots", type=int, default=5)
     parser.add_argument("--out", type=Path, help="also write the results (a JSON list) here")
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.attacks.split(",") if n.strip()]

@@ -168,6 +168,7 @@ def _finish_request(response: Response) -> Response:
     state = current_state()
     request_id = g.get("request_id") or clean_request_id(None)
     response.headers[REQUEST_ID_HEADER] = request_id
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")  # no answer is sniffed as HTML
     state.cors.apply(request, response)
     elapsed = time.perf_counter() - g.get("started", time.perf_counter())
     response.headers["Server-Timing"] = f"app;dur={elapsed * 1000:.1f}"

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, current_app, g, jsonify
+from flask import Flask, Response, current_app, g, jsonify, request
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -71,12 +71,12 @@ class ServiceBusy(ApiError):
         super().__init__(503, "server_busy", message, details={"reason": reason})
 
 
-def too_large(limit: int) -> ApiError:
-    """The 413 of a body over ``limit`` bytes."""
+def too_large(limit: int, variable: str = "SUMMARIZE_MAX_BODY_BYTES") -> ApiError:
+    """The 413 of a body over ``limit`` bytes (the limit set by ``variable``)."""
     return ApiError(
         413,
         "payload_too_large",
-        f"the request body is over the {limit}-byte limit (SUMMARIZE_MAX_BODY_BYTES)",
+        f"the request body is over the {limit}-byte limit ({variable})",
         details={"maximum_bytes": limit},
     )
 
@@ -158,6 +158,8 @@ def register_error_handlers(app: Flask) -> None:
         status = exc.code or 500
         if status == 413:
             limit = current_app.extensions["summarize"].config.max_body_bytes
+            if request.blueprint == "jobs" and request.max_content_length:  # the jobs API's own limit
+                return _api_error(too_large(request.max_content_length, "SUMMARIZE_JOBS_MAX_BODY_BYTES"))
             return _api_error(too_large(limit))
         # Keep the headers Werkzeug adds (``Allow`` on a 405), not its HTML body.
         extra = {k: v for k, v in exc.get_headers() if k.lower() not in ("content-type", "content-length")}

@@ -16,8 +16,10 @@
   on SIGTERM.
 - Metrics of all workers are added up through ``PROMETHEUS_MULTIPROC_DIR`` (a fresh temporary
   directory unless set; emptied at start, dead workers marked).
-- Job workers: ``SUMMARIZE_JOBS_WORKERS`` (default 1) ``summarize worker`` processes that the
-  master starts when ready, restarts when they die and stops on exit (service/jobs_workers.py).
+- Job workers: ``SUMMARIZE_JOBS_WORKERS`` (default 1) ``summarize worker`` processes, kept
+  running by a supervisor process that the master starts once when ready (in its main thread,
+  before forking web workers, inheriting no descriptor) and stops on exit; its status file
+  (``SUMMARIZE_JOBS_SUPERVISOR_STATUS``) feeds ``/readyz`` (service/jobs_workers.py).
 - Logs are JSON lines on stderr; the app writes one line per request (with its request id), so
   gunicorn's own access log is off.
 
@@ -105,20 +107,36 @@ def child_exit(server: object, worker: Any) -> None:
 
 
 _job_workers: Any = None
+_jobs_count = int(os.environ.get("SUMMARIZE_JOBS_WORKERS", 1))
+_own_status_dir = None
+if _jobs_count > 0 and not os.environ.get("SUMMARIZE_JOBS_SUPERVISOR_STATUS"):
+    # Set before the fork, so every web worker's /readyz reads the supervisor's status.
+    _own_status_dir = tempfile.mkdtemp(prefix="summarize-jobs-")
+    os.environ["SUMMARIZE_JOBS_SUPERVISOR_STATUS"] = os.path.join(_own_status_dir, "supervisor.json")
 
 
 def when_ready(server: object) -> None:
-    """Start the embedded job workers (``SUMMARIZE_JOBS_WORKERS``, default 1) beside the web workers."""
-    global _job_workers
-    from service.jobs_workers import WorkerSupervisor
+    """Start the job worker supervisor (``SUMMARIZE_JOBS_WORKERS`` workers, default 1).
 
-    _job_workers = WorkerSupervisor(int(os.environ.get("SUMMARIZE_JOBS_WORKERS", 1)))
-    _job_workers.start()
+    gunicorn calls this in the master's main thread before it forks the first web worker, and
+    the supervisor is started with ``close_fds``: no web worker can inherit its start-up pipe.
+    """
+    global _job_workers
+    from service.jobs_workers import spawn_supervisor
+
+    _job_workers = spawn_supervisor(_jobs_count, os.environ.get("SUMMARIZE_JOBS_SUPERVISOR_STATUS", ""),
+                                    graceful_timeout)
 
 
 def on_exit(server: object) -> None:
     """Stop the job workers; remove the metrics directory this configuration created."""
-    if _job_workers is not None:
-        _job_workers.stop(timeout=graceful_timeout)
+    if _job_workers is not None and _job_workers.poll() is None:
+        _job_workers.terminate()
+        try:
+            _job_workers.wait(timeout=graceful_timeout + 5)
+        except Exception:
+            _job_workers.kill()
     if _own_metrics_dir:
         shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+    if _own_status_dir:
+        shutil.rmtree(_own_status_dir, ignore_errors=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import sqlite3
 import time
 from collections.abc import Iterator
 from typing import Any, Literal
@@ -23,9 +24,11 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.json_schema import models_json_schema
 
 from summarizers.jobs import IdempotencyConflict, Jobs, JobsConfig, public_view
+from summarizers.jobs.core import QuotaExceeded
+from summarizers.jobs.store import StoreUnavailable, store_fault
 from summarizers.jobs.webhook import check_url
 
-from .errors import ApiError
+from .errors import ApiError, error_response, too_large
 from .schemas import ApiJsonSchema, LengthField, SummarizeSettings
 from .state import current_state
 
@@ -122,7 +125,57 @@ def current_jobs() -> Jobs:
 @bp.before_request
 def _jobs_body_limit() -> None:
     """Job bodies may be larger than single requests (``SUMMARIZE_JOBS_MAX_BODY_BYTES``)."""
-    request.max_content_length = current_app.extensions[EXTENSION]["config"].max_body_bytes
+    limit = current_app.extensions[EXTENSION]["config"].max_body_bytes
+    request.max_content_length = limit
+    if request.content_length is not None and request.content_length > limit:
+        raise too_large(limit, "SUMMARIZE_JOBS_MAX_BODY_BYTES")
+
+
+@bp.errorhandler(QuotaExceeded)
+def _quota_exceeded(exc: QuotaExceeded) -> Response:
+    """429 with ``Retry-After``: the key holds as many open jobs or stored bytes as it may."""
+    return error_response(429, "quota_exceeded", exc.message,
+                          {"quota": exc.kind, "limit": exc.limit, "used": exc.used},
+                          headers={"Retry-After": str(exc.retry_after)})
+
+
+def store_unavailable_response(exc: BaseException) -> Response:
+    """503 with ``Retry-After`` in the one envelope: the job store failed (nothing was changed)."""
+    fault = store_fault(exc) or StoreUnavailable("unavailable", str(exc))
+    current_app.logger.warning("job store unavailable (%s): %s", fault.reason, fault.message)
+    return error_response(503, "store_unavailable",
+                          f"the job store is unavailable ({fault.reason.replace('_', ' ')}); retry later",
+                          {"reason": fault.reason})
+
+
+def _store_fault_classes() -> tuple[type[BaseException], ...]:
+    classes: list[type[BaseException]] = [StoreUnavailable, sqlite3.Error]
+    try:
+        import redis
+    except ImportError:  # pragma: no cover - redis is an optional extra
+        pass
+    else:
+        classes.append(redis.RedisError)
+    return tuple(classes)
+
+
+for _cls in _store_fault_classes():
+    bp.register_error_handler(_cls, store_unavailable_response)
+
+
+def store_health() -> dict[str, Any] | None:
+    """The job store's health for ``/readyz`` (opened if need be; ``None`` without the jobs API)."""
+    holder = current_app.extensions.get(EXTENSION)
+    if holder is None:
+        return None
+    try:
+        _jobs_of(current_app).store.health()  # type: ignore[arg-type]
+    except Exception as exc:
+        fault = store_fault(exc)
+        if fault is None:
+            raise
+        return {"ok": False, "reason": fault.reason}
+    return {"ok": True}
 
 
 def _owner() -> str:
@@ -200,8 +253,14 @@ def job_results(job_id: str) -> Response:
     job = _job_or_404(job_id)
     jobs = current_jobs()
     if request.accept_mimetypes.best_match(["application/json", NDJSON]) == NDJSON:
+        first = jobs.results(job, 0, 500)  # a store fault is a 503 here, before the answer starts
+
         def lines() -> Iterator[str]:
-            for line in jobs.stream(job):
+            for line in first.records:
+                yield line + "\n"
+            if first.next_cursor is None or not first.records:
+                return
+            for line in jobs.stream(job, start=first.next_cursor):
                 yield line + "\n"
         return Response(stream_with_context(lines()), content_type=NDJSON)
     cursor = _int_arg("cursor", 0, 0, max(0, job["total"]))

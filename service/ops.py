@@ -5,6 +5,7 @@ None of them needs an API key.
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -13,12 +14,20 @@ from flask import Blueprint, Response, current_app, jsonify
 
 from . import jobs_api
 from .errors import error_response
+from .jobs_workers import STATUS_ENV, read_status
 from .openapi import build_openapi
 from .state import current_state
 
 bp = Blueprint("ops", __name__)
 
 DOCS_TEMPLATE = Path(__file__).with_name("docs.html")
+#: /docs is static HTML with one inline <style> and no script: nothing else may load or frame it.
+DOCS_SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
+                               "form-action 'none'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
 
 
 @bp.get("/healthz")
@@ -29,19 +38,29 @@ def healthz() -> Response:
 
 @bp.get("/readyz")
 def readyz() -> Response:
-    """200 when this worker's models to preload are loaded (or known unavailable) and its worker
-    processes are started, else 503."""
+    """200 when this worker's models to preload are loaded (or known unavailable), its worker
+    processes are started, the job workers are alive (under gunicorn) and the job store answers
+    (when it was opened), else 503 naming what is wrong."""
     state = current_state()
     ready, statuses = state.preloader.report()
     pool = state.runner.pool
     processes = pool is None or pool.ready()
-    details = {"preload": statuses, "processes": "ready" if processes else "starting"}
-    if ready and processes:
+    details: dict[str, Any] = {"preload": statuses, "processes": "ready" if processes else "starting"}
+    workers = read_status(os.environ.get(STATUS_ENV))
+    if workers is not None:
+        details["job_workers"] = workers
+    store = jobs_api.store_health()
+    if store is not None:
+        details["job_store"] = store
+    problems = [] if ready and processes else ["models are still loading (or failed to load), or the worker "
+                                               "processes are starting"]
+    if workers is not None and not workers["ok"]:
+        problems.append(workers["reason"])
+    if store is not None and not store["ok"]:
+        problems.append(f"the job store is unavailable ({store['reason']})")
+    if not problems:
         return jsonify({"status": "ready", **details})
-    return error_response(
-        503, "not_ready", "models are still loading (or failed to load), or the worker processes are starting",
-        details,
-    )
+    return error_response(503, "not_ready", "; ".join(problems), details)
 
 
 @bp.get("/metrics")
@@ -62,7 +81,9 @@ def docs() -> Response:
     """A readable page listing the endpoints and schemas of the OpenAPI document."""
     template = current_app.jinja_env.from_string(_template_text())
     html = template.render(spec=_spec(), ref_name=_ref_name, type_of=_type_of, bounds=_bounds)
-    return Response(html, content_type="text/html; charset=utf-8")
+    response = Response(html, content_type="text/html; charset=utf-8")
+    response.headers.update(DOCS_SECURITY_HEADERS)
+    return response
 
 
 def _spec() -> dict[str, Any]:

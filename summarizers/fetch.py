@@ -4,11 +4,17 @@ Every cost is bounded (a total time limit, a size limit, a number of redirects) 
 reaches where it should not (no SSRF):
 
 - only ``http`` and ``https`` URLs, to hosts of the policy's allow-list when it has one;
-- every redirect is checked like the first URL (scheme, host), and followed by hand;
-- the address the socket actually connected to (after DNS resolution, so a name that resolves
-  to ``127.0.0.1`` is caught, and so is a second resolution that differs from the first) must
-  not be loopback, private, link-local (cloud metadata at 169.254.169.254), multicast, reserved
-  or unspecified, unless the policy allows that network explicitly (tests allow 127.0.0.1);
+- every redirect is checked like the first URL (scheme, host), and followed by hand (the
+  redirect's connection is closed, never reused with an unread body, so a same-host redirect
+  works);
+- the host is resolved once and every address it resolves to must not be loopback, private,
+  link-local (cloud metadata at 169.254.169.254), multicast, reserved or unspecified, unless the
+  policy allows that network explicitly (tests allow 127.0.0.1): this is checked *before*
+  connecting (no open/closed-port oracle on an allow-listed host that resolves to a private
+  address), the socket connects to the checked address (no second resolution), and the address
+  it connected to is checked again;
+- one deadline (``timeout``) covers the whole fetch, slow or trickling answers included: a
+  watchdog shuts the fetch's sockets down when it passes, whatever read is blocked;
 - no proxy from the environment is used.
 
 The bytes are decoded like any HTML (:func:`summarizers.text.encoding.decode_html`), with the
@@ -17,9 +23,11 @@ server's declared charset first.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import socket
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -175,30 +183,68 @@ def fetch(url: str, policy: FetchPolicy | None = None) -> Fetched:
     policy = policy or FetchPolicy()
     deadline = time.monotonic() + policy.timeout
     current = check_url(url, policy)
-    with urllib3.PoolManager(num_pools=2, retries=False) as manager:
-        manager.pool_classes_by_scheme = _guarded_pools(policy)
-        for hop in range(policy.max_redirects + 1):
-            response = _get(manager, current, deadline)
-            try:
-                if response.status in _REDIRECTS and response.headers.get("Location"):
-                    target = urljoin(current, response.headers["Location"])
-                    try:
-                        current = check_url(target, policy)
-                    except UrlNotAllowed as exc:
-                        raise UrlNotAllowed(f"redirect to a URL that is not allowed: {exc.message}",
-                                            field="url", location=target) from None
-                    continue
-                if response.status >= 400:
-                    raise FetchFailed(f"the server answered HTTP {response.status} for {current}", field="url",
-                                      status=response.status)
-                data = _read(response, policy, deadline)
-                return Fetched(url, current, response.status, response.headers.get("Content-Type"), data, hop)
-            finally:
-                response.release_conn()
+    sockets = _Sockets()
+    watchdog = threading.Timer(policy.timeout, sockets.shut_all)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        with urllib3.PoolManager(num_pools=2, retries=False) as manager:
+            manager.pool_classes_by_scheme = _guarded_pools(policy, sockets)
+            for hop in range(policy.max_redirects + 1):
+                response = _get(manager, current, deadline, sockets)
+                try:
+                    if response.status in _REDIRECTS and response.headers.get("Location"):
+                        target = urljoin(current, response.headers["Location"])
+                        response.close()  # never reuse a connection whose body was not read
+                        try:
+                            current = check_url(target, policy)
+                        except UrlNotAllowed as exc:
+                            raise UrlNotAllowed(f"redirect to a URL that is not allowed: {exc.message}",
+                                                field="url", location=target) from None
+                        continue
+                    if response.status >= 400:
+                        raise FetchFailed(f"the server answered HTTP {response.status} for {current}",
+                                          field="url", status=response.status)
+                    data = _read(response, policy, deadline, sockets)
+                    return Fetched(url, current, response.status, response.headers.get("Content-Type"), data,
+                                   hop)
+                finally:
+                    response.release_conn()
+    finally:
+        watchdog.cancel()
     raise FetchFailed(f"more than {policy.max_redirects} redirects", field="url")
 
 
-def _get(manager: Any, url: str, deadline: float) -> Any:
+class _Sockets:
+    """The sockets of one fetch, shut down together when its deadline passes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open: list[socket.socket] = []
+        self.expired = False
+
+    def add(self, sock: socket.socket) -> None:
+        with self._lock:
+            if self.expired:
+                sock.close()
+                raise FetchFailed("the fetch took longer than its time limit", field="url")
+            self._open.append(sock)
+
+    def shut_all(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._open:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+
+def _too_slow(sockets: _Sockets | None) -> FetchFailed | None:
+    if sockets is not None and sockets.expired:
+        return FetchFailed("the fetch took longer than its time limit", field="url")
+    return None
+
+
+def _get(manager: Any, url: str, deadline: float, sockets: _Sockets | None = None) -> Any:
     import urllib3
 
     left = deadline - time.monotonic()
@@ -210,18 +256,19 @@ def _get(manager: Any, url: str, deadline: float) -> Any:
             timeout=urllib3.Timeout(connect=min(left, 10.0), read=left),
             headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"},
         )
-    except UrlNotAllowed:
+    except (UrlNotAllowed, FetchFailed):
         raise
-    except urllib3.exceptions.HTTPError as exc:
-        cause = exc
-        while cause.__context__ is not None and not isinstance(cause, UrlNotAllowed):
-            cause = cause.__context__  # type: ignore[assignment]
-        if isinstance(cause, UrlNotAllowed):
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        cause: BaseException = exc
+        while cause.__context__ is not None and not isinstance(cause, (UrlNotAllowed, FetchFailed)):
+            cause = cause.__context__
+        if isinstance(cause, (UrlNotAllowed, FetchFailed)):
             raise cause from None
-        raise FetchFailed(f"could not fetch {url}: {type(exc).__name__}", field="url") from None
+        raise _too_slow(sockets) or FetchFailed(f"could not fetch {url}: {type(exc).__name__}",
+                                                field="url") from None
 
 
-def _read(response: Any, policy: FetchPolicy, deadline: float) -> bytes:
+def _read(response: Any, policy: FetchPolicy, deadline: float, sockets: _Sockets | None = None) -> bytes:
     length = response.headers.get("Content-Length")
     if length and length.isdigit() and int(length) > policy.max_bytes:
         raise FetchFailed(f"the page is over {policy.max_bytes} bytes", field="url", max_bytes=policy.max_bytes)
@@ -238,19 +285,46 @@ def _read(response: Any, policy: FetchPolicy, deadline: float) -> bytes:
             chunks.append(chunk)
     except FetchFailed:
         raise
-    except Exception as exc:  # urllib3's read errors and timeouts
-        raise FetchFailed(f"the page could not be read: {type(exc).__name__}", field="url") from None
+    except Exception as exc:  # urllib3's read errors and timeouts (the watchdog's shutdown among them)
+        raise _too_slow(sockets) or FetchFailed(f"the page could not be read: {type(exc).__name__}",
+                                                field="url") from None
+    if _too_slow(sockets) is not None:  # the shutdown can look like the end of the body
+        raise _too_slow(sockets)  # type: ignore[misc]
     return b"".join(chunks)
 
 
-def _guarded_pools(policy: FetchPolicy) -> dict[str, type]:
-    """Connection pools whose connections refuse addresses the policy does not allow."""
+def resolve_allowed(host: str, port: int, policy: FetchPolicy) -> str:
+    """The address to connect to for ``host``: resolved once, every address checked.
+
+    Raises:
+        UrlNotAllowed: one of its addresses is not allowed (nothing was connected to).
+        FetchFailed: the name does not resolve.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        raise FetchFailed(f"could not fetch: host {host!r} does not resolve", field="url") from None
+    addresses = [str(info[4][0]) for info in infos]
+    for address in addresses:
+        if not policy.address_allowed(address):
+            raise UrlNotAllowed(
+                f"host {host!r} resolves to {address}, an address that is not fetched "
+                "(loopback, private, link-local or reserved)", field="url", address=address)
+    if not addresses:
+        raise FetchFailed(f"could not fetch: host {host!r} does not resolve", field="url")
+    return addresses[0]
+
+
+def _guarded_pools(policy: FetchPolicy, sockets: _Sockets | None = None) -> dict[str, type]:
+    """Connection pools whose connections refuse addresses the policy does not allow, before
+    connecting, and connect to the checked address."""
     from urllib3.connection import HTTPConnection, HTTPSConnection
     from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
     def guarded(base: type) -> type:
         class Guarded(base):  # type: ignore[misc, valid-type]
             def _new_conn(self) -> socket.socket:
+                self._dns_host = resolve_allowed(self._dns_host, self.port, policy)  # pinned: no second lookup
                 sock = super()._new_conn()
                 address = sock.getpeername()[0]
                 if not policy.address_allowed(address):
@@ -258,6 +332,8 @@ def _guarded_pools(policy: FetchPolicy) -> dict[str, type]:
                     raise UrlNotAllowed(
                         f"host {self.host!r} resolves to {address}, an address that is not fetched "
                         "(loopback, private, link-local or reserved)", field="url", address=address)
+                if sockets is not None:
+                    sockets.add(sock)
                 return sock
         return Guarded
 

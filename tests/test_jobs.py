@@ -39,6 +39,7 @@ def lead_registry() -> Registry:
 
 
 def make_app(tmp_path: Path, **jobs: Any) -> Flask:
+    jobs.setdefault("isolation", "inline")  # the killable children are tested in test_jobs_limits.py
     config = JobsConfig(db=str(tmp_path / "jobs.db"), chunk=2, **jobs)
     return create_app({"preload": [], "log_level": "WARNING", "jobs": config}, registry=lead_registry())
 
@@ -194,11 +195,11 @@ def test_openapi_documents_the_jobs_routes(app: Flask) -> None:
 @pytest.fixture(params=["sqlite", "redis"])
 def jobs(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Jobs]:
     if request.param == "sqlite":
-        yield Jobs(JobsConfig(db=str(tmp_path / "jobs.db"), chunk=2, lease=1))
+        yield Jobs(JobsConfig(db=str(tmp_path / "jobs.db"), chunk=2, lease=1, isolation="inline"))
         return
     server = RedisServer(tmp_path)
     try:
-        yield Jobs(JobsConfig(redis_url=server.url, chunk=2, lease=1))
+        yield Jobs(JobsConfig(redis_url=server.url, chunk=2, lease=1, isolation="inline"))
     finally:
         server.stop()
 

@@ -176,7 +176,12 @@ def _name_word(t: Token) -> bool:
         and t.lower not in MONTHS
 
 
-_QUOTE_RE = re.compile(r"\"([^\"]{2,}?)\"|“([^”]{2,}?)”|``(.{2,}?)(?:''|``)|«([^»]{2,}?)»|„([^“”]{2,}?)[“”]")
+#: A quotation is at most QUOTE_MAX characters: an unclosed mark then costs a bounded scan, not
+#: one to the end of the text from every mark (quadratic on a text full of opening marks).
+QUOTE_MAX = 2000
+#: (An opening mark also ends the scan of the previous one.)
+_QUOTE_RE = re.compile(rf"\"([^\"]{{2,{QUOTE_MAX}}}?)\"|“([^“”]{{2,{QUOTE_MAX}}}?)”|``(.{{2,{QUOTE_MAX}}}?)(?:''|``)|"
+                       rf"«([^«»]{{2,{QUOTE_MAX}}}?)»|„([^„“”]{{2,{QUOTE_MAX}}}?)[“”]")
 
 
 def quotes(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

@@ -16,6 +16,20 @@ variable                                 default                 meaning
 ``SUMMARIZE_JOBS_WEBHOOK_ALLOW``         (none)                  comma-separated URL prefixes a webhook may use
 ``SUMMARIZE_JOBS_WEBHOOK_SECRET``        (none)                  HMAC-SHA256 key signing webhook bodies
 ``SUMMARIZE_JOBS_WEBHOOK_ALLOW_PRIVATE`` 0                       1: webhooks may reach loopback/private hosts
+``SUMMARIZE_JOBS_DOCUMENT_TIMEOUT``      60                      seconds one document may take (then it is an
+                                                                 error entry and its process is killed)
+``SUMMARIZE_JOBS_DOCUMENT_MEMORY_MB``    2048                    address space of the process summarizing a
+                                                                 document (0: no limit)
+``SUMMARIZE_JOBS_ISOLATION``            process                 ``process``: each extractive document in a
+                                                                 killable child; ``inline``: in the worker,
+                                                                 cooperative deadline only
+``SUMMARIZE_JOBS_MAX_DOCUMENT_BYTES``    1048576                 largest document (UTF-8 bytes; an error entry
+                                                                 beyond, the others are summarized)
+``SUMMARIZE_JOBS_STORE_TIMEOUT``         5                       seconds to wait for a lock on the SQLite file
+                                                                 (then 503 ``store_unavailable``)
+``SUMMARIZE_JOBS_MAX_OPEN_JOBS``         20                      unfinished jobs per key (429 beyond)
+``SUMMARIZE_JOBS_MAX_STORED_BYTES``      268435456               input bytes kept per key, over its jobs not
+                                                                 yet expired (429 beyond)
 =======================================  ======================  ==============================================
 """
 
@@ -51,13 +65,24 @@ class JobsConfig:
     webhook_allow: tuple[str, ...] = ()
     webhook_secret: str | None = None
     webhook_allow_private: bool = False
+    document_timeout: float = 60.0
+    document_memory_mb: int = 2048
+    isolation: str = "process"
+    max_document_bytes: int = 1024 * 1024
+    max_open_jobs: int = 20
+    store_timeout: float = 5.0
+    max_stored_bytes: int = 256 * 1024 * 1024
 
     def __post_init__(self) -> None:
-        for name in ("ttl", "lease"):
+        if self.isolation not in ("process", "inline"):
+            raise ValueError(f"jobs isolation must be 'process' or 'inline', got {self.isolation!r}")
+        for name in ("ttl", "lease", "document_timeout", "store_timeout"):
             value = getattr(self, name)
             if not (math.isfinite(value) and value > 0):
                 raise ValueError(f"jobs {name} must be a positive number of seconds, got {value!r}")
-        for name, low in (("chunk", 1), ("max_documents", 1), ("max_body_bytes", 1), ("workers", 0)):
+        for name, low in (("chunk", 1), ("max_documents", 1), ("max_body_bytes", 1), ("workers", 0),
+                          ("document_memory_mb", 0), ("max_document_bytes", 1), ("max_open_jobs", 1),
+                          ("max_stored_bytes", 1)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
                 raise ValueError(f"jobs {name} must be a whole number >= {low}, got {value!r}")
@@ -80,6 +105,9 @@ class JobsConfig:
             "max_documents": int, "max_body_bytes": int, "workers": int,
             "webhook_allow": csv,
             "webhook_secret": lambda v: v or None, "webhook_allow_private": flag,
+            "document_timeout": float, "document_memory_mb": int, "isolation": lambda v: v.strip().lower(),
+            "max_document_bytes": int,
+            "max_open_jobs": int, "max_stored_bytes": int, "store_timeout": float,
         }
         values = values_from_env(PREFIX, parsers, env)
         try:

@@ -16,9 +16,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import InvalidInput
+from ..errors import InputTooLarge, InvalidInput
 from .config import JobsConfig
-from .store import FINAL, JobStore, NewJob, SqliteStore, now
+from .store import FINAL, JobStore, NewJob, SqliteStore, now, translate_faults
 
 QUEUE_NAME = "summarize-jobs"
 #: The one huey task: "summarize chunk ``k`` of job ``job_id``".
@@ -36,7 +36,8 @@ def make_queue(config: JobsConfig) -> tuple[Any, Any]:
     if config.distributed:
         huey = RedisHuey(QUEUE_NAME, url=config.redis_url, results=False, read_timeout=1)
     else:
-        huey = SqliteHuey(QUEUE_NAME, filename=config.db, results=False, fsync=True, timeout=30)
+        huey = SqliteHuey(QUEUE_NAME, filename=config.db, results=False, fsync=True,
+                          timeout=config.store_timeout)
     return huey, huey.task(name=TASK_NAME)(_chunk_task)
 
 
@@ -46,12 +47,30 @@ def make_store(config: JobsConfig) -> JobStore:
         from .redis_store import RedisStore
 
         return RedisStore(config.redis_url)  # type: ignore[arg-type]
-    return SqliteStore(config.db)
+    return SqliteStore(config.db, timeout=config.store_timeout)
 
 
-def _document_item(index: int, doc: Mapping[str, Any]) -> dict[str, Any]:
+class QuotaExceeded(Exception):
+    """A key holds as much as it may (``kind``: ``open_jobs`` or ``stored_bytes``); ``retry_after``
+    is the number of seconds after which a submission may succeed (when known)."""
+
+    def __init__(self, kind: str, message: str, *, limit: int, used: int, retry_after: int) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.limit = limit
+        self.used = used
+        self.retry_after = retry_after
+
+
+#: Seconds after which a key at its open-jobs quota is told to try again.
+OPEN_JOBS_RETRY_AFTER = 30
+
+
+def _document_item(index: int, doc: Mapping[str, Any], max_bytes: int | None = None) -> dict[str, Any]:
     """The stored form of one submitted document; a document without exactly one of ``text``
-    and ``html`` carries its error (it gets an error line, the others are summarized)."""
+    and ``html``, or over ``max_bytes`` (UTF-8), carries its error instead of its text (it gets
+    an error line, the others are summarized)."""
     given = doc.get("id") is not None
     item: dict[str, Any] = {"i": index, "id": doc["id"] if given else index, "id_given": given}
     text, html = doc.get("text"), doc.get("html")
@@ -59,6 +78,14 @@ def _document_item(index: int, doc: Mapping[str, Any]) -> dict[str, Any]:
         which = "both" if text is not None else "neither"
         item["error"] = InvalidInput(f"document {index}: give exactly one of text or html, not {which}",
                                      field=f"documents.{index}").to_dict()
+        return item
+    body = text if text is not None else html
+    size = len(body.encode("utf-8", "surrogatepass")) if isinstance(body, str) else 0
+    if max_bytes is not None and size > max_bytes:
+        item["error"] = InputTooLarge(
+            f"document {index}: {size} bytes is over the {max_bytes}-byte limit of one document "
+            "(SUMMARIZE_JOBS_MAX_DOCUMENT_BYTES)", field=f"documents.{index}", limit=max_bytes,
+            bytes=size).to_dict()
         return item
     item["text"], item["html"] = (text, False) if text is not None else (html, True)
     for name in ("title", "method", "length"):
@@ -104,20 +131,53 @@ class Jobs:
 
         Raises:
             IdempotencyConflict: the key was used before with another request.
+            QuotaExceeded: ``owner`` has too many unfinished jobs, or stores too many bytes.
+            StoreUnavailable: the store cannot be written now.
         """
-        items = [_document_item(i, d) for i, d in enumerate(documents)]
+        items = [_document_item(i, d, self.config.max_document_bytes) for i, d in enumerate(documents)]
+        stored = sum(len(str(it.get("text") or "").encode("utf-8", "surrogatepass")) for it in items)
+        if idempotency_key is None or not self._known_key(owner, idempotency_key):
+            self.check_quota(owner, stored)
         size = self.config.chunk
         chunks = [items[i:i + size] for i in range(0, len(items), size)]
         created = now()
         job = NewJob(id=uuid.uuid4().hex, owner=owner, settings=dict(settings), total=len(items),
                      chunks=len(chunks), created_at=created, expires_at=created + self.config.ttl,
-                     idempotency_key=idempotency_key, request_hash=request_hash, webhook=webhook)
+                     idempotency_key=idempotency_key, request_hash=request_hash, webhook=webhook,
+                     bytes=stored)
         job_id = self.store.create(job, chunks)
         if job_id == job.id:
             for k in range(len(chunks)):
                 self.enqueue(job_id, k)
         return job_id
 
+    def _known_key(self, owner: str, key: str) -> bool:
+        """Whether ``owner`` used idempotency ``key`` for a job still kept (a retry is not quota-checked)."""
+        finder = getattr(self.store, "find_idempotent", None)
+        return bool(finder is not None and finder(owner, key))
+
+    def check_quota(self, owner: str, new_bytes: int = 0) -> None:
+        """Refuse a new job of ``new_bytes`` for ``owner`` beyond its quotas (open jobs, stored bytes).
+
+        Raises:
+            QuotaExceeded: with the kind, the limit, what is used and a ``retry_after``.
+        """
+        t = now()
+        usage = self.store.usage(owner, t)
+        if usage["open"] >= self.config.max_open_jobs:
+            raise QuotaExceeded("open_jobs", f"this key has {usage['open']} unfinished jobs, its limit "
+                                f"(SUMMARIZE_JOBS_MAX_OPEN_JOBS); wait for one to end or cancel one",
+                                limit=self.config.max_open_jobs, used=usage["open"],
+                                retry_after=OPEN_JOBS_RETRY_AFTER)
+        if usage["bytes"] + new_bytes > self.config.max_stored_bytes:
+            first = usage["next_expiry"]
+            wait = OPEN_JOBS_RETRY_AFTER if first is None else max(1, math.ceil(first - t))
+            raise QuotaExceeded("stored_bytes", f"this key stores {usage['bytes']} bytes of jobs; {new_bytes} more "
+                                f"would pass its {self.config.max_stored_bytes}-byte limit "
+                                "(SUMMARIZE_JOBS_MAX_STORED_BYTES); jobs free their bytes when they expire",
+                                limit=self.config.max_stored_bytes, used=usage["bytes"], retry_after=wait)
+
+    @translate_faults
     def enqueue(self, job_id: str, k: int) -> None:
         """Put chunk ``k`` of a job on the queue."""
         self.huey.enqueue(self.task.s(job_id, k))
@@ -148,9 +208,10 @@ class Jobs:
             return Page(records, None)
         return Page(records, expected)
 
-    def stream(self, job: Mapping[str, Any], page_size: int = 500) -> Iterator[str]:
-        """Every result line available now, in input order (all of them once the job is final)."""
-        cursor: int | None = 0
+    def stream(self, job: Mapping[str, Any], page_size: int = 500, *, start: int = 0) -> Iterator[str]:
+        """Every result line available now from document ``start`` on, in input order (all of
+        them once the job is final)."""
+        cursor: int | None = start
         while cursor is not None:
             page = self.results(job, cursor, page_size)
             yield from page.records

@@ -12,10 +12,11 @@ A standalone Redis is assumed (the scripts build key names; not for Redis Cluste
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from typing import Any
 
-from .store import FINAL, IdempotencyConflict, NewJob, encode_line
+from .store import FINAL, IdempotencyConflict, NewJob, encode_line, translate_faults
 
 PREFIX = "sj:"
 
@@ -129,10 +130,11 @@ class RedisStore:
                          (("create", _CREATE), ("claim", _CLAIM), ("renew", _RENEW), ("complete", _COMPLETE),
                           ("cancel", _CANCEL))}
 
+    @translate_faults
     def create(self, job: NewJob, chunks: Sequence[list[dict[str, Any]]]) -> str:
         fields = {"id": job.id, "owner": job.owner, "status": "queued", "settings": json.dumps(dict(job.settings)),
                   "total": job.total, "done": 0, "failed": 0, "chunks": job.chunks, "chunks_done": 0,
-                  "created_at": repr(job.created_at), "expires_at": repr(job.expires_at)}
+                  "created_at": repr(job.created_at), "expires_at": repr(job.expires_at), "bytes": job.bytes}
         if job.webhook:
             fields["webhook"] = job.webhook
         if job.idempotency_key is not None:
@@ -147,6 +149,7 @@ class RedisStore:
             raise IdempotencyConflict(job_id)
         return job_id
 
+    @translate_faults
     def get(self, job_id: str) -> dict[str, Any] | None:
         raw = self.redis.hgetall(f"{PREFIX}job:{job_id}")
         if not raw:
@@ -154,6 +157,7 @@ class RedisStore:
         job: dict[str, Any] = {"idempotency_key": None, "webhook": None, "started_at": None, "finished_at": None,
                                **raw}
         job.pop("webhook_attempt", None)
+        job.pop("bytes", None)
         for name in _INTS:
             job[name] = int(job[name])
         for name in _FLOATS:
@@ -161,16 +165,20 @@ class RedisStore:
         job["settings"] = json.loads(job["settings"])
         return job
 
+    @translate_faults
     def chunk(self, job_id: str, k: int) -> list[dict[str, Any]]:
         raw = self.redis.hget(f"{PREFIX}chunks:{job_id}", str(k))
         return [] if raw is None else json.loads(raw)
 
+    @translate_faults
     def claim(self, job_id: str, k: int, worker: str, until: float, now: float) -> bool:
         return bool(self._scripts["claim"](args=[PREFIX, job_id, k, worker, repr(until), repr(now)]))
 
+    @translate_faults
     def renew(self, job_id: str, k: int, worker: str, until: float) -> None:
         self._scripts["renew"](args=[PREFIX, job_id, k, worker, repr(until)])
 
+    @translate_faults
     def complete(self, job_id: str, k: int, records: Sequence[tuple[int, dict[str, Any]]],
                  now: float) -> str | None:
         failed = sum(1 for _, r in records if "error" in r)
@@ -180,6 +188,7 @@ class RedisStore:
         answer = self._scripts["complete"](args=[PREFIX, job_id, k, repr(now), len(records), failed, *pairs])
         return answer or None
 
+    @translate_faults
     def results(self, job_id: str, start: int, limit: int) -> list[tuple[int, str]]:
         total = int(self.redis.hget(f"{PREFIX}job:{job_id}", "total") or 0)
         out: list[tuple[int, str]] = []
@@ -194,9 +203,11 @@ class RedisStore:
             index = window[-1] + 1
         return out
 
+    @translate_faults
     def cancel(self, job_id: str, now: float) -> None:
         self._scripts["cancel"](args=[PREFIX, job_id, repr(now)])
 
+    @translate_faults
     def lost_chunks(self, now: float, *, unclaimed: bool) -> list[tuple[str, int]]:
         lost: list[tuple[str, int]] = []
         for job_id in self.redis.smembers(f"{PREFIX}active"):
@@ -216,6 +227,7 @@ class RedisStore:
                     lost.append((job_id, k))
         return lost
 
+    @translate_faults
     def webhooks_due(self, now: float, retry_after: float) -> list[str]:
         due = []
         for job_id in self.redis.smembers(f"{PREFIX}webhooks"):
@@ -225,9 +237,11 @@ class RedisStore:
                 due.append(job_id)
         return due
 
+    @translate_faults
     def webhook_done(self, job_id: str) -> None:
         self.redis.srem(f"{PREFIX}webhooks", job_id)
 
+    @translate_faults
     def expire(self, now: float) -> int:
         ids = self.redis.zrangebyscore(f"{PREFIX}expiry", "-inf", now)
         for job_id in ids:
@@ -238,6 +252,7 @@ class RedisStore:
             self.redis.zrem(f"{PREFIX}finished", job_id)
         return len(ids)
 
+    @translate_faults
     def stats(self, now: float, window: float) -> dict[str, Any]:
         depth = 0
         for job_id in self.redis.smembers(f"{PREFIX}active"):
@@ -257,6 +272,32 @@ class RedisStore:
             if created and finished and status != "cancelled":
                 durations.append(float(finished) - float(created))
         return {"queue_depth": depth, "jobs": by_status, "documents_recent": recent, "durations": durations}
+
+    @translate_faults
+    def find_idempotent(self, owner: str, key: str) -> str | None:
+        """The id of ``owner``'s job submitted with idempotency ``key``, or ``None``."""
+        prev = self.redis.get(f"{PREFIX}idem:{owner}:{key}")
+        return None if prev is None else prev.partition("|")[0]
+
+    @translate_faults
+    def usage(self, owner: str, now: float) -> dict[str, Any]:
+        # One pass over the jobs kept (the expiry index): fine for thousands of jobs.
+        ids = self.redis.zrangebyscore(f"{PREFIX}expiry", now, "+inf", withscores=True)
+        pipe = self.redis.pipeline(transaction=False)
+        for job_id, _ in ids:
+            pipe.hmget(f"{PREFIX}job:{job_id}", "owner", "status", "bytes")
+        open_jobs, stored, first = 0, 0, None
+        for (_, expiry), (job_owner, status, size) in zip(ids, pipe.execute(), strict=True):
+            if job_owner != owner:
+                continue
+            open_jobs += status in ("queued", "running")
+            stored += int(size or 0)
+            first = expiry if first is None else min(first, expiry)
+        return {"open": open_jobs, "bytes": stored, "next_expiry": first}
+
+    @translate_faults
+    def health(self) -> None:
+        self.redis.set(f"{PREFIX}health", repr(time.time()), px=60_000)
 
     def close(self) -> None:
         self.redis.close()

@@ -14,15 +14,17 @@ operations that make a job exactly-once are atomic in both:
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from ..batch.job import encode
 
@@ -41,6 +43,75 @@ def final_status(done: int, failed: int) -> str:
     if failed == 0:
         return "succeeded"
     return "failed" if done == 0 else "partially_succeeded"
+
+
+class StoreUnavailable(Exception):
+    """The job store cannot be used now (disk full, locked, read-only, corrupt, unreachable).
+
+    ``reason`` is one of ``disk_full``, ``locked``, ``read_only``, ``corrupt``, ``unavailable``.
+    Nothing was changed by the failed operation; retry once the fault is cleared.
+    """
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+def store_fault(exc: BaseException) -> StoreUnavailable | None:
+    """``exc`` as a :class:`StoreUnavailable` when it is a store fault (SQLite or Redis), else ``None``."""
+    if isinstance(exc, StoreUnavailable):
+        return exc
+    if isinstance(exc, sqlite3.Error):
+        text = str(exc).lower()
+        code = getattr(exc, "sqlite_errorcode", None)
+        primary = code & 0xFF if isinstance(code, int) else None
+        if primary == sqlite3.SQLITE_FULL or "full" in text:
+            reason = "disk_full"
+        elif primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in text:
+            reason = "locked"
+        elif primary == sqlite3.SQLITE_READONLY or "readonly" in text or "read-only" in text:
+            reason = "read_only"
+        elif primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB) or "malformed" in text \
+                or "not a database" in text:
+            reason = "corrupt"
+        else:
+            reason = "unavailable"
+        return StoreUnavailable(reason, f"the job store failed ({reason}): {exc}")
+    try:
+        import redis
+    except ImportError:  # pragma: no cover - redis is an optional extra
+        return None
+    if isinstance(exc, redis.exceptions.ReadOnlyError):
+        return StoreUnavailable("read_only", f"the job store is read-only: {exc}")
+    if isinstance(exc, redis.exceptions.ResponseError) and "OOM" in str(exc):
+        return StoreUnavailable("disk_full", f"the job store is out of memory: {exc}")
+    if isinstance(exc, redis.exceptions.BusyLoadingError):
+        return StoreUnavailable("locked", f"the job store is loading: {exc}")
+    if isinstance(exc, (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)):
+        return StoreUnavailable("unavailable", f"the job store cannot be reached: {exc}")
+    return None
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def translate_faults(fn: F) -> F:
+    """Raise :class:`StoreUnavailable` for a store fault inside ``fn`` (other errors pass)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except StoreUnavailable:
+            raise
+        except Exception as exc:
+            fault = store_fault(exc)
+            if fault is None:
+                raise
+            raise fault from exc
+
+    return wrapper  # type: ignore[return-value]
 
 
 class IdempotencyConflict(Exception):
@@ -65,6 +136,7 @@ class NewJob:
     idempotency_key: str | None = None
     request_hash: str = ""
     webhook: str | None = None
+    bytes: int = 0
 
 
 class JobStore(Protocol):
@@ -122,6 +194,17 @@ class JobStore(Protocol):
     def close(self) -> None:
         """Release connections."""
 
+    def usage(self, owner: str, now: float) -> dict[str, Any]:
+        """What ``owner`` holds: ``open`` (unfinished jobs), ``bytes`` (stored input of the jobs
+        kept), ``next_expiry`` (when the first of its jobs expires, or ``None``)."""
+
+    def health(self) -> None:
+        """Check that the store can be written now (a small write, a short wait for locks).
+
+        Raises:
+            StoreUnavailable: it cannot.
+        """
+
 
 _SCHEMA = """
 create table if not exists jobs (
@@ -142,8 +225,10 @@ create table if not exists jobs (
     created_at real not null,
     started_at real,
     finished_at real,
-    expires_at real not null
+    expires_at real not null,
+    bytes integer not null default 0
 );
+create table if not exists store_health (k integer primary key, t real not null);
 create unique index if not exists jobs_idempotency on jobs (owner, idempotency_key)
     where idempotency_key is not null;
 create index if not exists jobs_expiry on jobs (expires_at);
@@ -183,7 +268,24 @@ class SqliteStore:
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self.timeout = timeout
         self._local = threading.local()
-        self._conn().executescript(_SCHEMA)
+        self._ready = False
+        with contextlib.suppress(StoreUnavailable):  # retried by every operation; /readyz reports it
+            self._init_schema()
+
+    def _init_schema(self) -> None:
+        """Create the tables (and columns added since) once the file can be written."""
+        if self._ready:
+            return
+        try:
+            conn = self._conn()
+            conn.executescript(_SCHEMA)
+            columns = {row[1] for row in conn.execute("pragma table_info(jobs)")}
+            if "bytes" not in columns:  # a database from before quotas
+                conn.execute("alter table jobs add column bytes integer not null default 0")
+        except sqlite3.Error as exc:
+            fault = store_fault(exc)
+            raise fault from exc  # type: ignore[misc]
+        self._ready = True
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -198,6 +300,7 @@ class SqliteStore:
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
+        self._init_schema()
         conn = self._conn()
         conn.execute("begin immediate")
         try:
@@ -207,6 +310,7 @@ class SqliteStore:
             raise
         conn.execute("commit")
 
+    @translate_faults
     def create(self, job: NewJob, chunks: Sequence[list[dict[str, Any]]]) -> str:
         with self._tx() as db:
             if job.idempotency_key is not None:
@@ -218,9 +322,9 @@ class SqliteStore:
                     return row[0]
             db.execute(
                 "insert into jobs (id, owner, idempotency_key, request_hash, status, settings, webhook, total, "
-                "chunks, created_at, expires_at) values (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)",
+                "chunks, created_at, expires_at, bytes) values (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)",
                 (job.id, job.owner, job.idempotency_key, job.request_hash, json.dumps(dict(job.settings)),
-                 job.webhook, job.total, job.chunks, job.created_at, job.expires_at))
+                 job.webhook, job.total, job.chunks, job.created_at, job.expires_at, job.bytes))
             db.executemany("insert into job_chunks (job_id, k, items) values (?, ?, ?)",
                            ((job.id, k, json.dumps(items, ensure_ascii=False)) for k, items in enumerate(chunks)))
             if job.chunks == 0:
@@ -228,6 +332,7 @@ class SqliteStore:
                            (job.created_at, job.id))
         return job.id
 
+    @translate_faults
     def get(self, job_id: str) -> dict[str, Any] | None:
         row = self._conn().execute(f"select {', '.join(_JOB_FIELDS)} from jobs where id = ?", (job_id,)).fetchone()
         if row is None:
@@ -236,10 +341,12 @@ class SqliteStore:
         job["settings"] = json.loads(job["settings"])
         return job
 
+    @translate_faults
     def chunk(self, job_id: str, k: int) -> list[dict[str, Any]]:
         row = self._conn().execute("select items from job_chunks where job_id = ? and k = ?", (job_id, k)).fetchone()
         return [] if row is None else json.loads(row[0])
 
+    @translate_faults
     def claim(self, job_id: str, k: int, worker: str, until: float, now: float) -> bool:
         with self._tx() as db:
             status = db.execute("select status from jobs where id = ?", (job_id,)).fetchone()
@@ -255,11 +362,13 @@ class SqliteStore:
                 db.execute("update jobs set status = 'running', started_at = ? where id = ?", (now, job_id))
         return True
 
+    @translate_faults
     def renew(self, job_id: str, k: int, worker: str, until: float) -> None:
         with self._tx() as db:
             db.execute("update job_chunks set lease_until = ? where job_id = ? and k = ? and lease_owner = ? "
                        "and done = 0", (until, job_id, k, worker))
 
+    @translate_faults
     def complete(self, job_id: str, k: int, records: Sequence[tuple[int, dict[str, Any]]],
                  now: float) -> str | None:
         rows = [(job_id, i, encode_line(r)) for i, r in records]
@@ -282,16 +391,19 @@ class SqliteStore:
                        "where id = ?", (done, nfailed, final, final, now, job_id))
         return final
 
+    @translate_faults
     def results(self, job_id: str, start: int, limit: int) -> list[tuple[int, str]]:
         return list(self._conn().execute(
             "select idx, body from job_results where job_id = ? and idx >= ? order by idx limit ?",
             (job_id, start, limit)))
 
+    @translate_faults
     def cancel(self, job_id: str, now: float) -> None:
         with self._tx() as db:
             db.execute("update jobs set status = 'cancelled', finished_at = ? where id = ? and status in "
                        "('queued', 'running')", (now, job_id))
 
+    @translate_faults
     def lost_chunks(self, now: float, *, unclaimed: bool) -> list[tuple[str, int]]:
         with self._tx() as db:
             active = "select id from jobs where status in ('queued', 'running')"
@@ -304,6 +416,7 @@ class SqliteStore:
                                         "and lease_until is null"))
         return sorted(set(lost))
 
+    @translate_faults
     def webhooks_due(self, now: float, retry_after: float) -> list[str]:
         with self._tx() as db:
             ids = [r[0] for r in db.execute(
@@ -312,10 +425,12 @@ class SqliteStore:
             db.executemany("update jobs set webhook_attempt = ? where id = ?", ((now, i) for i in ids))
         return ids
 
+    @translate_faults
     def webhook_done(self, job_id: str) -> None:
         with self._tx() as db:
             db.execute("update jobs set webhook_done = 1 where id = ?", (job_id,))
 
+    @translate_faults
     def expire(self, now: float) -> int:
         with self._tx() as db:
             ids = [r[0] for r in db.execute("select id from jobs where expires_at < ?", (now,))]
@@ -323,6 +438,7 @@ class SqliteStore:
                 db.executemany(f"delete from {table} where {column} = ?", ((i,) for i in ids))
         return len(ids)
 
+    @translate_faults
     def stats(self, now: float, window: float) -> dict[str, Any]:
         db = self._conn()
         depth = db.execute("select coalesce(sum(total - done - failed), 0) from jobs "
@@ -335,6 +451,35 @@ class SqliteStore:
                                               "limit 10000")]
         return {"queue_depth": int(depth), "jobs": by_status, "documents_recent": int(recent),
                 "durations": durations}
+
+    @translate_faults
+    def find_idempotent(self, owner: str, key: str) -> str | None:
+        """The id of ``owner``'s job submitted with idempotency ``key``, or ``None``."""
+        self._init_schema()
+        row = self._conn().execute("select id from jobs where owner = ? and idempotency_key = ?",
+                                   (owner, key)).fetchone()
+        return None if row is None else row[0]
+
+    @translate_faults
+    def usage(self, owner: str, now: float) -> dict[str, Any]:
+        self._init_schema()
+        row = self._conn().execute(
+            "select coalesce(sum(status in ('queued', 'running')), 0), coalesce(sum(bytes), 0), min(expires_at) "
+            "from jobs where owner = ? and expires_at >= ?", (owner, now)).fetchone()
+        return {"open": int(row[0]), "bytes": int(row[1]), "next_expiry": row[2]}
+
+    @translate_faults
+    def health(self) -> None:
+        self._init_schema()
+        conn = sqlite3.connect(self.path, timeout=1.0, isolation_level=None)
+        try:
+            conn.execute("pragma busy_timeout=1000")
+            conn.execute("begin immediate")
+            conn.execute("insert or replace into store_health (k, t) values (0, ?)", (now(),))
+            conn.execute("commit")
+            conn.execute("select count(*) from jobs").fetchone()
+        finally:
+            conn.close()
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)

@@ -1,12 +1,16 @@
-"""The jobs worker: takes chunks off the queue and runs them on the engine's worker pool.
+"""The jobs worker: takes chunks off the queue and runs them under per-document limits.
 
 One driver per ``summarize worker`` process (or per embedded worker beside gunicorn): it
-dequeues chunk tasks, claims each chunk in the store with a lease, sends it to the engine's
-:class:`~summarizers.engine.WorkerPool` (the same :class:`~summarizers.batch.worker.ChunkWorker`
-as ``summarize batch``, so results are identical and abstractive documents are batched), keeps
-the leases of chunks in flight alive with a heartbeat, and writes each chunk's results with
-:meth:`~.store.JobStore.complete` (once). Every ``lease / 2`` seconds it sweeps: chunks of
-workers that died go back on the queue, expired jobs are deleted.
+dequeues chunk tasks, claims each chunk in the store with a lease, runs it on a
+:class:`~.limits.GuardedPool` (the same :class:`~summarizers.batch.worker.ChunkWorker` as
+``summarize batch``, so results are identical and abstractive documents are batched; each
+extractive document in a killable child under a time and memory limit, so one hostile document
+is an error entry and the worker moves on), keeps the leases of chunks in flight alive with a
+heartbeat (never past the chunk's time budget), and writes each chunk's results with
+:meth:`~.store.JobStore.complete` (once). A cancelled job's chunk in flight is abandoned. Every
+``lease / 2`` seconds it sweeps: chunks of workers that died go back on the queue, expired jobs
+are deleted. A store fault (disk full, locked, read-only, corrupt, Redis down) never ends the
+worker: it logs the fault, waits, and resumes when the store works again.
 """
 
 from __future__ import annotations
@@ -19,19 +23,21 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from ..batch.job import Item, Settings
-from ..batch.worker import ChunkWorker, RegistryFactory
-from ..engine.pool import WorkerPool
+from ..batch.worker import RegistryFactory
 from ..registry import default_registry
 from .core import Jobs, public_view
-from .store import now
+from .limits import DocumentLimits, GuardedPool, Stopped
+from .store import now, store_fault
 from .webhook import deliver
 
 #: Seconds before an undelivered webhook (its worker died mid-delivery) is sent again by any worker.
 WEBHOOK_RETRY_AFTER = 300.0
+#: Seconds between cancellation checks of a chunk in flight; longest wait after a store fault.
+CANCEL_CHECK_SECONDS = 1.0
+FAULT_BACKOFF_MAX = 5.0
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +61,8 @@ class _InFlight:
     k: int
     indexes: list[int]
     handle: Any
+    renew_until: float = float("inf")  # monotonic time past which the lease is not renewed
+    records: list[dict[str, Any]] | None = None  # computed, not yet written (a store fault)
 
 
 class JobWorker:
@@ -72,8 +80,11 @@ class JobWorker:
                  on_finish: Callable[[dict[str, Any], str], None] | None = None) -> None:
         self.jobs = jobs
         self.name = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
-        self.pool: WorkerPool[list[dict[str, Any]]] = WorkerPool(partial(ChunkWorker, Settings(), registry_factory),
-                                                                 processes)
+        config = jobs.config
+        self.limits = DocumentLimits(timeout=config.document_timeout, memory_mb=config.document_memory_mb,
+                                     isolation=config.isolation)
+        self.pool = GuardedPool(processes, registry_factory, self.limits)
+        self.faults = 0  # store faults met (each logged, then waited out)
         self.on_finish = on_finish
         self.lease = jobs.config.lease
         self._in_flight: deque[_InFlight] = deque()
@@ -92,23 +103,43 @@ class JobWorker:
         heartbeat.start()
         next_sweep = 0.0
         capacity = max(1, self.pool.workers)
+        backoff = 0.0
         try:
             while not self._stop.is_set():
-                if time.monotonic() >= next_sweep:
-                    self._sweep()
-                    next_sweep = time.monotonic() + self.lease / 2
-                started = self._start_next() if len(self._in_flight) < capacity else False
-                if self._in_flight and (not started or len(self._in_flight) >= capacity):
-                    self._finish_oldest()
-                elif not started:
-                    if until_idle and self.jobs.huey.pending_count() == 0 and not self._sweep():
-                        return
-                    self._stop.wait(poll)
+                try:
+                    if time.monotonic() >= next_sweep:
+                        self._sweep()
+                        next_sweep = time.monotonic() + self.lease / 2
+                    started = self._start_next() if len(self._in_flight) < capacity else False
+                    if self._in_flight and (not started or len(self._in_flight) >= capacity):
+                        self._finish_oldest()
+                    elif not started:
+                        if until_idle and self.jobs.huey.pending_count() == 0 and not self._sweep():
+                            return
+                        self._stop.wait(poll)
+                    if backoff:
+                        log.warning("the job store works again; resuming")
+                    backoff = 0.0
+                except Exception as exc:
+                    fault = store_fault(exc)
+                    if fault is None:
+                        raise
+                    self.faults += 1
+                    if not backoff:
+                        log.warning("job store fault (%s): %s; waiting for it to clear", fault.reason, fault.message)
+                    backoff = min(FAULT_BACKOFF_MAX, max(0.25, backoff * 2))
+                    self._stop.wait(backoff)
             while self._in_flight:
-                self._finish_oldest()
+                try:
+                    self._finish_oldest()
+                except Exception as exc:  # the store is down at shutdown: leases expire, others redo them
+                    if store_fault(exc) is None:
+                        raise
+                    log.warning("could not write a chunk at shutdown: %s", exc)
+                    self._in_flight.popleft()
         finally:
             self._stop.set()
-            self.pool.close()
+            self.pool.close(abandon=True)
             for thread in self._webhooks:  # let deliveries in progress end (their retries are bounded)
                 thread.join(timeout=WEBHOOK_RETRY_AFTER / 4)
 
@@ -152,15 +183,47 @@ class JobWorker:
         if job is None or not docs:
             return True
         items = [to_item(d) for d in docs]
-        handle = self.pool.submit(items, job_settings(job["settings"]))
+        handle = self.pool.submit(items, job_settings(job["settings"]), self._cancel_check(job_id))
+        # The chunk's time budget (every document at its limit, and one lease to spare): past it
+        # the lease is not renewed, so another worker may take the chunk over.
+        budget = self.limits.timeout * len(items) + self.lease
         with self._lock:
-            self._in_flight.append(_InFlight(job_id, k, [d["i"] for d in docs], handle))
+            self._in_flight.append(_InFlight(job_id, k, [d["i"] for d in docs], handle,
+                                             renew_until=time.monotonic() + budget))
         return True
+
+    def _cancel_check(self, job_id: str) -> Callable[[], bool]:
+        """A ``should_stop`` for a chunk of ``job_id``: true once the job is cancelled (read at most
+        once a second; a store fault reads as not cancelled)."""
+        state = {"next": 0.0, "cancelled": False}
+
+        def cancelled() -> bool:
+            if state["cancelled"] or (self._stop.is_set() and self._abandon):
+                return True
+            t = time.monotonic()
+            if t >= state["next"]:
+                state["next"] = t + CANCEL_CHECK_SECONDS
+                try:
+                    job = self.jobs.store.get(job_id)
+                except Exception:
+                    return False
+                state["cancelled"] = job is None or job["status"] == "cancelled"
+            return bool(state["cancelled"])
+
+        return cancelled
 
     def _finish_oldest(self) -> None:
         with self._lock:
             chunk = self._in_flight[0]
-        records = self.pool.collect(chunk.handle)
+        if chunk.records is None:
+            try:
+                chunk.records = self.pool.collect(chunk.handle)
+            except Stopped:
+                log.info("job %s chunk %d abandoned (cancelled)", chunk.job_id, chunk.k)
+                with self._lock:
+                    self._in_flight.popleft()
+                return
+        records = chunk.records
         final = self.jobs.store.complete(chunk.job_id, chunk.k, list(zip(chunk.indexes, records, strict=True)),
                                          now())
         with self._lock:
@@ -185,8 +248,9 @@ class JobWorker:
     def _heartbeat(self) -> None:
         """Renew the leases of the chunks in flight every third of a lease."""
         while not self._stop.wait(self.lease / 3):
+            t = time.monotonic()
             with self._lock:
-                held = [(c.job_id, c.k) for c in self._in_flight]
+                held = [(c.job_id, c.k) for c in self._in_flight if c.records is not None or c.renew_until > t]
             for job_id, k in held:
                 try:
                     self.jobs.store.renew(job_id, k, self.name, now() + self.lease)

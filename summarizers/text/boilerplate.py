@@ -254,7 +254,7 @@ _GLUE = re.compile(r"(?<=[\w%)\]])\s+(?=[\"“‘«(\[©]?[A-ZÀ-ÝÄÖÜ©])")
 #: Where a glued piece may start at the end of a sentence: also before a number ("... 1 of 12").
 _GLUE_TAIL = re.compile(r"(?<=[\w%)\]:])\s+(?=[\"“‘«(\[©]?[A-ZÀ-ÝÄÖÜ0-9©])")
 #: A trailing bracketed credit: "(file picture)", "(AP Photo/Jane Doe)", "(Photo: Reuters)".
-_TRAILING_BRACKET = re.compile(r"\s*\([^()]{1,80}\)\s*\.?$")
+_TRAILING_BRACKET = re.compile(r"\s{0,80}\([^()]{1,80}\)\s{0,80}\.?$")  # bounded: linear on long runs of spaces
 #: Glued pieces are searched only this far into a sentence (in characters), and have at most
 #: this many words.
 GLUE_WINDOW = 200
@@ -350,9 +350,9 @@ def all_pieces(text: str, max_words: int = 30) -> str | None:
 #: prepositions, conjunctions, possessives, in English, German, French and Spanish.
 _OPEN_ENDED = frozenset(["the", "a", "an", "to", "of", "for", "by", "with", "and", "or", "our", "your", "my", "his", "her", "their", "its", "at", "from", "into", "as", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "zu", "von", "für", "mit", "und", "oder", "unser", "unsere", "le", "la", "les", "un", "une", "des", "du", "de", "à", "au", "aux", "pour", "par", "avec", "et", "ou", "notre", "votre", "el", "los", "las", "una", "unos", "unas", "del", "al", "para", "por", "con", "y", "o", "nuestro", "nuestra", "su"])
 #: A capitalised word, then a space and another capitalised word.
-_CAPITALISED_THEN_GLUE = re.compile(r"([A-ZÀ-Ý][\w'’.-]*)\s+(?=[A-ZÀ-Ý\"“‘(©])")
+_CAPITALISED_THEN_GLUE = re.compile(r"(?<![\w'’.-])([A-ZÀ-Ý][\w'’.-]{0,63})\s{1,80}(?=[A-ZÀ-Ý\"“‘(©])")  # linear
 #: A company's name ("Example Media Ltd"), then a space and a capitalised word.
-_OWNER = re.compile(r"(?:[A-ZÀ-Ý][\w&'’.-]*\s+){0,4}(?:Ltd|Limited|Inc|LLC|plc|PLC|GmbH|AG|SA|S\.A\.|SL|SAS|"
+_OWNER = re.compile(r"(?<![\w&'’.-])(?:[A-ZÀ-Ý][\w&'’.-]{0,63}\s{1,80}){0,4}(?:Ltd|Limited|Inc|LLC|plc|PLC|GmbH|AG|SA|S\.A\.|SL|SAS|"
                     r"Group|Media|News|Press|Corporation|Corp|Company|Co)\.?\s+(?=[A-ZÀ-Ý\"“‘(©])")
 
 

@@ -87,7 +87,9 @@ _SELF_REFERENCE = re.compile(
     r"\b(this|these|above|below)\s+([\w,]+\s+){0,8}?(file\s+)?(photos?|images?|pictures?|photographs?|videos?)\b",
     re.I)
 _LINKS = re.compile(
-    r"https?://|www\.|\S+@\S+\.\w+|(?<![\w&])[@#][^\W\d_]\w*|\.(com|org|net|co\.uk|de|fr|es)\b|\s[|•·»]\s", re.I
+    # An address, tried only at an "@" (\S+@\S+\.\w+ backtracked: cubic on "@a.@a.@a.").
+    r"https?://|www\.|(?<=[^\s@])@[^\s@]{1,253}\.\w|"
+    r"(?<![\w&])[@#][^\W\d_]\w*|\.(com|org|net|co\.uk|de|fr|es)\b|\s[|•·»]\s", re.I
 )
 _TOKEN = re.compile(r"\S+")
 _NUMERIC = re.compile(r"^[\W\d_]*\d[\W\d_]*[kKmM]?$|^[©®™|•·/\\-]+$")

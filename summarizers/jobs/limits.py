@@ -1,0 +1,322 @@
+"""Per-document limits for job (and batch) workers: time, memory and cancellation.
+
+A document of a job runs under the same limits as a synchronous request:
+
+- **time**: an extractive document is summarized in a child process; past
+  ``timeout`` seconds the child is killed (SIGKILL frees its CPU and memory at once), the
+  document becomes a ``timeout`` error entry, and the next document goes to a fresh child.
+  Abstractive documents stay in the worker (their model is loaded once there, and they are
+  batched) under the library's cooperative deadline (:func:`summarizers.deadline.time_limit`,
+  ``timeout`` per document of the batch);
+- **memory**: the child's address space is capped (``RLIMIT_AS``, ``memory_mb``); a document
+  that needs more is an ``input_too_large`` error entry and the child is replaced;
+- **cancellation**: ``should_stop`` is polled while a document runs; when it turns true the
+  child is killed and the chunk abandoned (a cancelled job keeps what was written before).
+
+``isolation="inline"`` (``SUMMARIZE_JOBS_ISOLATION=inline``) runs everything in the worker under
+the cooperative deadline only (no kill, no memory cap: for tests and trusted input).
+
+Children are forked from a ``forkserver`` (nothing inherited from a threaded parent; a
+replacement starts in milliseconds), ignore Ctrl-C and die with the worker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from ..batch.job import INTERNAL_ERROR, Item, Settings
+from ..batch.worker import ChunkWorker, RegistryFactory, error_record
+from ..deadline import time_limit
+from ..errors import InputTooLarge, SummaryTimeout
+from ..registry import default_registry
+
+log = logging.getLogger(__name__)
+
+#: Seconds between two checks of ``should_stop`` while a document runs.
+POLL_SECONDS = 0.2
+#: Seconds a child may take to start (import the library, build its registry).
+START_SECONDS = 120.0
+
+
+class Stopped(Exception):
+    """The chunk was abandoned because ``should_stop`` turned true (its job was cancelled)."""
+
+
+@dataclass(frozen=True)
+class DocumentLimits:
+    """The limits of one document: ``timeout`` seconds, ``memory_mb`` MiB of address space (0: none)."""
+
+    timeout: float = 60.0
+    memory_mb: int = 2048
+    isolation: str = "process"
+
+    def __post_init__(self) -> None:
+        if self.isolation not in ("process", "inline"):
+            raise ValueError(f"isolation must be 'process' or 'inline', got {self.isolation!r}")
+
+
+def _child_main(conn: Connection, factory: RegistryFactory, parent: int, memory_mb: int) -> None:
+    """A child's life: summarize single documents sent over ``conn`` until it closes."""
+    from ..engine.pool import child_setup
+
+    child_setup(1, os.getppid())  # the forkserver (or, with spawn, the worker), which ends with the worker
+    if memory_mb:
+        import resource
+
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    worker = ChunkWorker(Settings(), factory)
+    conn.send(("ready", None))
+    while True:
+        try:
+            items, settings = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            records = worker.run(items, settings)
+            memory = any(_out_of_memory(r) for r in records)
+            conn.send(("memory" if memory else "ok", records))
+        except MemoryError:
+            conn.send(("memory", None))
+        except BaseException as exc:  # a bug: the document's error, the child goes on
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def _out_of_memory(record: dict[str, Any]) -> bool:
+    error = record.get("error")
+    return bool(error and error.get("code") == INTERNAL_ERROR and "MemoryError" in error.get("message", ""))
+
+
+def _context() -> Any:
+    """``forkserver`` (children fork from a clean server that imported the library once: fast to
+    replace after a kill, nothing inherited from a threaded parent); ``spawn`` where there is none."""
+    try:
+        context = multiprocessing.get_context("forkserver")
+    except ValueError:  # pragma: no cover - no fork on this platform
+        return multiprocessing.get_context("spawn")
+    context.set_forkserver_preload(["summarizers.jobs.warm"])
+    return context
+
+
+class GuardedChild:
+    """One child process summarizing one document at a time under :class:`DocumentLimits`.
+
+    Not thread-safe: one caller at a time (:class:`GuardedPool` gives each thread its own).
+    """
+
+    def __init__(self, registry_factory: RegistryFactory, limits: DocumentLimits) -> None:
+        self._factory = registry_factory
+        self.limits = limits
+        self._context = _context()
+        self._process: Any = None
+        self._conn: Connection | None = None
+        self.killed = 0  # children killed at a limit, or for a cancelled job
+
+    def _ensure(self) -> Connection:
+        if self._process is not None and self._process.is_alive() and self._conn is not None:
+            return self._conn
+        self.discard()
+        ours, theirs = self._context.Pipe(duplex=True)
+        process = self._context.Process(target=_child_main, name="summarize-job-child", daemon=True,
+                                        args=(theirs, self._factory, os.getpid(), self.limits.memory_mb))
+        process.start()
+        theirs.close()
+        self._process, self._conn = process, ours
+        try:
+            if not ours.poll(START_SECONDS):
+                raise RuntimeError(f"the document process did not start within {START_SECONDS:g} s")
+            ours.recv()  # "ready"
+        except (EOFError, OSError) as exc:
+            self.discard()
+            raise RuntimeError(f"the document process died while starting: {type(exc).__name__}") from None
+        except BaseException:
+            self.discard()
+            raise
+        return ours
+
+    def run(self, item: Item, settings: Settings, should_stop: Callable[[], bool] = lambda: False
+            ) -> dict[str, Any]:
+        """The output record of ``item``, computed in the child within the limits.
+
+        Raises:
+            Stopped: ``should_stop()`` turned true while the document ran (the child was killed).
+        """
+        try:
+            conn = self._ensure()
+            conn.send(([item], settings))
+        except (RuntimeError, OSError) as exc:
+            log.error("document %r: %s", item.id, exc)
+            self.discard()
+            return error_record(item.id, {"code": INTERNAL_ERROR, "message": f"{exc} (see the log)", "details": {}})
+        deadline = time.monotonic() + self.limits.timeout
+        try:
+            while not conn.poll(min(POLL_SECONDS, max(0.0, deadline - time.monotonic()))):
+                if should_stop():
+                    self.kill()
+                    raise Stopped()
+                if time.monotonic() >= deadline:
+                    self.kill()
+                    log.warning("document %r ran past its %g s limit; its process was killed", item.id,
+                                self.limits.timeout)
+                    return error_record(item.id, SummaryTimeout(
+                        f"the document took longer than its {self.limits.timeout:g} s limit "
+                        "(SUMMARIZE_JOBS_DOCUMENT_TIMEOUT)", limit_seconds=self.limits.timeout))
+            status, value = conn.recv()
+        except (EOFError, OSError):
+            code = self._process.exitcode if self._process is not None else None
+            self.discard()
+            log.warning("the process summarizing document %r died (exit %s)", item.id, code)
+            return error_record(item.id, InputTooLarge(
+                f"the process summarizing the document died (exit status {code}), most likely out of "
+                f"memory (limit {self.limits.memory_mb} MiB, SUMMARIZE_JOBS_DOCUMENT_MEMORY_MB)",
+                limit_mb=self.limits.memory_mb))
+        if status == "memory":
+            self.kill()  # a child that ran out of memory may be in a bad state: start afresh
+            return error_record(item.id, InputTooLarge(
+                f"the document needed more than the {self.limits.memory_mb} MiB a document may use "
+                "(SUMMARIZE_JOBS_DOCUMENT_MEMORY_MB)", limit_mb=self.limits.memory_mb))
+        if status == "error":
+            return error_record(item.id, {"code": INTERNAL_ERROR, "message": f"unexpected {value} (see the log)",
+                                          "details": {}})
+        return value[0]
+
+    def kill(self) -> None:
+        """Kill the child (a fresh one starts with the next document)."""
+        self.killed += 1
+        self.discard()
+
+    def discard(self) -> None:
+        """Stop the child, if any."""
+        if self._process is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self._process.kill()
+            self._process.join(5)
+        if self._conn is not None:
+            with contextlib.suppress(OSError):
+                self._conn.close()
+        self._process = self._conn = None
+
+    def pid(self) -> int | None:
+        """The child's pid (for tests), or ``None``."""
+        return None if self._process is None else self._process.pid
+
+
+class GuardedChunks:
+    """Runs chunks document by document under :class:`DocumentLimits` (see the module docstring).
+
+    Args:
+        registry_factory: builds the registry of this process and of each child (picklable).
+        limits: the per-document limits.
+    """
+
+    def __init__(self, registry_factory: RegistryFactory = default_registry,
+                 limits: DocumentLimits | None = None) -> None:
+        self.limits = limits or DocumentLimits()
+        self.local = ChunkWorker(Settings(), registry_factory)
+        self.child = GuardedChild(registry_factory, self.limits) if self.limits.isolation == "process" else None
+
+    def run(self, chunk: Sequence[Item], settings: Settings,
+            should_stop: Callable[[], bool] = lambda: False) -> list[dict[str, Any]]:
+        """One record per item, in order.
+
+        Raises:
+            Stopped: ``should_stop()`` turned true (the chunk is abandoned).
+        """
+        local = ChunkWorker(settings, lambda: self.local.registry)
+        records: list[dict[str, Any] | None] = [None] * len(chunk)
+        in_process: list[int] = []
+        for i, item in enumerate(chunk):
+            if should_stop():
+                raise Stopped()
+            kind = None
+            if item.error is None:
+                try:
+                    kind = local.prepare(item).method.kind
+                except Exception:  # the local worker gives the error record
+                    kind = None
+            if kind is None or kind == "abstractive":
+                in_process.append(i)  # errors are cheap; abstractive models live in this process
+            elif self.child is None:  # inline: the library's cooperative deadline only
+                try:
+                    with time_limit(self.limits.timeout):
+                        records[i] = local.run([item])[0]
+                except SummaryTimeout as exc:
+                    records[i] = error_record(item.id, exc)
+            else:
+                records[i] = self.child.run(item, settings, should_stop)
+        if in_process:
+            items = [chunk[i] for i in in_process]
+            try:
+                with time_limit(self.limits.timeout * len(items)):
+                    done = local.run(items)
+            except SummaryTimeout as exc:
+                done = [error_record(item.id, exc) for item in items]
+            for i, record in zip(in_process, done, strict=True):
+                records[i] = record
+        return records  # type: ignore[return-value]
+
+    def close(self) -> None:
+        """Stop the child."""
+        if self.child is not None:
+            self.child.discard()
+
+
+class GuardedPool:
+    """``workers`` :class:`GuardedChunks` in threads: the interface of
+    :class:`~summarizers.engine.pool.WorkerPool` (``submit``/``collect``/``close``) with limits.
+    """
+
+    name = "guarded"
+
+    def __init__(self, workers: int = 1, registry_factory: RegistryFactory = default_registry,
+                 limits: DocumentLimits | None = None) -> None:
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, got {workers}")
+        self.workers = workers
+        self.limits = limits or DocumentLimits()
+        self._runners: queue.SimpleQueue[GuardedChunks] = queue.SimpleQueue()
+        self._all = [GuardedChunks(registry_factory, self.limits) for _ in range(workers)]
+        for runner in self._all:
+            self._runners.put(runner)
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="jobs-chunk")
+        self._closing = threading.Event()
+
+    def submit(self, items: Sequence[Item], settings: Settings,
+               should_stop: Callable[[], bool] = lambda: False) -> Future[list[dict[str, Any]]]:
+        """Start a chunk; the handle goes to :meth:`collect`."""
+        return self._executor.submit(self._run, items, settings, should_stop)
+
+    def _run(self, items: Sequence[Item], settings: Settings, should_stop: Callable[[], bool]
+             ) -> list[dict[str, Any]]:
+        runner = self._runners.get()
+        try:
+            return runner.run(items, settings, lambda: self._closing.is_set() or should_stop())
+        finally:
+            self._runners.put(runner)
+
+    def collect(self, handle: Future[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+        """The records of a submitted chunk (waits for it).
+
+        Raises:
+            Stopped: the chunk was abandoned (cancelled job, pool closing).
+        """
+        return handle.result()
+
+    def close(self, *, abandon: bool = False) -> None:
+        """Stop the children (``abandon``: kill the documents in flight too)."""
+        if abandon:
+            self._closing.set()
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        for runner in self._all:
+            runner.close()
