@@ -69,7 +69,7 @@ def build(paths: list[Path], language: str = "english") -> dict[str, Any]:
             result = outcome(text, title, language)
             entry: dict[str, Any] = {"digest": digest(result)}
             if result["removed"]:
-                entry["removed"] = [r[:3] + [r[4][:120]] for r in result["removed"]]
+                entry["removed"] = [[*r[:3], r[4][:120]] for r in result["removed"]]
             if "error" in result:
                 entry["error"] = result["error"]
             entries[key] = entry

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
@@ -37,6 +37,8 @@ MAX_CUTS = 6
 
 _LINE_RE = re.compile(r"[^\r\n]+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: Control characters other than whitespace, and the replacement character.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\ufffd]")
 _BULLET_RE = re.compile(r"^[-–—•*▪·●]\s+(?=\w)")
 
 
@@ -111,8 +113,7 @@ def validate_text(text: object, field: str = "text") -> str:
 
 def _control_ratio(text: str) -> float:
     sample = text[:10_000]
-    bad = sum(1 for c in sample if (ord(c) < 32 and c not in "\t\n\r\f\v") or c == "\ufffd")
-    return bad / max(1, len(sample))
+    return len(_CONTROL.findall(sample)) / max(1, len(sample))
 
 
 def prepare(
@@ -235,12 +236,18 @@ class _Context:
         edge = frozenset(starts[:EDGE_START] + starts[-EDGE_END:])
         return cls(lang.stop_words, lang.code, counts, edge)
 
+    cache: dict[tuple[str, bool], frozenset[str]] = field(default_factory=dict, compare=False)
+
     def signals(self, piece: str, sentences: tuple[Span, ...] | list[Span]) -> frozenset[str]:
-        """The signals of ``piece``, which spans ``sentences`` of the document."""
-        return signals(
-            piece, stop_words=self.stop_words, code=self.code, repeats=self.counts[normalise(piece)],
-            edge=any(s.start in self.edge for s in sentences),
-        )
+        """The signals of ``piece``, which spans ``sentences`` of the document (each piece is
+        judged once per document however often a rule asks)."""
+        edge = any(s.start in self.edge for s in sentences)
+        found = self.cache.get((piece, edge))
+        if found is None:
+            found = self.cache[piece, edge] = signals(
+                piece, stop_words=self.stop_words, code=self.code, repeats=self.counts[normalise(piece)], edge=edge,
+            )
+        return found
 
 
 def _glued_signals(context: _Context, piece: str, sentence: Span) -> frozenset[str]:

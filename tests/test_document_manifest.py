@@ -25,7 +25,8 @@ def test_the_document_stage_matches_the_saved_manifest() -> None:
 
 
 def test_differences_name_what_changed() -> None:
-    saved = {"articles": {"a": {"digest": "1", "removed": [[0, 5, "boilerplate:share", "Share"]]}, "b": {"digest": "2"}}}
+    removed = [[0, 5, "boilerplate:share", "Share"]]
+    saved = {"articles": {"a": {"digest": "1", "removed": removed}, "b": {"digest": "2"}}}
     today = {"articles": {"a": {"digest": "3"}, "b": {"digest": "2"}, "c": {"digest": "4"}}}
     diff = differences(saved, today)
     assert diff == ["a: no longer removed [0, 5, 'boilerplate:share', 'Share']", "c: only in today"]

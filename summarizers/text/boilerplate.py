@@ -18,10 +18,16 @@ adverts, "most read / related" lists; in English, German, French and Spanish.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
-from .words import count_words
+import ahocorasick
+
+from .triggers import fold, prefix_strings, trigger_strings
+from .words import count_words, word_starts
 
 _I = re.IGNORECASE
 #: Months and days: "By September, ..." opens a sentence, not a byline.
@@ -261,29 +267,142 @@ GLUE_WINDOW = 200
 GLUE_MAX_WORDS = 15
 
 
-#: Rules that may match anywhere in a text (the others are anchored at its start, and cheap).
+#: Rules that may match anywhere in a text (the others are anchored at its start).
 _UNANCHORED = frozenset(i for i, (_, pattern, _) in enumerate(_RULES) if not pattern.pattern.startswith("^"))
+
+def _trigger_automata() -> tuple[Any, Any, frozenset[int]]:
+    """Two Aho-Corasick automata over the rules: every rule's trigger strings (one of which any
+    match holds), and the anchored rules' opening strings (one of which any match starts
+    with); each string maps to the rules it lets through. Also the rules without triggers."""
+    by_trigger: dict[str, set[int]] = {}
+    by_opening: dict[str, set[int]] = {}
+    always = set()
+    for i, (_, pattern, _) in enumerate(_RULES):
+        triggers = trigger_strings(pattern)
+        if not triggers:
+            always.add(i)
+        for trigger in triggers or ():
+            by_trigger.setdefault(trigger, set()).add(i)
+        if i not in _UNANCHORED:
+            for opening in prefix_strings(pattern) or ():
+                by_opening.setdefault(opening, set()).add(i)
+    automata = []
+    for table in (by_trigger, by_opening):
+        automaton = ahocorasick.Automaton()
+        for string, rules in table.items():
+            automaton.add_word(string, (len(string), frozenset(rules)))
+        automaton.make_automaton()
+        automata.append(automaton)
+    return automata[0], automata[1], frozenset(always)
+
+
+_AUTOMATON, _OPENINGS, _ALWAYS = _trigger_automata()
+#: Anchored rules with no known opening string: they may open any piece.
+_OPEN_ANYWHERE = frozenset(i for i in range(len(_RULES)) if i not in _UNANCHORED
+                           and not prefix_strings(_RULES[i][1]))
+
+
+#: The longest opening string (a piece's first this many characters tell its openings).
+_LONGEST_OPENING = max(map(len, _OPENINGS.keys()))
+
+
+def _opened_by(text: str) -> frozenset[int]:
+    """The anchored rules ``text`` may match: those whose opening string it starts with, and
+    those with no known opening."""
+    folded = fold(text[:_LONGEST_OPENING])
+    found = set(_OPEN_ANYWHERE)
+    for end, (length, rules) in _OPENINGS.iter(folded):
+        if end + 1 == length:  # the string starts the text
+            found.update(rules)
+    return frozenset(found)
+
+
+@dataclass(frozen=True)
+class _Candidates:
+    """The rules a text (and every piece of it) can match: the anchored ones to combine, and the
+    unanchored ones that do occur in it, both in table order."""
+
+    anchored: tuple[int, ...]
+    unanchored: tuple[int, ...]
+    #: Whether an anchored rule may match at the text's start, or at the start of a word.
+    at_start: bool = True
+    at_word: bool = True
 
 
 @lru_cache(maxsize=4096)
-def _unanchored_in(text: str) -> frozenset[int]:
-    """The unanchored rules whose pattern occurs somewhere in ``text``."""
-    return frozenset(i for i in _UNANCHORED if _RULES[i][1].search(text))
+def _candidates(text: str) -> _Candidates:
+    """The rules whose trigger strings occur in ``text`` (or that have none); of the unanchored
+    ones, those whose pattern occurs in it."""
+    folded = fold(text)
+    possible = set(_ALWAYS)
+    for _, (_, rules) in _AUTOMATON.iter(folded):
+        possible.update(rules)
+    order = sorted(possible)
+    anchored = tuple(i for i in order if i not in _UNANCHORED)
+    at_start = at_word = not _OPEN_ANYWHERE.isdisjoint(anchored)
+    if anchored and not at_word:
+        for end, (length, _) in _OPENINGS.iter(folded):
+            begin = end - length + 1
+            if begin == 0 or folded[begin - 1].isspace():
+                at_word = True
+                if begin == 0:
+                    at_start = True
+                    break
+    return _Candidates(
+        anchored,
+        tuple(i for i in order if i in _UNANCHORED and _RULES[i][1].search(text)),
+        at_start,
+        at_word,
+    )
+
+
+def _applies(i: int, words: int) -> bool:
+    max_words = _RULES[i][2]
+    return max_words is None or words <= max_words
+
+
+def may_match(text: str, where: str = "anywhere") -> bool:
+    """Whether any rule could match a piece of ``text`` that starts ``where``: ``"start"`` (a
+    prefix), ``"word"`` (at the start of a word), ``"anywhere"`` (``False``: none can)."""
+    candidates = _candidates(text)
+    if candidates.unanchored:
+        return True
+    if not candidates.anchored:
+        return False
+    return {"start": candidates.at_start, "word": candidates.at_word}.get(where, True)
 
 
 def boilerplate_reason(line: str, within: str | None = None) -> str | None:
     """The boilerplate family ``line`` matches (``"caption"``, ``"consent"``...), or ``None``.
 
+    The first rule of the table that applies to a text of this many words and matches wins.
     ``within``: a text that ``line`` is a piece of; rules that may match anywhere are tried
     only when they occur in it (pieces of one sentence are judged many times over).
     """
     stripped = line.strip()
-    words = count_words(stripped)
-    absent = _UNANCHORED - _unanchored_in(within) if within is not None else frozenset()
-    for i, (reason, pattern, max_words) in enumerate(_RULES):
-        if i not in absent and (max_words is None or words <= max_words) and pattern.search(stripped):
-            return reason
-    return None
+    return _reason(stripped, count_words(stripped), within)
+
+
+def _reason(stripped: str, words: int, within: str | None = None) -> str | None:
+    """:func:`boilerplate_reason` of a stripped text of ``words`` words.
+
+    Only the rules whose trigger strings occur in the text (or in ``within``) are tried, and of
+    the anchored ones only those whose opening string the text starts with.
+    """
+    candidates = _candidates(stripped if within is None else within)
+    first = len(_RULES)
+    if candidates.anchored:
+        opened = _opened_by(stripped)
+        for i in candidates.anchored:
+            if i in opened and _applies(i, words) and _RULES[i][1].match(stripped):
+                first = i
+                break
+    for i in candidates.unanchored:
+        if i >= first:
+            break
+        if _applies(i, words) and _RULES[i][1].search(stripped):
+            return _RULES[i][0]
+    return _RULES[first][0] if first < len(_RULES) else None
 
 
 def glued_prefix(sentence: str) -> tuple[int, str] | None:
@@ -300,15 +419,21 @@ def glued_prefixes(sentence: str) -> Iterator[tuple[int, str]]:
     sentence: "Scroll down for video Reality star Kim said ..." gives the length of "Scroll down
     for video ".
     """
+    if not may_match(sentence, "start"):
+        return
+    starts = word_starts(sentence)
+    final = ends_like_sentence(sentence)
     for match in _GLUE.finditer(sentence, 0, min(len(sentence), GLUE_WINDOW)):
-        head, rest = sentence[:match.start()], sentence[match.end():]
-        if not reads_as_sentence(rest):
+        rest_words = len(starts) - bisect_left(starts, match.end())  # words never hold a space
+        if rest_words < 4 or not (final or rest_words >= 8):  # the rest no longer reads as a sentence
             break
-        if head.rsplit(None, 1)[-1].lower() in _OPEN_ENDED or count_words(head) > GLUE_MAX_WORDS:
+        head = sentence[:match.start()]
+        head_words = bisect_left(starts, match.start())
+        if head.rsplit(None, 1)[-1].lower() in _OPEN_ENDED or head_words > GLUE_MAX_WORDS:
             continue
         if head.count("(") > head.count(")"):  # never inside brackets
             continue
-        reason = boilerplate_reason(head, sentence)
+        reason = _reason(head.strip(), head_words, sentence)
         if reason:
             yield _past_name(sentence, match.start(), match.end()), reason
 
@@ -330,7 +455,7 @@ def all_pieces(text: str, max_words: int = 30) -> str | None:
     """The family of the first piece when ``text`` is nothing but boilerplate pieces glued
     together ("Doe Advertisement Sign up for our daily newsletter" is not, "Advertisement Sign
     up for our daily newsletter" is), else ``None``. Only texts of up to ``max_words`` words."""
-    if count_words(text) > max_words:
+    if count_words(text) > max_words or not may_match(text, "word"):
         return None
     cuts = [0, *(m.end() for m in _GLUE.finditer(text)), len(text)]
     if len(cuts) > 12:
@@ -367,12 +492,16 @@ def glued_suffix(sentence: str) -> tuple[int, str] | None:
         piece = sentence[bracket.start():].strip()
         if _CREDIT_IN_BRACKETS.search(" ".join(piece.split()[:4])):  # "(file picture)", "( above file photo"
             return bracket.start(), "caption"
+    if not may_match(sentence, "word"):
+        return None
+    starts = word_starts(sentence)
     low = max(0, len(sentence) - GLUE_WINDOW)
     for match in reversed(list(_GLUE_TAIL.finditer(sentence, low))):
-        head, tail = sentence[:match.start()], sentence[match.end():]
-        if not reads_as_sentence(head, final=False) or count_words(tail) > GLUE_MAX_WORDS:
+        tail_words = len(starts) - bisect_left(starts, match.end())  # words never hold a space
+        if bisect_left(starts, match.start()) < 4 or tail_words > GLUE_MAX_WORDS:
             break
-        reason = boilerplate_reason(tail, sentence)
+        tail = sentence[match.end():]
+        reason = _reason(tail.strip(), tail_words, sentence)
         if reason and reason not in _NOT_GLUED_AFTER:
             return match.start(), reason
     return None
