@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import re._parser as _parser  # the standard library's own parser (Python 3.11+)
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 #: Letters that a case-insensitive pattern matches across scripts (dotless i, dotted capital I).
@@ -28,13 +29,18 @@ def fold(text: str) -> str:
 def trigger_strings(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Case-folded strings one of which every match of ``pattern`` holds, or ``None`` when the
     pattern can match without any literal (then it must always be tried)."""
-    return _literals(_parser.parse(pattern.pattern, pattern.flags))
+    return _literals(_parsed(pattern))
+
+
+@lru_cache(maxsize=256)
+def _parsed(pattern: re.Pattern[str]) -> Any:
+    return _parser.parse(pattern.pattern, pattern.flags)
 
 
 def prefix_strings(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Case-folded strings one of which every match of ``pattern`` starts with (after a leading
     ``^``), or ``None`` when not known."""
-    return _prefixes(list(_parser.parse(pattern.pattern, pattern.flags)))
+    return _prefixes(list(_parsed(pattern)))
 
 
 def _prefixes(items: list[Any]) -> frozenset[str] | None:
