@@ -16,6 +16,7 @@ from .text.boilerplate import (
     MARKERS,
     all_pieces,
     boilerplate_reason,
+    caption_block_end,
     dateline_length,
     ends_like_sentence,
     glued_prefixes,
@@ -169,7 +170,7 @@ def prepare(
             else:
                 fragments.append(unit.line)
             continue
-        paragraph = [c for i, s in enumerate(unit.sentences) if (c := _clean(text, s, i == 0, context, removed))]
+        paragraph = _clean_unit(text, unit, context, removed)
         if paragraph:
             paragraphs.append(paragraph)
 
@@ -248,6 +249,26 @@ class _Context:
                 piece, stop_words=self.stop_words, code=self.code, repeats=self.counts[normalise(piece)], edge=edge,
             )
         return found
+
+
+def _clean_unit(text: str, unit: _Unit, context: _Context, removed: list[Removed]) -> list[Span]:
+    """The candidate sentences of ``unit`` once each is cleaned (see :func:`_clean`). An agency
+    photo caption is removed as a block: the sentences after its opening one, up to the one that
+    ends with the agency's credit ("... to meet Putin. (AP Photo/Minh Hoang)"), go with it."""
+    kept: list[Span] = []
+    texts = [s.text for s in unit.sentences]
+    block_end, block_signals = -1, ()
+    for i, sentence in enumerate(unit.sentences):
+        if i <= block_end:
+            removed.append(Removed(sentence.start, sentence.end, "boilerplate:caption", sentence.text, block_signals))
+            continue
+        cleaned = _clean(text, sentence, i == 0, context, removed)
+        if cleaned is not None:
+            kept.append(cleaned)
+        elif removed and removed[-1].start == sentence.start and removed[-1].reason == "boilerplate:caption" \
+                and CAPTION_SENTENCE.match(sentence.text):
+            block_end, block_signals = caption_block_end(texts, i), removed[-1].signals
+    return kept
 
 
 def _glued_signals(context: _Context, piece: str, sentence: Span) -> frozenset[str]:

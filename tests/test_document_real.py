@@ -170,5 +170,22 @@ def test_an_agency_caption_sentence_is_removed_whole_never_cut() -> None:
             "state news agency said.\n\nThe meeting may give Kim more leeway in future negotiations.\n")
     doc = prepare(text, "english")
     caption = [r for r in doc.removed if r.reason == "boilerplate:caption"]
-    assert len(caption) == 1 and caption[0].text.startswith("In this March 2, 2019, photo, North Korean leader")
+    assert caption and caption[0].text.startswith("In this March 2, 2019, photo, North Korean leader")
+    assert all(r.reason == "boilerplate:caption" for r in doc.removed if r.start < text.index("\n"))
     assert not any(s.text.startswith(("Korean leader", "In this")) for s in doc.sentences)
+
+
+def test_an_agency_caption_block_is_removed_whole() -> None:
+    text = (
+        "Kim to visit Russia\n"
+        "In this March 2, 2019, photo, North Korean leader Kim Jong Un prepares to depart Dong Dang railway "
+        "station in Dong Dang, a Vietnamese border town. North Korea on Tuesday confirmed that Kim will soon "
+        "visit Russia to meet President Vladimir Putin. (AP Photo/Minh Hoang)\n"
+        "SEOUL, South Korea – North Korean leader Kim Jong Un will soon visit Russia, state media said.\n"
+        "The meeting may give Kim more leeway in future negotiations with the United States.\n"
+    )
+    doc = prepare(text)
+    kept = " ".join(s.text for s in doc.sentences)
+    assert "Dong Dang" not in kept and "confirmed that Kim" not in kept and "AP Photo" not in kept
+    assert {r.reason for r in doc.removed if r.start < text.index("SEOUL")} == {"boilerplate:caption"}
+    assert kept.startswith("North Korean leader Kim Jong Un will soon visit Russia")

@@ -15,7 +15,9 @@ Every sentence gets a relevance made of what works on news without training on i
 ``relevance = length_factor * (position + CENTRALITY_WEIGHT * centrality + HEADLINE_WEIGHT *
 headline)``. Sentences are then ranked by maximal marginal relevance (MMR, Carbonell &
 Goldstein 1998): each next sentence maximises ``relevance - REDUNDANCY * max cosine with the
-sentences ranked before it``, so a summary of any length does not repeat itself. MMR runs for
+sentences ranked before it``, and a sentence whose word bigrams largely repeat one ranked
+before it (``REPEAT_OVERLAP``) waits until every other sentence is ranked, so a summary of any
+length does not repeat itself, whatever the repeated sentence's position. MMR runs for
 the first ``MMR_DEPTH`` ranks (or the requested sentence count when larger, up to
 ``MMR_MAX_DEPTH``); the remaining sentences are ranked by their relevance minus their
 redundancy with that prefix. A sentence's score is its MMR gain, kept non-increasing along
@@ -29,6 +31,7 @@ chosen on SummEval's 100 CNN/DailyMail articles and checked on BBC News (docs/ev
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 import numpy as np
 import scipy.sparse as sp
@@ -49,6 +52,10 @@ SHORT_WORDS = 10
 REDUNDANCY = 0.5
 MMR_DEPTH = 32
 MMR_MAX_DEPTH = 256
+#: Two sentences whose stemmed word bigrams overlap this much (the F1 of their distinct bigrams,
+#: as ROUGE-2 measures a pair) say the same thing: the one ranked later goes below every
+#: sentence that repeats none ranked before it, whatever its position or relevance.
+REPEAT_OVERLAP = 0.25
 
 
 def content_terms(text: str, document: Document) -> list[str]:
@@ -120,31 +127,58 @@ def relevance(document: Document, request: Request) -> tuple[np.ndarray, sp.csr_
     return length * (position + CENTRALITY_WEIGHT * centrality + HEADLINE_WEIGHT * headline), rows
 
 
-def mmr_scores(relevance_: np.ndarray, rows: sp.csr_matrix, depth: int, redundancy: float = REDUNDANCY) -> np.ndarray:
+def bigram_rows(document: Document) -> sp.csr_matrix:
+    """One row per sentence marking its distinct bigrams of stemmed, lower-cased words."""
+    stem = document.language.stemmer
+    bigrams = []
+    for sentence in document.sentences:
+        words = [stem(w.lower()) for w in lexical_words(sentence.text)]
+        bigrams.append(set(pairwise(words)))
+    matrix, _ = count_matrix(bigrams)
+    return matrix
+
+
+def _row(matrix: sp.csr_matrix, i: int) -> tuple[np.ndarray, np.ndarray]:
+    own = slice(matrix.indptr[i], matrix.indptr[i + 1])
+    return matrix.indices[own], matrix.data[own]
+
+
+def mmr_scores(relevance_: np.ndarray, rows: sp.csr_matrix, depth: int, redundancy: float = REDUNDANCY,
+               bigrams: sp.csr_matrix | None = None) -> np.ndarray:
     """Scores whose descending order is the MMR ranking of the first ``depth`` sentences,
     followed by the others by relevance minus their redundancy with those.
 
-    Ties go to the earlier sentence. The scores never increase along the ranking.
+    With ``bigrams`` (see :func:`bigram_rows`), a sentence that repeats one ranked before it
+    (:data:`REPEAT_OVERLAP`) is ranked only once no sentence is left that repeats none. Ties go
+    to the earlier sentence. The scores never increase along the ranking.
     """
     n = len(relevance_)
     similar = np.zeros(n)  # each sentence's highest cosine with the sentences ranked so far
+    repeat = np.zeros(n, dtype=bool)  # whether it repeats a sentence ranked so far
+    sizes = np.diff(bigrams.indptr).astype(float) if bigrams is not None else None
     picked = np.zeros(rows.shape[1])  # the chosen sentence's row, dense (a cheap matrix-vector product)
     free = np.ones(n, dtype=bool)
     ranking: list[int] = []
     gains: list[float] = []
     for _ in range(min(depth, n)):
-        gain = np.where(free, relevance_ - redundancy * similar, -np.inf)
+        fresh = free & ~repeat
+        gain = np.where(fresh if fresh.any() else free, relevance_ - redundancy * similar, -np.inf)
         best = int(np.argmax(gain))
         ranking.append(best)
         gains.append(float(gain[best]))
         free[best] = False
-        own = slice(rows.indptr[best], rows.indptr[best + 1])
-        picked[rows.indices[own]] = rows.data[own]
+        columns, values = _row(rows, best)
+        picked[columns] = values
         similar = np.maximum(similar, rows @ picked)
-        picked[rows.indices[own]] = 0.0
+        picked[columns] = 0.0
+        if bigrams is not None and sizes is not None and sizes[best] > 0:
+            marks = np.zeros(bigrams.shape[1])
+            marks[_row(bigrams, best)[0]] = 1.0
+            overlap = bigrams @ marks
+            repeat |= 2.0 * overlap >= REPEAT_OVERLAP * (sizes + sizes[best])
     rest = np.flatnonzero(free)
     rest_gain = relevance_[rest] - redundancy * similar[rest]
-    for k in np.lexsort((rest, -rest_gain)):
+    for k in np.lexsort((rest, -rest_gain, repeat[rest])):
         ranking.append(int(rest[k]))
         gains.append(float(rest_gain[k]))
     scores = np.empty(n)
@@ -167,7 +201,7 @@ class NewsRankMethod(ExtractiveMethod):
         rel, rows = relevance(document, request)
         wanted = request.length.sentence_count(len(rel)) or 0
         depth = min(MMR_MAX_DEPTH, max(MMR_DEPTH, wanted))
-        return mmr_scores(rel, rows, depth).tolist()
+        return mmr_scores(rel, rows, depth, bigrams=bigram_rows(document)).tolist()
 
 
 def _normalise_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:

@@ -42,6 +42,26 @@ _WHEN = (r"(January|February|March|April|May|June|July|August|September|October|
 #: the caption, so it is removed whole, never cut.
 CAPTION_SENTENCE = re.compile(r"^in\s+this\s+(\w+[\s,]+){0,8}(file\s+)?(photo|image|picture|photograph)\b", _I)
 
+#: The agency credit that closes a photo caption block: "(AP Photo/Minh Hoang)", "(Reuters)".
+_CAPTION_CREDIT = re.compile(
+    r"\(\s*(?:AP|AFP|Reuters|EPA|dpa|EFE|PA|Getty\s+Images)(?:\s+(?:Photo|Images?|Foto)s?)?\s*(?:/[^()]{0,80})?\)\s*\.?$"
+)
+#: A caption block spans at most this many sentences after its opening one.
+CAPTION_BLOCK_SENTENCES = 3
+
+
+def caption_block_end(sentences: list[str], opening: int) -> int:
+    """The index of the last sentence of the agency photo caption that ``sentences[opening]``
+    opens ("In this March 2, 2019, photo, ..."): the sentence that ends with the agency's credit
+    ("... Putin. (AP Photo/Minh Hoang)") within :data:`CAPTION_BLOCK_SENTENCES`, else
+    ``opening`` itself (a caption sentence alone)."""
+    last = min(len(sentences) - 1, opening + CAPTION_BLOCK_SENTENCES)
+    for k in range(opening + 1, last + 1):
+        if _CAPTION_CREDIT.search(sentences[k]):
+            return k
+    return opening
+
+
 _RULES: list[tuple[str, re.Pattern[str], int | None]] = [
     # Comment forms and counters.
     ("comment_form", re.compile(
