@@ -225,6 +225,8 @@ _RULES: list[tuple[str, re.Pattern[str], int | None]] = [
                          r"compartid[oa]s?|veces\s+compartid[oa]|reads?)\s*$", _I), 5),
     ("share", re.compile(r"^(shares?|likes?|views?|partages?)\s*:?\s*\d[\d.,]*\s*[kKm]?\s*$", _I), 4),
     ("share", re.compile(r"^follow\s+(us|\w+(\s+\w+)?)\s+on\s+(twitter|facebook|instagram|x|tiktok|linkedin)", _I), 20),
+    ("share", re.compile(r"^(follow\s+)?@\w+\s+for\s+(live\s+|the\s+latest\s+|more\s+|breaking\s+)?"
+                         r"(updates|coverage|news)\b", _I), 10),
     ("share", re.compile(r"^(follow\s+@\w+|(like|follow|find)\s+us\s+on\b|click\s+to\s+(share|e-?mail|print)\b|"
                          r"folgen\s+sie\s+uns|suivez-nous|s[ií]guenos)", _I), 20),
     ("advert", re.compile(r"^(advertisement|advert|ad|sponsored(\s+content)?|promoted|paid\s+content|anzeige|werbung|"
@@ -278,7 +280,7 @@ _FINAL = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")
 #: Where a glued piece may end: an unpunctuated word, a space, then a capital or an opening mark.
 _GLUE = re.compile(r"(?<=[\w%)\]])\s+(?=[\"“‘«(\[©]?[A-ZÀ-ÝÄÖÜ©])")
 #: Where a glued piece may start at the end of a sentence: also before a number ("... 1 of 12").
-_GLUE_TAIL = re.compile(r"(?<=[\w%)\]:])\s+(?=[\"“‘«(\[©]?[A-ZÀ-ÝÄÖÜ0-9©])")
+_GLUE_TAIL = re.compile(r"(?<=[\w%)\]:])\s+(?=[\"“‘«(\[©]?[A-ZÀ-ÝÄÖÜ0-9©]|@\w)")
 #: A trailing bracketed credit: "(file picture)", "(AP Photo/Jane Doe)", "(Photo: Reuters)".
 _TRAILING_BRACKET = re.compile(r"\s*\([^()]{1,80}\)\s*\.?$")
 #: Glued pieces are searched only this far into a sentence (in characters), and have at most
@@ -423,6 +425,43 @@ def _reason(stripped: str, words: int, within: str | None = None) -> str | None:
         if _applies(i, words) and _RULES[i][1].search(stripped):
             return _RULES[i][0]
     return _RULES[first][0] if first < len(_RULES) else None
+
+
+#: The words by which a short sentence at the edge of a block of boilerplate shows that it
+#: belongs to the block ("Your privacy matters to us." before a cookie notice, "No part of it may
+#: be reproduced." after "All rights reserved."), by family.
+_BLOCK_WORDS: dict[str, re.Pattern[str]] = {
+    "consent": re.compile(r"\b(privacy|cookies?|consent|personal\s+(data|information)|partners|ads|advertis\w*|"
+                          r"tracking|preferences|datenschutz|confidentialité|privacidad)\b", _I),
+    "credit": re.compile(r"\b(reproduc\w*|republish\w*|redistribut\w*|rewritten|broadcast|permission|copyright|"
+                         r"rights|reserved|vervielfältig\w*|reproducci[oó]n)\b", _I),
+    "newsletter": re.compile(r"\b(inbox|newsletters?|e-?mails?|subscribe\w*|sign\s*up|unsubscribe|spam)\b", _I),
+    "paywall": re.compile(r"\b(subscri\w+|access|unlimited|members?|log\s*in|sign\s*in|offer)\b", _I),
+    "app": re.compile(r"\b(apps?|download|store|notifications?)\b", _I),
+    "share": re.compile(r"\b(share|follow|facebook|twitter|instagram|whatsapp|e-?mail)\b", _I),
+    "comment_form": re.compile(r"\b(comments?|name|e-?mail|website|required|published)\b", _I),
+    "navigation": re.compile(r"\b(read|stories|articles?|more|related|popular)\b", _I),
+}
+
+
+def belongs_to_block(sentence: str, family: str) -> bool:
+    """Whether ``sentence``, next to a block of ``family`` boilerplate, uses the family's words."""
+    pattern = _BLOCK_WORDS.get(family)
+    return pattern is not None and pattern.search(sentence) is not None
+
+
+def whole_piece(line: str) -> bool:
+    """Whether an anchored rule matches the whole of ``line`` ("More stories", "Watch the
+    video"): a label that is nothing but boilerplate, never the start of a sentence."""
+    stripped = line.strip()
+    words = count_words(stripped)
+    candidates = _candidates(stripped)
+    opened = _opened_by(stripped)
+    for i in candidates.anchored:
+        match = _RULES[i][1].match(stripped) if i in opened and _applies(i, words) else None
+        if match is not None and match.end() >= len(stripped.rstrip(".:!")):
+            return True
+    return False
 
 
 def glued_prefix(sentence: str) -> tuple[int, str] | None:
