@@ -26,7 +26,7 @@ from typing import Any
 
 import ahocorasick
 
-from .triggers import fold, prefix_strings, trigger_strings
+from .triggers import fold, prefix_strings, trigger_strings, unusual_digit
 from .words import count_words, word_starts
 
 _I = re.IGNORECASE
@@ -332,6 +332,8 @@ def _opened_by(text: str) -> frozenset[int]:
     """The anchored rules ``text`` may match: those whose opening string it starts with, and
     those with no known opening."""
     folded = fold(text[:_LONGEST_OPENING])
+    if any(map(unusual_digit, folded)):
+        return frozenset(range(len(_RULES)))
     found = set(_OPEN_ANYWHERE)
     for end, (length, rules) in _OPENINGS.iter(folded):
         if end + 1 == length:  # the string starts the text
@@ -361,11 +363,13 @@ def _candidates(text: str) -> _Candidates:
         possible.update(rules)
     order = sorted(possible)
     anchored = tuple(i for i in order if i not in _UNANCHORED)
-    at_start = at_word = not _OPEN_ANYWHERE.isdisjoint(anchored)
+    at_start = at_word = not _OPEN_ANYWHERE.isdisjoint(anchored) or any(map(unusual_digit, folded))
+    same = len(folded) == len(text)  # offsets of the folded text are the text's own
     if anchored and not at_word:
         for end, (length, _) in _OPENINGS.iter(folded):
             begin = end - length + 1
-            if begin == 0 or folded[begin - 1].isspace():
+            # a glued piece starts the text, or follows a space at a capital, digit or mark
+            if begin == 0 or (folded[begin - 1].isspace() and not (same and text[begin].islower())):
                 at_word = True
                 if begin == 0:
                     at_start = True

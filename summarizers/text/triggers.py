@@ -38,41 +38,107 @@ def _parsed(pattern: re.Pattern[str]) -> Any:
 
 
 def prefix_strings(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    """Case-folded strings one of which every match of ``pattern`` starts with (after a leading
-    ``^``), or ``None`` when not known."""
+    """Case-folded strings one of which every match of ``pattern`` in a stripped text (no
+    leading space) starts with (zero-width
+    assertions such as ``^`` skipped; ``\\d`` as 0-9), or ``None`` when not known."""
     return _prefixes(list(_parsed(pattern)))
 
 
-def _prefixes(items: list[Any]) -> frozenset[str] | None:
-    while items and str(items[0][0]) == "AT":
-        items = items[1:]
-    if not items:
+#: Opening strings are expanded up to this many alternatives.
+_MAX_OPENINGS = 256
+#: ``\d`` opening a pattern stands for these (a text opening with another decimal digit is
+#: tried against every rule: see :func:`unusual_digit`).
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def unusual_digit(char: str) -> bool:
+    r"""Whether ``char`` is a decimal digit other than 0-9 (which ``\d`` matches too)."""
+    return char.isdecimal() and char not in _ASCII_DIGITS
+
+
+def _prefixes(items: list[Any], at_start: bool = True) -> frozenset[str] | None:
+    """Opening strings of the sequence ``items``; ``at_start``: it opens the pattern (nothing
+    matched before it)."""
+    results = {""}
+    for k, (op, av) in enumerate(items):
+        if at_start and results == {""} and _leading_space(str(op), av):
+            continue  # the texts tested are stripped: a leading \s* matches nothing there
+        if str(op) in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] == 0:
+            # an optional opening: the match starts with it or with what follows it
+            opening = at_start and results == {""}
+            body, rest = _prefixes(list(av[2]), False), _prefixes(items[k + 1:], opening)
+            if body and rest and len(results) * (len(body) + len(rest)) <= _MAX_OPENINGS:
+                results = {r + i for r in results for i in body | rest}
+            break
+        exact = _exact(str(op), av)
+        if exact is None:
+            inner = _opening(str(op), av, at_start and results == {""})
+            if inner:
+                expanded = {r + i for r in results for i in inner}
+                if len(expanded) <= _MAX_OPENINGS:
+                    results = expanded
+            break
+        expanded = {r + e for r in results for e in exact}
+        if len(expanded) > _MAX_OPENINGS:
+            break
+        results = expanded
+    if "" in results:
         return None
-    op, av = items[0]
-    name = str(op)
-    if name == "LITERAL":
-        run = ""
-        for op2, av2 in items:
-            if str(op2) != "LITERAL":
-                break
-            run += fold(chr(av2))
-        return frozenset([run])
+    return frozenset(results)
+
+
+def _leading_space(name: str, av: Any) -> bool:
+    if name not in ("MAX_REPEAT", "MIN_REPEAT") or av[0] != 0:
+        return False
+    body = list(av[2])
+    return len(body) == 1 and str(body[0][0]) == "IN" and str(body[0][1]) == "[(CATEGORY, CATEGORY_SPACE)]"
+
+
+def _opening(name: str, av: Any, at_start: bool) -> frozenset[str] | None:
+    """Opening strings of one element that is not matched by a fixed set of strings."""
     if name == "SUBPATTERN":
-        return _prefixes(list(av[-1]))
+        return _prefixes(list(av[-1]), at_start)
     if name == "BRANCH":
-        branches = [_prefixes(list(branch)) for branch in av[1]]
-        if all(branches):
-            return frozenset().union(*branches)  # type: ignore[arg-type]
-        return None
+        branches = [_prefixes(list(b), at_start) for b in av[1]]
+        return frozenset().union(*branches) if all(branches) else None  # type: ignore[arg-type]
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
+        return _prefixes(list(av[2]), at_start)
+    return None
+
+
+def _exact(name: str, av: Any) -> frozenset[str] | None:
+    """The strings one element matches when that is a small fixed set (``""`` for zero width)."""
+    if name == "LITERAL":
+        return frozenset([fold(chr(av))])
+    if name == "AT":
+        return frozenset([""])
     if name == "IN" and len(av) <= _SMALL_CLASS and all(str(o) == "LITERAL" for o, _ in av):
         return frozenset(fold(chr(c)) for _, c in av)
-    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-        body = _prefixes(list(av[2]))
-        if av[0] >= 1 or body is None:
-            return body if av[0] >= 1 else None
-        rest = _prefixes(items[1:])  # an optional opening: the match starts with it or without it
-        return body | rest if rest else None
+    if name == "IN" and len(av) == 1 and str(av[0][0]) == "CATEGORY" and str(av[0][1]) == "CATEGORY_DIGIT":
+        return _ASCII_DIGITS
+    if name == "SUBPATTERN":
+        return _sequence(list(av[-1]))
+    if name == "BRANCH":
+        branches = [_sequence(list(b)) for b in av[1]]
+        return frozenset().union(*branches) if all(b is not None for b in branches) else None  # type: ignore[arg-type]
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[1] == 1 and av[0] <= 1:
+        body = _sequence(list(av[2]))
+        if body is None:
+            return None
+        return body | {""} if av[0] == 0 else body
     return None
+
+
+def _sequence(items: list[Any]) -> frozenset[str] | None:
+    results = {""}
+    for op, av in items:
+        exact = _exact(str(op), av)
+        if exact is None:
+            return None
+        results = {r + e for r in results for e in exact}
+        if len(results) > _MAX_OPENINGS:
+            return None
+    return frozenset(results)
 
 
 def _literals(items: Any) -> frozenset[str] | None:
