@@ -127,57 +127,69 @@ def relevance(document: Document, request: Request) -> tuple[np.ndarray, sp.csr_
     return length * (position + CENTRALITY_WEIGHT * centrality + HEADLINE_WEIGHT * headline), rows
 
 
-def bigram_rows(document: Document) -> sp.csr_matrix:
-    """One row per sentence marking its distinct bigrams of stemmed, lower-cased words."""
-    stem = document.language.stemmer
-    bigrams = []
-    for sentence in document.sentences:
-        words = [stem(w.lower()) for w in lexical_words(sentence.text)]
-        bigrams.append(set(pairwise(words)))
-    matrix, _ = count_matrix(bigrams)
-    return matrix
+class Bigrams:
+    """Each sentence's distinct bigrams of stemmed, lower-cased words, computed when first asked
+    (only the sentences MMR considers are ever looked at)."""
 
+    def __init__(self, document: Document) -> None:
+        self._sentences = document.sentences
+        self._stem = document.language.stemmer
+        self._sets: dict[int, frozenset[tuple[str, str]]] = {}
 
-def _row(matrix: sp.csr_matrix, i: int) -> tuple[np.ndarray, np.ndarray]:
-    own = slice(matrix.indptr[i], matrix.indptr[i + 1])
-    return matrix.indices[own], matrix.data[own]
+    def __call__(self, i: int) -> frozenset[tuple[str, str]]:
+        found = self._sets.get(i)
+        if found is None:
+            words = [self._stem(w.lower()) for w in lexical_words(self._sentences[i].text)]
+            found = self._sets[i] = frozenset(pairwise(words))
+        return found
+
+    def repeats(self, i: int, others: Sequence[int]) -> bool:
+        """Whether sentence ``i`` repeats one of ``others``: the F1 of their bigram sets (as
+        ROUGE-2 measures a pair) reaches :data:`REPEAT_OVERLAP`."""
+        mine = self(i)
+        if not mine:
+            return False
+        for j in others:
+            theirs = self(j)
+            if theirs and 2 * len(mine & theirs) >= REPEAT_OVERLAP * (len(mine) + len(theirs)):
+                return True
+        return False
 
 
 def mmr_scores(relevance_: np.ndarray, rows: sp.csr_matrix, depth: int, redundancy: float = REDUNDANCY,
-               bigrams: sp.csr_matrix | None = None) -> np.ndarray:
+               bigrams: Bigrams | None = None) -> np.ndarray:
     """Scores whose descending order is the MMR ranking of the first ``depth`` sentences,
     followed by the others by relevance minus their redundancy with those.
 
-    With ``bigrams`` (see :func:`bigram_rows`), a sentence that repeats one ranked before it
-    (:data:`REPEAT_OVERLAP`) is ranked only once no sentence is left that repeats none. Ties go
-    to the earlier sentence. The scores never increase along the ranking.
+    With ``bigrams``, a sentence that repeats one ranked before it (:meth:`Bigrams.repeats`) is
+    ranked only once no sentence is left that repeats none. Ties go to the earlier sentence.
+    The scores never increase along the ranking.
     """
     n = len(relevance_)
     similar = np.zeros(n)  # each sentence's highest cosine with the sentences ranked so far
-    repeat = np.zeros(n, dtype=bool)  # whether it repeats a sentence ranked so far
-    sizes = np.diff(bigrams.indptr).astype(float) if bigrams is not None else None
+    repeat = np.zeros(n, dtype=bool)  # found to repeat a sentence ranked so far
     picked = np.zeros(rows.shape[1])  # the chosen sentence's row, dense (a cheap matrix-vector product)
     free = np.ones(n, dtype=bool)
     ranking: list[int] = []
     gains: list[float] = []
-    for _ in range(min(depth, n)):
+    while len(ranking) < min(depth, n):
         fresh = free & ~repeat
         gain = np.where(fresh if fresh.any() else free, relevance_ - redundancy * similar, -np.inf)
         best = int(np.argmax(gain))
+        if fresh[best] and bigrams is not None and bigrams.repeats(best, ranking):
+            repeat[best] = True  # and look again
+            continue
         ranking.append(best)
         gains.append(float(gain[best]))
         free[best] = False
-        columns, values = _row(rows, best)
-        picked[columns] = values
+        own = slice(rows.indptr[best], rows.indptr[best + 1])
+        picked[rows.indices[own]] = rows.data[own]
         similar = np.maximum(similar, rows @ picked)
-        picked[columns] = 0.0
-        if bigrams is not None and sizes is not None and sizes[best] > 0:
-            marks = np.zeros(bigrams.shape[1])
-            marks[_row(bigrams, best)[0]] = 1.0
-            overlap = bigrams @ marks
-            repeat |= 2.0 * overlap >= REPEAT_OVERLAP * (sizes + sizes[best])
+        picked[rows.indices[own]] = 0.0
     rest = np.flatnonzero(free)
     rest_gain = relevance_[rest] - redundancy * similar[rest]
+    if bigrams is not None and len(rest):
+        repeat[rest] = [bigrams.repeats(int(i), ranking) for i in rest]
     for k in np.lexsort((rest, -rest_gain, repeat[rest])):
         ranking.append(int(rest[k]))
         gains.append(float(rest_gain[k]))
@@ -201,7 +213,7 @@ class NewsRankMethod(ExtractiveMethod):
         rel, rows = relevance(document, request)
         wanted = request.length.sentence_count(len(rel)) or 0
         depth = min(MMR_MAX_DEPTH, max(MMR_DEPTH, wanted))
-        return mmr_scores(rel, rows, depth, bigrams=bigram_rows(document)).tolist()
+        return mmr_scores(rel, rows, depth, bigrams=Bigrams(document)).tolist()
 
 
 def _normalise_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:

@@ -332,7 +332,7 @@ def _opened_by(text: str) -> frozenset[int]:
     """The anchored rules ``text`` may match: those whose opening string it starts with, and
     those with no known opening."""
     folded = fold(text[:_LONGEST_OPENING])
-    if any(map(unusual_digit, folded)):
+    if unusual_digit(folded):
         return frozenset(range(len(_RULES)))
     found = set(_OPEN_ANYWHERE)
     for end, (length, rules) in _OPENINGS.iter(folded):
@@ -363,7 +363,7 @@ def _candidates(text: str) -> _Candidates:
         possible.update(rules)
     order = sorted(possible)
     anchored = tuple(i for i in order if i not in _UNANCHORED)
-    at_start = at_word = not _OPEN_ANYWHERE.isdisjoint(anchored) or any(map(unusual_digit, folded))
+    at_start = at_word = not _OPEN_ANYWHERE.isdisjoint(anchored) or unusual_digit(folded)
     same = len(folded) == len(text)  # offsets of the folded text are the text's own
     if anchored and not at_word:
         for end, (length, _) in _OPENINGS.iter(folded):

@@ -51,9 +51,12 @@ _MAX_OPENINGS = 256
 _ASCII_DIGITS = frozenset("0123456789")
 
 
-def unusual_digit(char: str) -> bool:
-    r"""Whether ``char`` is a decimal digit other than 0-9 (which ``\d`` matches too)."""
-    return char.isdecimal() and char not in _ASCII_DIGITS
+_UNUSUAL_DIGIT = re.compile(r"[^\D0-9]")
+
+
+def unusual_digit(text: str) -> bool:
+    r"""Whether ``text`` holds a decimal digit other than 0-9 (which ``\d`` matches too)."""
+    return _UNUSUAL_DIGIT.search(text) is not None
 
 
 def _prefixes(items: list[Any], at_start: bool = True) -> frozenset[str] | None:
