@@ -300,8 +300,8 @@ def _trigger_automata() -> tuple[Any, Any, frozenset[int]]:
     by_opening: dict[str, set[int]] = {}
     always = set()
     for i, (_, pattern, _) in enumerate(_RULES):
-        triggers = trigger_strings(pattern)
-        if not triggers:
+        triggers = trigger_strings(pattern) if i in _UNANCHORED else None  # anchored: by openings
+        if i in _UNANCHORED and not triggers:
             always.add(i)
         for trigger in triggers or ():
             by_trigger.setdefault(trigger, set()).add(i)
@@ -322,6 +322,7 @@ _AUTOMATON, _OPENINGS, _ALWAYS = _trigger_automata()
 #: Anchored rules with no known opening string: they may open any piece.
 _OPEN_ANYWHERE = frozenset(i for i in range(len(_RULES)) if i not in _UNANCHORED
                            and not prefix_strings(_RULES[i][1]))
+_ANCHORED_ORDER = tuple(i for i in range(len(_RULES)) if i not in _UNANCHORED)
 
 
 #: The longest opening string (a piece's first this many characters tell its openings).
@@ -343,8 +344,7 @@ def _opened_by(text: str) -> frozenset[int]:
 
 @dataclass(frozen=True)
 class _Candidates:
-    """The rules a text (and every piece of it) can match: the anchored ones to combine, and the
-    unanchored ones that do occur in it, both in table order."""
+    """The rules a text (and every piece of it) can match, both in table order."""
 
     anchored: tuple[int, ...]
     unanchored: tuple[int, ...]
@@ -355,31 +355,27 @@ class _Candidates:
 
 @lru_cache(maxsize=4096)
 def _candidates(text: str) -> _Candidates:
-    """The rules whose trigger strings occur in ``text`` (or that have none); of the unanchored
-    ones, those whose pattern occurs in it."""
+    """The rules ``text`` or a piece of it may match: the anchored rules whose opening string
+    starts the text or a word of it where a piece can start (after a space, at a character that
+    is not a lower-case letter: see ``_GLUE`` and ``_GLUE_TAIL``); the unanchored rules whose
+    trigger strings occur in it and whose pattern does."""
     folded = fold(text)
     possible = set(_ALWAYS)
     for _, (_, rules) in _AUTOMATON.iter(folded):
         possible.update(rules)
-    order = sorted(possible)
-    anchored = tuple(i for i in order if i not in _UNANCHORED)
-    at_start = at_word = not _OPEN_ANYWHERE.isdisjoint(anchored) or unusual_digit(folded)
+    unanchored = tuple(i for i in sorted(possible) if _RULES[i][1].search(text))
+    if unusual_digit(folded):
+        return _Candidates(_ANCHORED_ORDER, unanchored)
+    opened = set(_OPEN_ANYWHERE)
+    at_start = bool(opened)
     same = len(folded) == len(text)  # offsets of the folded text are the text's own
-    if anchored and not at_word:
-        for end, (length, _) in _OPENINGS.iter(folded):
-            begin = end - length + 1
-            # a glued piece starts the text, or follows a space at a capital, digit or mark
-            if begin == 0 or (folded[begin - 1].isspace() and not (same and text[begin].islower())):
-                at_word = True
-                if begin == 0:
-                    at_start = True
-                    break
-    return _Candidates(
-        anchored,
-        tuple(i for i in order if i in _UNANCHORED and _RULES[i][1].search(text)),
-        at_start,
-        at_word,
-    )
+    for end, (length, rules) in _OPENINGS.iter(folded):
+        begin = end - length + 1
+        # a piece starts the text, or follows a space at a capital, a digit or a mark
+        if begin == 0 or (folded[begin - 1].isspace() and not (same and text[begin].islower())):
+            opened.update(rules)
+            at_start = at_start or begin == 0
+    return _Candidates(tuple(sorted(opened)), unanchored, at_start, bool(opened))
 
 
 def _applies(i: int, words: int) -> bool:

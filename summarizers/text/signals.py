@@ -169,6 +169,9 @@ def removes(rule: str | None, found: Collection[str]) -> bool:
     return len(found) >= SIGNALS_ALONE and len(CONTENT_SIGNALS.intersection(found)) >= CONTENT_ALONE
 
 
+_WORD = re.compile(r"\w+")
+
+
 def normalise(text: str) -> str:
     """``text`` reduced to its lower-cased words, to find repeats."""
-    return " ".join(re.findall(r"\w+", text.lower()))
+    return " ".join(_WORD.findall(text.lower()))

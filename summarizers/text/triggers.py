@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import ahocorasick
+
 #: Letters that a case-insensitive pattern matches across scripts (dotless i, dotted capital I).
 _TURKISH_I = str.maketrans({"ı": "i", "İ": "i"})
 #: A character class of at most this many single characters counts as that many triggers.
@@ -178,18 +180,29 @@ def _literals(items: Any) -> frozenset[str] | None:
 
 @dataclass(frozen=True)
 class Gated:
-    """A pattern searched only in texts that hold one of its trigger strings."""
+    """A pattern searched only in texts that hold one of its trigger strings (found with one
+    Aho-Corasick pass)."""
 
     pattern: re.Pattern[str]
     triggers: frozenset[str] | None
+    automaton: Any = None
 
     @classmethod
     def of(cls, pattern: re.Pattern[str]) -> Gated:
-        return cls(pattern, trigger_strings(pattern))
+        triggers = trigger_strings(pattern)
+        automaton = None
+        if triggers:
+            automaton = ahocorasick.Automaton()
+            for trigger in triggers:
+                automaton.add_word(trigger, trigger)
+            automaton.make_automaton()
+        return cls(pattern, triggers, automaton)
 
     def may_occur(self, folded: str) -> bool:
         """Whether the pattern may occur in a text whose :func:`fold` is ``folded``."""
-        return self.triggers is None or any(t in folded for t in self.triggers)
+        if self.automaton is None:
+            return True
+        return next(self.automaton.iter(folded), None) is not None
 
     def search(self, text: str, folded: str | None = None) -> re.Match[str] | None:
         """``pattern.search(text)``, skipped when ``text`` holds no trigger."""
