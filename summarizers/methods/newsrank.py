@@ -56,6 +56,9 @@ MMR_MAX_DEPTH = 256
 #: as ROUGE-2 measures a pair) say the same thing: the one ranked later goes below every
 #: sentence that repeats none ranked before it, whatever its position or relevance.
 REPEAT_OVERLAP = 0.25
+#: Repeats are looked for among the first this many ranks (or the requested sentence count when
+#: larger): no summary of up to that many sentences holds one.
+REPEAT_DEPTH = 12
 
 
 def content_terms(text: str, document: Document) -> list[str]:
@@ -157,12 +160,13 @@ class Bigrams:
 
 
 def mmr_scores(relevance_: np.ndarray, rows: sp.csr_matrix, depth: int, redundancy: float = REDUNDANCY,
-               bigrams: Bigrams | None = None) -> np.ndarray:
+               bigrams: Bigrams | None = None, repeat_depth: int = REPEAT_DEPTH) -> np.ndarray:
     """Scores whose descending order is the MMR ranking of the first ``depth`` sentences,
     followed by the others by relevance minus their redundancy with those.
 
     With ``bigrams``, a sentence that repeats one ranked before it (:meth:`Bigrams.repeats`) is
-    ranked only once no sentence is left that repeats none. Ties go to the earlier sentence.
+    ranked only once no sentence is left that repeats none, within the first ``repeat_depth``
+    ranks. Ties go to the earlier sentence.
     The scores never increase along the ranking.
     """
     n = len(relevance_)
@@ -176,7 +180,7 @@ def mmr_scores(relevance_: np.ndarray, rows: sp.csr_matrix, depth: int, redundan
         fresh = free & ~repeat
         gain = np.where(fresh if fresh.any() else free, relevance_ - redundancy * similar, -np.inf)
         best = int(np.argmax(gain))
-        if fresh[best] and bigrams is not None and bigrams.repeats(best, ranking):
+        if fresh[best] and bigrams is not None and len(ranking) < repeat_depth and bigrams.repeats(best, ranking):
             repeat[best] = True  # and look again
             continue
         ranking.append(best)
@@ -188,7 +192,7 @@ def mmr_scores(relevance_: np.ndarray, rows: sp.csr_matrix, depth: int, redundan
         picked[rows.indices[own]] = 0.0
     rest = np.flatnonzero(free)
     rest_gain = relevance_[rest] - redundancy * similar[rest]
-    if bigrams is not None and len(rest):
+    if bigrams is not None and len(rest) and len(ranking) < repeat_depth:
         repeat[rest] = [bigrams.repeats(int(i), ranking) for i in rest]
     for k in np.lexsort((rest, -rest_gain, repeat[rest])):
         ranking.append(int(rest[k]))
@@ -213,7 +217,8 @@ class NewsRankMethod(ExtractiveMethod):
         rel, rows = relevance(document, request)
         wanted = request.length.sentence_count(len(rel)) or 0
         depth = min(MMR_MAX_DEPTH, max(MMR_DEPTH, wanted))
-        return mmr_scores(rel, rows, depth, bigrams=Bigrams(document)).tolist()
+        return mmr_scores(rel, rows, depth, bigrams=Bigrams(document),
+                          repeat_depth=max(REPEAT_DEPTH, wanted)).tolist()
 
 
 def _normalise_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
