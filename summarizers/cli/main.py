@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import logging
 import os
 import sys
@@ -48,6 +49,14 @@ def _command(argv: Sequence[str]) -> str | None:
     return words[0] if words and words[0] in known else None
 
 
+def _report(error: SummarizerError, args: argparse.Namespace) -> None:
+    """Say what went wrong on stderr; with ``--json``, also print the error object on stdout
+    (``{"error": {"code", "message", "details"}}``, as the HTTP API answers)."""
+    print(f"summarize: error: {error.message}", file=sys.stderr)
+    if getattr(args, "json", False):
+        print(json.dumps({"error": error.to_dict()}, ensure_ascii=False))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -59,10 +68,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args) or 0)
     except MethodUnavailable as exc:
-        print(f"summarize: error: {exc.message}", file=sys.stderr)
+        _report(exc, args)
         return EXIT_UNAVAILABLE
     except SummarizerError as exc:
-        print(f"summarize: error: {exc.message}", file=sys.stderr)
+        _report(exc, args)
         return EXIT_ERROR
     except OSError as exc:
         print(f"summarize: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
