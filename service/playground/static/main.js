@@ -125,7 +125,8 @@ async function loadMethods() {
   ui.method.value = names.includes(previous) ? previous : names.includes(preferred) ? preferred : names[0];
   fill(ui.compareMethods, state.methods.map((m) => {
     const box = el("input", { type: "checkbox", value: m.name, id: `compare-${m.name}` });
-    box.checked = m.available && COMPARE_DEFAULTS.includes(m.name);
+    // the default method is always in the comparison, beside the classic baselines
+    box.checked = m.available && (COMPARE_DEFAULTS.includes(m.name) || m.name === state.config.default_method);
     return el("label", { for: `compare-${m.name}`, class: m.available ? "" : "unavailable" }, box, ` ${m.name}`);
   }));
   methodChanged();
