@@ -30,10 +30,16 @@ DEFAULT_SYSTEM = "system"
 def read_system_outputs(path: Path, default_system: str = DEFAULT_SYSTEM) -> dict[str, dict[str, str]]:
     """``{system: {id: summary}}`` from a predictions file, systems in order of appearance.
 
+    A line is ``{"id", "summary", "system"?}``, or a line of ``summarize batch`` output as it
+    is: ``{"id", "result": {"summary", "method", ...}}`` (the system is the method unless the
+    line names one); a batch line holding an ``error`` (a document that failed) has no summary
+    to score and is left out, with a warning.
+
     Raises:
         DatasetError: unreadable file, a bad line, or the same (id, system) twice.
     """
     systems: dict[str, dict[str, str]] = {}
+    failed = 0
     try:
         f = open(path, encoding="utf-8")  # noqa: SIM115 - closed below
     except OSError as exc:
@@ -47,14 +53,25 @@ def read_system_outputs(path: Path, default_system: str = DEFAULT_SYSTEM) -> dic
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise DatasetError(f"{where}: not valid JSON ({exc.msg})") from None
+            if isinstance(record, dict) and "id" in record and "error" in record and "summary" not in record:
+                failed += 1
+                continue
+            result = record.get("result") if isinstance(record, dict) else None
+            if isinstance(result, dict) and "summary" not in record:  # a `summarize batch` line
+                record = {"id": record["id"], "summary": result.get("summary"),
+                          "system": record.get("system") or result.get("method")}
             if not isinstance(record, dict) or "id" not in record or not isinstance(record.get("summary"), str):
-                raise DatasetError(f"{where}: each line needs \"id\" and a string \"summary\"")
+                raise DatasetError(f"{where}: each line needs \"id\" and a string \"summary\" (or is a line of "
+                                   "`summarize batch` output, with \"result\")")
             system = str(record.get("system") or default_system)
             ident = str(record["id"])
             outputs = systems.setdefault(system, {})
             if ident in outputs:
                 raise DatasetError(f"{where}: id {ident!r} appears twice for system {system!r}")
             outputs[ident] = record["summary"]
+    if failed:
+        print(f"summarize-eval: warning: {failed} line(s) of {path} hold an error, not a summary: left out",
+              file=sys.stderr)
     if not systems:
         raise DatasetError(f"{path}: no predictions")
     return systems

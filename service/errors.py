@@ -33,8 +33,10 @@ STATUS_BY_ERROR: dict[type[SummarizerError], int] = {
     lib.ModelError: 500,
 }
 
-#: Statuses that carry a ``Retry-After`` header.
+#: Statuses that carry a ``Retry-After`` header...
 RETRY_STATUSES = frozenset({429, 503})
+#: ... except for errors that waiting never fixes (a model that is not on this machine).
+NO_RETRY_CODES = frozenset({"model_missing"})
 
 #: Stable codes for the HTTP-level errors Werkzeug raises.
 CODE_BY_STATUS: dict[int, str] = {
@@ -104,7 +106,7 @@ def error_response(
     """A JSON error answer; 429 and 503 get ``Retry-After`` from the configuration."""
     response = jsonify(envelope(code, message, details))
     response.status_code = status
-    if status in RETRY_STATUSES:
+    if status in RETRY_STATUSES and code not in NO_RETRY_CODES:
         response.headers["Retry-After"] = str(current_app.extensions["summarize"].config.retry_after)
     for name, value in (headers or {}).items():
         response.headers[name] = value

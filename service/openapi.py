@@ -6,6 +6,8 @@ OpenAPI 3.1 uses JSON Schema 2020-12, which is what pydantic generates, so the m
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from pydantic import BaseModel
@@ -14,6 +16,7 @@ from pydantic.json_schema import models_json_schema
 import summarizers
 
 from .config import ServiceConfig
+from .markdown import descriptions_to_markdown
 from .schemas import (
     RESPONSE_MODELS,
     ApiJsonSchema,
@@ -174,3 +177,87 @@ def _operation(
     if protected:
         operation["security"] = [{"bearerAuth": []}]
     return operation
+
+
+#: A request example per operation, by path and method (others are built from their schema).
+REQUEST_EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
+    ("/v1/summarize", "post"): {
+        "text": "The city council approved the new budget on Monday. It cuts spending by a fifth. "
+                "Residents welcomed the plan, which takes effect in January.",
+        "method": "newsrank", "length": {"sentences": 2}, "language": "english",
+    },
+    ("/v1/summarize/batch", "post"): {
+        "method": "lead", "length": {"sentences": 1},
+        "documents": [{"id": "a1", "text": "The council approved the budget. It cuts spending by a fifth."},
+                      {"id": "a2", "text": "The club signed a new striker. He joins on Friday."}],
+    },
+    ("/v1/jobs", "post"): {
+        "method": "newsrank", "length": {"sentences": 3},
+        "documents": [{"id": "a1", "text": "The council approved the budget. It cuts spending by a fifth."}],
+    },
+}
+
+
+def finish_openapi(document: dict[str, Any]) -> dict[str, Any]:
+    """The served document: every description in Markdown, and a request example for every
+    operation (the body's ``example`` and an ``x-codeSamples`` curl command). Operations
+    added by other modules are covered too: their example is built from their schema."""
+    descriptions_to_markdown(document)
+    components = document.get("components", {}).get("schemas", {})
+    for path, item in document.get("paths", {}).items():
+        for verb, operation in item.items():
+            if not isinstance(operation, dict):
+                continue
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            example = None
+            if body is not None:
+                example = body.get("example")
+                if example is None:
+                    example = REQUEST_EXAMPLES.get((path, verb)) or _example(body.get("schema", {}), components)
+                    body["example"] = example
+            operation.setdefault("x-codeSamples", [{"lang": "curl", "label": "curl",
+                                                    "source": _curl(verb, path, example)}])
+    return document
+
+
+def _curl(verb: str, path: str, example: Any) -> str:
+    path = re.sub(r"\{[^}]+\}", "JOB_ID", path)
+    command = f"curl -s -X {verb.upper()} http://localhost:8000{path}"
+    if example is not None:
+        command += f" -H 'Content-Type: application/json' -d '{json.dumps(example)}'"
+    return command
+
+
+def _example(schema: dict[str, Any], components: dict[str, Any], depth: int = 0) -> Any:
+    """A small value that ``schema`` accepts: its example or default, else one built from its
+    required properties (an article sentence for a text field)."""
+    if depth > 6:
+        return None
+    if "$ref" in schema:
+        return _example(components.get(schema["$ref"].rsplit("/", 1)[-1], {}), components, depth + 1)
+    for key in ("example", "default"):
+        if schema.get(key) is not None:
+            return schema[key]
+    if schema.get("examples"):
+        return schema["examples"][0]
+    if "enum" in schema:
+        return schema["enum"][0]
+    if "anyOf" in schema:
+        options = [s for s in schema["anyOf"] if s.get("type") != "null"]
+        return _example(options[0], components, depth + 1) if options else None
+    kind = schema.get("type")
+    if kind == "object":
+        properties = schema.get("properties", {})
+        return {name: _example(properties[name], components, depth + 1)
+                for name in schema.get("required", []) if name in properties}
+    if kind == "array":
+        return [_example(schema.get("items", {}), components, depth + 1)]
+    if kind == "string":
+        return "The city council approved the new budget on Monday. It cuts spending by a fifth."
+    if kind == "integer":
+        return max(1, int(schema.get("minimum", 1)))
+    if kind == "number":
+        return float(schema.get("minimum", 1))
+    if kind == "boolean":
+        return False
+    return None

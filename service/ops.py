@@ -15,7 +15,7 @@ from flask import Blueprint, Response, current_app, jsonify
 from . import jobs_api
 from .errors import error_response
 from .jobs_workers import STATUS_ENV, read_status
-from .openapi import build_openapi
+from .openapi import build_openapi, finish_openapi
 from .state import current_state
 
 bp = Blueprint("ops", __name__)
@@ -92,6 +92,7 @@ def _spec() -> dict[str, Any]:
     if cached is None:
         cached = build_openapi(state.schemas, state.config)
         jobs_api.extend_openapi(cached, protected=bool(state.config.api_keys))
+        cached = finish_openapi(cached)
         current_app.extensions["summarize_openapi"] = cached
     return cached
 

@@ -28,6 +28,8 @@ from pydantic_core import core_schema
 from summarizers import Parameter, Registry, Summary
 from summarizers.types import DEFAULT_LANGUAGE, DEFAULT_METHOD, DEFAULT_SENTENCES, MAX_SENTENCES, MAX_WORDS
 
+from .markdown import descriptions_to_markdown
+
 Offsets = Literal["codepoint", "utf16"]
 
 _STRICT = ConfigDict(extra="forbid", strict=True)
@@ -39,6 +41,18 @@ class ApiJsonSchema(GenerateJsonSchema):
     The request models accept ``null`` for an optional field (as if it were left out), and the
     document says so (``anyOf: [..., {"type": "null"}]``), but shows no ``"default": null``.
     """
+
+    def generate(self, schema: core_schema.CoreSchema, mode: Any = "validation") -> JsonSchemaValue:
+        """The JSON Schema, its descriptions (taken from docstrings) written in Markdown."""
+        json_schema = super().generate(schema, mode)
+        descriptions_to_markdown(json_schema)
+        return json_schema
+
+    def generate_definitions(self, inputs: Any) -> Any:
+        """As :meth:`generate`, for several models at once (the OpenAPI components)."""
+        refs, definitions = super().generate_definitions(inputs)
+        descriptions_to_markdown(definitions)
+        return refs, definitions
 
     def default_schema(self, schema: core_schema.WithDefaultSchema) -> JsonSchemaValue:
         json_schema = super().default_schema(schema)

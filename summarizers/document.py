@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
@@ -15,12 +15,15 @@ from .text.boilerplate import (
     CAPTION_SENTENCE,
     MARKERS,
     all_pieces,
+    belongs_to_block,
     boilerplate_reason,
+    caption_block_end,
     dateline_length,
     ends_like_sentence,
     glued_prefixes,
     glued_suffix,
     header_run_length,
+    whole_piece,
 )
 from .text.language import Language, detect_language, get_language, is_auto
 from .text.segment import split_sentences
@@ -32,11 +35,18 @@ from .types import InputStats, Removed, Span
 HEADLINE_MAX_WORDS = 20
 #: A line this short without final punctuation is a fragment (a subheading, a label).
 FRAGMENT_MAX_WORDS = 8
+#: A glued piece of two to this many words that a rule of these families matches whole is a label
+#: ("More stories", "Watch the video"), cut without a content signal (a lone "Reuters." ending a
+#: sentence is not one).
+GLUED_LABEL_WORDS = 5
+GLUED_LABEL_FAMILIES = frozenset({"navigation", "video", "share", "newsletter", "app"})
 #: At most this many pieces are cut from the start of one sentence.
 MAX_CUTS = 6
 
 _LINE_RE = re.compile(r"[^\r\n]+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: Control characters other than whitespace, and the replacement character.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\ufffd]")
 _BULLET_RE = re.compile(r"^[-–—•*▪·●]\s+(?=\w)")
 
 
@@ -111,8 +121,7 @@ def validate_text(text: object, field: str = "text") -> str:
 
 def _control_ratio(text: str) -> float:
     sample = text[:10_000]
-    bad = sum(1 for c in sample if (ord(c) < 32 and c not in "\t\n\r\f\v") or c == "\ufffd")
-    return bad / max(1, len(sample))
+    return len(_CONTROL.findall(sample)) / max(1, len(sample))
 
 
 def prepare(
@@ -168,10 +177,11 @@ def prepare(
             else:
                 fragments.append(unit.line)
             continue
-        paragraph = [c for i, s in enumerate(unit.sentences) if (c := _clean(text, s, i == 0, context, removed))]
+        paragraph = _clean_unit(text, unit, context, removed)
         if paragraph:
             paragraphs.append(paragraph)
 
+    paragraphs = _remove_block_edges(paragraphs, removed)
     if not paragraphs and fragments:  # a text of short unpunctuated lines: keep them
         paragraphs = [[f] for f in fragments if has_words(f.text)]
     else:
@@ -235,15 +245,76 @@ class _Context:
         edge = frozenset(starts[:EDGE_START] + starts[-EDGE_END:])
         return cls(lang.stop_words, lang.code, counts, edge)
 
+    cache: dict[tuple[str, bool], frozenset[str]] = field(default_factory=dict, compare=False)
+
     def signals(self, piece: str, sentences: tuple[Span, ...] | list[Span]) -> frozenset[str]:
-        """The signals of ``piece``, which spans ``sentences`` of the document."""
-        return signals(
-            piece, stop_words=self.stop_words, code=self.code, repeats=self.counts[normalise(piece)],
-            edge=any(s.start in self.edge for s in sentences),
-        )
+        """The signals of ``piece``, which spans ``sentences`` of the document (each piece is
+        judged once per document however often a rule asks)."""
+        edge = any(s.start in self.edge for s in sentences)
+        found = self.cache.get((piece, edge))
+        if found is None:
+            found = self.cache[piece, edge] = signals(
+                piece, stop_words=self.stop_words, code=self.code, repeats=self.counts[normalise(piece)], edge=edge,
+            )
+        return found
 
 
-def _glued_signals(context: _Context, piece: str, sentence: Span) -> frozenset[str]:
+#: Families whose sentences come in blocks (a consent banner, a rights notice, a newsletter box).
+BLOCK_FAMILIES = frozenset({"consent", "credit", "newsletter", "paywall", "app", "share", "comment_form",
+                            "navigation"})
+#: A sentence of at most this many words next to such a sentence belongs to its block ("Your
+#: privacy matters to us." before a cookie notice, "No part of it may be reproduced." after one).
+BLOCK_EDGE_WORDS = 8
+
+
+def _remove_block_edges(paragraphs: list[list[Span]], removed: list[Removed]) -> list[list[Span]]:
+    """``paragraphs`` without the short sentences that open or close a block of boilerplate: a
+    candidate of at most :data:`BLOCK_EDGE_WORDS` words whose neighbour in the text (the sentence
+    just before or after it, on its line or the next) was removed whole by a rule of a
+    :data:`BLOCK_FAMILIES` family goes with it, under the same reason, when it uses that family's
+    words (:func:`~summarizers.text.boilerplate.belongs_to_block`)."""
+    blocks = [r for r in removed if r.reason.removeprefix("boilerplate:") in BLOCK_FAMILIES]
+    if not blocks:
+        return paragraphs
+    kept = [s for p in paragraphs for s in p]
+    items = sorted([(s.start, 0, i) for i, s in enumerate(kept)] + [(r.start, 1, i) for i, r in enumerate(blocks)])
+    edges: dict[int, Removed] = {}
+    for k, (_, kind, i) in enumerate(items):
+        if kind or count_words(kept[i].text) > BLOCK_EDGE_WORDS:
+            continue
+        for j in (k - 1, k + 1):
+            block = blocks[items[j][2]] if 0 <= j < len(items) and items[j][1] else None
+            if block is not None and belongs_to_block(kept[i].text, block.reason.removeprefix("boilerplate:")):
+                edges[i] = Removed(kept[i].start, kept[i].end, block.reason, kept[i].text, block.signals)
+                break
+    if not edges:
+        return paragraphs
+    removed.extend(edges.values())
+    gone = {kept[i].start for i in edges}
+    return [q for p in paragraphs if (q := [s for s in p if s.start not in gone])]
+
+
+def _clean_unit(text: str, unit: _Unit, context: _Context, removed: list[Removed]) -> list[Span]:
+    """The candidate sentences of ``unit`` once each is cleaned (see :func:`_clean`). An agency
+    photo caption is removed as a block: the sentences after its opening one, up to the one that
+    ends with the agency's credit ("... to meet Putin. (AP Photo/Minh Hoang)"), go with it."""
+    kept: list[Span] = []
+    texts = [s.text for s in unit.sentences]
+    block_end, block_signals = -1, ()
+    for i, sentence in enumerate(unit.sentences):
+        if i <= block_end:
+            removed.append(Removed(sentence.start, sentence.end, "boilerplate:caption", sentence.text, block_signals))
+            continue
+        cleaned = _clean(text, sentence, i == 0, context, removed)
+        if cleaned is not None:
+            kept.append(cleaned)
+        elif removed and removed[-1].start == sentence.start and removed[-1].reason == "boilerplate:caption" \
+                and CAPTION_SENTENCE.match(sentence.text):
+            block_end, block_signals = caption_block_end(texts, i), removed[-1].signals
+    return kept
+
+
+def _glued_signals(context: _Context, piece: str, sentence: Span, rule: str = "") -> frozenset[str]:
     """The signals that let a rule cut ``piece`` glued to ``sentence`` (empty: keep it).
 
     A glued piece is unpunctuated and short by nature, and at the edge when its sentence is:
@@ -256,6 +327,8 @@ def _glued_signals(context: _Context, piece: str, sentence: Span) -> frozenset[s
     label = piece.strip().lower()
     if label in MARKERS or (label.startswith("(") and label.rstrip(".").endswith(")")):
         return found | {"marker"}
+    if rule in GLUED_LABEL_FAMILIES and 2 <= count_words(label) <= GLUED_LABEL_WORDS and whole_piece(piece):
+        return found | {"marker"}  # "More stories", "Watch the video", "@desk for live updates"
     return frozenset()
 
 
@@ -298,7 +371,7 @@ def _clean(text: str, sentence: Span, first: bool, context: _Context, removed: l
     if glued := glued_suffix(sentence.text):
         at, rule = glued
         tail = sentence.text[at:].strip()
-        found = _glued_signals(context, tail, original)
+        found = _glued_signals(context, tail, original, rule)
         if found:
             end = sentence.start + len(sentence.text[:at].rstrip())
             tail_start = sentence.end - len(tail)

@@ -123,6 +123,15 @@ class MethodUnavailable(SummarizerError):
         self.fix = fix
 
 
+
+class ModelMissing(MethodUnavailable):
+    """The method's model is not on this machine: retrying never helps; downloading it (``summarize
+    models download NAME``) or configuring another (``SUMMARIZE_ABSTRACTIVE_MODEL``) does."""
+
+    code = "model_missing"
+    #: Said after the fix: the other way out.
+    OTHER_FIX = "or set SUMMARIZE_ABSTRACTIVE_MODEL to a model that is on this machine"
+
 class SummaryTimeout(SummarizerError):
     """The summary took longer than its time limit."""
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib.metadata import entry_points
 from typing import Any
 
-from .errors import MethodUnavailable, UnknownMethod
+from .errors import MethodUnavailable, ModelMissing, UnknownMethod
 from .methods.base import Method, Options, Request
 from .text.language import Language, get_language, is_auto, resolve_language_name
 from .types import DEFAULT_LANGUAGE, DEFAULT_METHOD, Length
@@ -103,7 +103,10 @@ class Registry:
         status = impl.availability()
         if not status.available:
             fix = f"; fix: {status.fix}" if status.fix else ""
-            raise MethodUnavailable(
+            error = ModelMissing if status.model_missing else MethodUnavailable
+            if status.model_missing:
+                fix = f"{fix} ({ModelMissing.OTHER_FIX})"
+            raise error(
                 f"method {method!r} is unavailable: {status.reason}{fix}",
                 reason=status.reason or "unavailable", fix=status.fix, field="method",
             )

@@ -303,3 +303,13 @@ def test_cli_rerun_repairs_a_torn_last_line(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "removed 25 byte(s) of incomplete output" in proc.stderr and "3 skipped" in proc.stderr
     assert out.read_bytes() == complete
+
+
+def test_the_default_jobs_is_one_process_for_small_or_unsized_inputs() -> None:
+    from summarizers.cli.batch import RECORDS_PER_EXTRA_WORKER, local_jobs
+
+    assert local_jobs(None, cores=8) == 1
+    assert local_jobs(50, cores=8) == 1
+    assert local_jobs(400, cores=8) == 1
+    assert local_jobs(RECORDS_PER_EXTRA_WORKER + 1, cores=8) == 2
+    assert local_jobs(100 * RECORDS_PER_EXTRA_WORKER, cores=4) == 4

@@ -170,5 +170,58 @@ def test_an_agency_caption_sentence_is_removed_whole_never_cut() -> None:
             "state news agency said.\n\nThe meeting may give Kim more leeway in future negotiations.\n")
     doc = prepare(text, "english")
     caption = [r for r in doc.removed if r.reason == "boilerplate:caption"]
-    assert len(caption) == 1 and caption[0].text.startswith("In this March 2, 2019, photo, North Korean leader")
+    assert caption and caption[0].text.startswith("In this March 2, 2019, photo, North Korean leader")
+    assert all(r.reason == "boilerplate:caption" for r in doc.removed if r.start < text.index("\n"))
     assert not any(s.text.startswith(("Korean leader", "In this")) for s in doc.sentences)
+
+
+def test_an_agency_caption_block_is_removed_whole() -> None:
+    text = (
+        "Kim to visit Russia\n"
+        "In this March 2, 2019, photo, North Korean leader Kim Jong Un prepares to depart Dong Dang railway "
+        "station in Dong Dang, a Vietnamese border town. North Korea on Tuesday confirmed that Kim will soon "
+        "visit Russia to meet President Vladimir Putin. (AP Photo/Minh Hoang)\n"
+        "SEOUL, South Korea – North Korean leader Kim Jong Un will soon visit Russia, state media said.\n"
+        "The meeting may give Kim more leeway in future negotiations with the United States.\n"
+    )
+    doc = prepare(text)
+    kept = " ".join(s.text for s in doc.sentences)
+    assert "Dong Dang" not in kept and "confirmed that Kim" not in kept and "AP Photo" not in kept
+    assert {r.reason for r in doc.removed if r.start < text.index("SEOUL")} == {"boilerplate:caption"}
+    assert kept.startswith("North Korean leader Kim Jong Un will soon visit Russia")
+
+
+LEAD = ("The mayor announced the new budget for the city on Friday. "
+        "Officials said the plan would cut spending by a fifth next year")
+
+
+@pytest.mark.parametrize(("page", "cut"), [
+    (LEAD + " More stories", "More stories"),
+    (LEAD + " @desk for live updates", "@desk for live updates"),
+    (LEAD + ". Watch the video above", "Watch the video above"),
+])
+def test_boilerplate_glued_to_the_end_of_a_one_line_page_is_cut(page: str, cut: str) -> None:
+    doc = prepare(page)
+    assert cut in [r.text for r in doc.removed]
+    assert all(cut not in s.text for s in doc.sentences)
+    assert doc.sentences[-1].text.startswith("Officials said the plan would cut spending")
+
+
+def test_a_lone_agency_name_ending_a_sentence_stays() -> None:
+    doc = prepare("Officials said the plan would cut spending by a fifth, a spokesman told Reuters. It passed.")
+    assert doc.sentences[0].text.endswith("told Reuters.")
+
+
+@pytest.mark.parametrize(("page", "block"), [
+    ("The mayor announced the new budget for the city on Friday.\nYour privacy matters to us.\n"
+     "We use cookies to improve your experience and to show you personalised ads.\nThe vote is due next week.",
+     ["Your privacy matters to us.", "We use cookies to improve your experience and to show you personalised ads."]),
+    ("The mayor announced the new budget for the city on Friday. The vote is due next week. "
+     "Copyright 2024 Example Media. All rights reserved. No part of it may be reproduced.",
+     ["Copyright 2024 Example Media.", "All rights reserved.", "No part of it may be reproduced."]),
+])
+def test_a_block_of_boilerplate_goes_with_its_short_opening_and_closing_sentences(page: str, block: list[str]) -> None:
+    doc = prepare(page)
+    assert [r.text for r in doc.removed] == block
+    assert [s.text for s in doc.sentences] == ["The mayor announced the new budget for the city on Friday.",
+                                               "The vote is due next week."]

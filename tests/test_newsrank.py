@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from summarizers import DEFAULT_METHOD, default_registry, summarize
+from summarizers import DEFAULT_METHOD, default_registry, prepare, summarize
 from summarizers.methods import newsrank
 from summarizers.methods.newsrank import directed_centrality, mmr_scores
 
@@ -77,3 +77,31 @@ def test_deterministic_and_linear_on_a_long_text() -> None:
     a = summarize(text, method="newsrank", length={"sentences": 5})
     b = summarize(text, method="newsrank", length={"sentences": 5})
     assert a.to_dict() == b.to_dict() and a.input.sentences == 3000
+
+
+#: The lead, then a near-repeat of it in second place (a caption's sentence, a standfirst).
+REPEATING = (
+    "North Korean leader Kim Jong Un will soon visit Russia to meet President Vladimir Putin, state media said.\n"
+    "North Korea confirmed on Tuesday that Kim Jong Un will soon visit Russia to meet President Vladimir Putin.\n"
+    "The meeting may give Kim more leeway in future negotiations with the United States after a failed summit.\n"
+    "The Kremlin announced last week that the leader would visit, without giving a date or a place.\n"
+    "Analysts said Moscow wants to show that it remains a player in the diplomacy over the peninsula.\n"
+    "The talks in Hanoi broke down over how much sanctions relief the North would get for disarmament.\n"
+)
+
+
+@pytest.mark.parametrize("sentences", [2, 3, 4, 5])
+def test_a_near_repeat_loses_to_any_other_sentence_at_every_length(sentences: int) -> None:
+    chosen = [s.text for s in summarize(REPEATING, length={"sentences": sentences}).sentences]
+    repeats = [c for c in chosen if c.startswith(("North Korean leader", "North Korea confirmed"))]
+    assert len(repeats) == 1, chosen
+
+
+@pytest.mark.parametrize("depth", [1, 3])
+def test_repeats_are_ranked_last_only_when_nothing_else_is_left(depth: int) -> None:
+    doc = prepare("The council approved the new city budget on Monday night.\n"
+                  "The council approved the new city budget on Monday.\n"
+                  "Residents complained about the cuts to the libraries.\n")
+    relevance = np.array([1.0, 0.9, 0.1])
+    scores = mmr_scores(relevance, sp.csr_matrix(np.eye(3)), depth=depth, bigrams=newsrank.Bigrams(doc))
+    assert list(np.argsort(-scores)) == [0, 2, 1]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import logging
 import os
 import sys
@@ -28,19 +29,38 @@ COMMANDS = (
 EXIT_ERROR, EXIT_USAGE, EXIT_UNAVAILABLE, EXIT_INTERNAL = 1, 2, 3, 4
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The ``summarize`` parser with every subcommand."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The ``summarize`` parser with every subcommand, or with ``command``'s alone (each
+    subcommand's module imports what it needs: ``summarize text`` loads no batch engine,
+    jobs store or model code)."""
     parser = argparse.ArgumentParser(prog="summarize", description="Summarize news articles.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
-        importlib.import_module(name).add_parser(sub)
+        if command is None or name.rsplit(".", 1)[1] == command:
+            importlib.import_module(name).add_parser(sub)
     return parser
+
+
+def _command(argv: Sequence[str]) -> str | None:
+    """The subcommand ``argv`` names when it is a known one (its first word after ``--debug``)."""
+    words = [a for a in argv if a != "--debug"]
+    known = {name.rsplit(".", 1)[1] for name in COMMANDS}
+    return words[0] if words and words[0] in known else None
+
+
+def _report(error: SummarizerError, args: argparse.Namespace) -> None:
+    """Say what went wrong on stderr; with ``--json``, also print the error object on stdout
+    (``{"error": {"code", "message", "details"}}``, as the HTTP API answers)."""
+    print(f"summarize: error: {error.message}", file=sys.stderr)
+    if getattr(args, "json", False):
+        print(json.dumps({"error": error.to_dict()}, ensure_ascii=False))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_command(argv))
     args = parser.parse_args(argv)
     debug = args.debug or bool(os.environ.get("SUMMARIZE_DEBUG"))
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
@@ -48,10 +68,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args) or 0)
     except MethodUnavailable as exc:
-        print(f"summarize: error: {exc.message}", file=sys.stderr)
+        _report(exc, args)
         return EXIT_UNAVAILABLE
     except SummarizerError as exc:
-        print(f"summarize: error: {exc.message}", file=sys.stderr)
+        _report(exc, args)
         return EXIT_ERROR
     except OSError as exc:
         print(f"summarize: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)

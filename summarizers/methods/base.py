@@ -145,11 +145,13 @@ COMMON_PARAMETERS: tuple[Parameter, ...] = (
 
 @dataclass(frozen=True)
 class Availability:
-    """Whether a method can run here; when not, why and the command that fixes it."""
+    """Whether a method can run here; when not, why and the command that fixes it, and whether
+    what is missing is the method's model (``model_missing``: waiting never helps)."""
 
     available: bool
     reason: str | None = None
     fix: str | None = None
+    model_missing: bool = False
 
 
 class Options(Mapping[str, Any]):

@@ -13,8 +13,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sumy.summarizers.edmundson import EdmundsonSummarizer
-
 from ..document import Document
 from ..text.words import lexical_words
 from .base import QUADRATIC, Parameter, Request
@@ -56,7 +54,7 @@ class EdmundsonMethod(ExtractiveMethod):
             summarizer.stigma_words = stigma
             summarizer.null_words = null
 
-        return sumy_ratings(EdmundsonSummarizer, document, configure, **weights)
+        return sumy_ratings("edmundson:EdmundsonSummarizer", document, configure, **weights)
 
     @staticmethod
     def word_lists(document: Document, request: Request) -> tuple[list[str], list[str], list[str]]:

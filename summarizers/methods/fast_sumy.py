@@ -30,16 +30,24 @@ differences (``tests/test_fast_sumy.py``, ``eval/compare_fast_sumy.py``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cache
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sumy.summarizers.lex_rank import LexRankSummarizer
-from sumy.summarizers.luhn import LuhnSummarizer
-from sumy.summarizers.text_rank import TextRankSummarizer
 
 from ..document import Document
 from ..text.words import lexical_words
+from .sumy_adapter import sumy_class, sumy_ratings
 from .terms import count_matrix
+
+#: sumy's own constants (``LexRankSummarizer.threshold``...), kept here so that the fast paths
+#: need no sumy import; a test checks they still equal sumy's.
+LEXRANK_THRESHOLD = 0.1
+LEXRANK_EPSILON = 0.1
+TEXTRANK_EPSILON = 1e-4
+TEXTRANK_DAMPING = 0.85
+TEXTRANK_ZERO_DIVISION_PREVENTION = 1e-7
 
 
 def _words(document: Document) -> list[list[str]]:
@@ -73,8 +81,8 @@ def _greedy_ratings(document: Document, order: Sequence[int]) -> list[float]:
     return [float(ratings[s.text]) for s in document.sentences]
 
 
-def lexrank(document: Document, threshold: float = LexRankSummarizer.threshold,
-            epsilon: float = LexRankSummarizer.epsilon) -> list[float]:
+def lexrank(document: Document, threshold: float = LEXRANK_THRESHOLD,
+            epsilon: float = LEXRANK_EPSILON) -> list[float]:
     """sumy's LexRank rating of every sentence."""
     counts, _ = count_matrix(_stemmed_content(document))
     n = counts.shape[0]
@@ -129,12 +137,12 @@ def _edge_weights(document: Document, *, single_word_edge: float | None, self_lo
     return sp.csr_matrix((weights, (rows, cols)), shape=(n, n))
 
 
-def textrank(document: Document, epsilon: float = TextRankSummarizer.epsilon,
-             damping: float = TextRankSummarizer.damping) -> list[float]:
+def textrank(document: Document, epsilon: float = TEXTRANK_EPSILON,
+             damping: float = TEXTRANK_DAMPING) -> list[float]:
     """sumy's TextRank rating of every sentence."""
     weights = _edge_weights(document, single_word_edge=1.0, self_loops=True)
     n = weights.shape[0]
-    sums = np.asarray(weights.sum(axis=1)).ravel() + TextRankSummarizer._ZERO_DIVISION_PREVENTION
+    sums = np.asarray(weights.sum(axis=1)).ravel() + TEXTRANK_ZERO_DIVISION_PREVENTION
     normalised = sp.csr_matrix(sp.diags(1.0 / sums) @ weights)
     transposed = sp.csr_matrix(normalised.T)
     teleport = (1.0 - damping) / n
@@ -267,11 +275,20 @@ def lsa(document: Document, smooth: float = 0.4) -> list[float]:
     return np.where(row_max > 0, np.sqrt(squares), 0.0).tolist()
 
 
-class SetLuhn(LuhnSummarizer):
+@cache
+def set_luhn() -> type:
     """sumy's Luhn with its significant words in a set (sumy searches a tuple for every word)."""
+    luhn = sumy_class("luhn:LuhnSummarizer")
 
-    def _get_significant_words(self, words: Sequence[str]) -> frozenset[str]:  # type: ignore[override]
-        return frozenset(super()._get_significant_words(words))
+    def _get_significant_words(self: Any, words: Sequence[str]) -> frozenset[str]:
+        return frozenset(luhn._get_significant_words(self, words))
+
+    return type("SetLuhn", (luhn,), {"_get_significant_words": _get_significant_words})
+
+
+def luhn(document: Document) -> list[float]:
+    """sumy's Luhn rating through :func:`set_luhn` (the same ratings, faster)."""
+    return sumy_ratings(set_luhn(), document)
 
 
 #: The fast rating function of each method that has one.

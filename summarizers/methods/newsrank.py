@@ -15,7 +15,9 @@ Every sentence gets a relevance made of what works on news without training on i
 ``relevance = length_factor * (position + CENTRALITY_WEIGHT * centrality + HEADLINE_WEIGHT *
 headline)``. Sentences are then ranked by maximal marginal relevance (MMR, Carbonell &
 Goldstein 1998): each next sentence maximises ``relevance - REDUNDANCY * max cosine with the
-sentences ranked before it``, so a summary of any length does not repeat itself. MMR runs for
+sentences ranked before it``, and a sentence whose word bigrams largely repeat one ranked
+before it (``REPEAT_OVERLAP``) waits until every other sentence is ranked, so a summary of any
+length does not repeat itself, whatever the repeated sentence's position. MMR runs for
 the first ``MMR_DEPTH`` ranks (or the requested sentence count when larger, up to
 ``MMR_MAX_DEPTH``); the remaining sentences are ranked by their relevance minus their
 redundancy with that prefix. A sentence's score is its MMR gain, kept non-increasing along
@@ -29,6 +31,7 @@ chosen on SummEval's 100 CNN/DailyMail articles and checked on BBC News (docs/ev
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 import numpy as np
 import scipy.sparse as sp
@@ -49,6 +52,13 @@ SHORT_WORDS = 10
 REDUNDANCY = 0.5
 MMR_DEPTH = 32
 MMR_MAX_DEPTH = 256
+#: Two sentences whose stemmed word bigrams overlap this much (the F1 of their distinct bigrams,
+#: as ROUGE-2 measures a pair) say the same thing: the one ranked later goes below every
+#: sentence that repeats none ranked before it, whatever its position or relevance.
+REPEAT_OVERLAP = 0.25
+#: Repeats are looked for among the first this many ranks (or the requested sentence count when
+#: larger): no summary of up to that many sentences holds one.
+REPEAT_DEPTH = 12
 
 
 def content_terms(text: str, document: Document) -> list[str]:
@@ -120,21 +130,59 @@ def relevance(document: Document, request: Request) -> tuple[np.ndarray, sp.csr_
     return length * (position + CENTRALITY_WEIGHT * centrality + HEADLINE_WEIGHT * headline), rows
 
 
-def mmr_scores(relevance_: np.ndarray, rows: sp.csr_matrix, depth: int, redundancy: float = REDUNDANCY) -> np.ndarray:
+class Bigrams:
+    """Each sentence's distinct bigrams of stemmed, lower-cased words, computed when first asked
+    (only the sentences MMR considers are ever looked at)."""
+
+    def __init__(self, document: Document) -> None:
+        self._sentences = document.sentences
+        self._stem = document.language.stemmer
+        self._sets: dict[int, frozenset[tuple[str, str]]] = {}
+
+    def __call__(self, i: int) -> frozenset[tuple[str, str]]:
+        found = self._sets.get(i)
+        if found is None:
+            words = [self._stem(w.lower()) for w in lexical_words(self._sentences[i].text)]
+            found = self._sets[i] = frozenset(pairwise(words))
+        return found
+
+    def repeats(self, i: int, others: Sequence[int]) -> bool:
+        """Whether sentence ``i`` repeats one of ``others``: the F1 of their bigram sets (as
+        ROUGE-2 measures a pair) reaches :data:`REPEAT_OVERLAP`."""
+        mine = self(i)
+        if not mine:
+            return False
+        for j in others:
+            theirs = self(j)
+            if theirs and 2 * len(mine & theirs) >= REPEAT_OVERLAP * (len(mine) + len(theirs)):
+                return True
+        return False
+
+
+def mmr_scores(relevance_: np.ndarray, rows: sp.csr_matrix, depth: int, redundancy: float = REDUNDANCY,
+               bigrams: Bigrams | None = None, repeat_depth: int = REPEAT_DEPTH) -> np.ndarray:
     """Scores whose descending order is the MMR ranking of the first ``depth`` sentences,
     followed by the others by relevance minus their redundancy with those.
 
-    Ties go to the earlier sentence. The scores never increase along the ranking.
+    With ``bigrams``, a sentence that repeats one ranked before it (:meth:`Bigrams.repeats`) is
+    ranked only once no sentence is left that repeats none, within the first ``repeat_depth``
+    ranks. Ties go to the earlier sentence.
+    The scores never increase along the ranking.
     """
     n = len(relevance_)
     similar = np.zeros(n)  # each sentence's highest cosine with the sentences ranked so far
+    repeat = np.zeros(n, dtype=bool)  # found to repeat a sentence ranked so far
     picked = np.zeros(rows.shape[1])  # the chosen sentence's row, dense (a cheap matrix-vector product)
     free = np.ones(n, dtype=bool)
     ranking: list[int] = []
     gains: list[float] = []
-    for _ in range(min(depth, n)):
-        gain = np.where(free, relevance_ - redundancy * similar, -np.inf)
+    while len(ranking) < min(depth, n):
+        fresh = free & ~repeat
+        gain = np.where(fresh if fresh.any() else free, relevance_ - redundancy * similar, -np.inf)
         best = int(np.argmax(gain))
+        if fresh[best] and bigrams is not None and len(ranking) < repeat_depth and bigrams.repeats(best, ranking):
+            repeat[best] = True  # and look again
+            continue
         ranking.append(best)
         gains.append(float(gain[best]))
         free[best] = False
@@ -144,7 +192,9 @@ def mmr_scores(relevance_: np.ndarray, rows: sp.csr_matrix, depth: int, redundan
         picked[rows.indices[own]] = 0.0
     rest = np.flatnonzero(free)
     rest_gain = relevance_[rest] - redundancy * similar[rest]
-    for k in np.lexsort((rest, -rest_gain)):
+    if bigrams is not None and len(rest) and len(ranking) < repeat_depth:
+        repeat[rest] = [bigrams.repeats(int(i), ranking) for i in rest]
+    for k in np.lexsort((rest, -rest_gain, repeat[rest])):
         ranking.append(int(rest[k]))
         gains.append(float(rest_gain[k]))
     scores = np.empty(n)
@@ -167,7 +217,8 @@ class NewsRankMethod(ExtractiveMethod):
         rel, rows = relevance(document, request)
         wanted = request.length.sentence_count(len(rel)) or 0
         depth = min(MMR_MAX_DEPTH, max(MMR_DEPTH, wanted))
-        return mmr_scores(rel, rows, depth).tolist()
+        return mmr_scores(rel, rows, depth, bigrams=Bigrams(document),
+                          repeat_depth=max(REPEAT_DEPTH, wanted)).tolist()
 
 
 def _normalise_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:

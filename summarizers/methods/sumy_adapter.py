@@ -8,17 +8,20 @@ shared selection can rank, order and budget sentences itself.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
-from sumy.summarizers._summarizer import AbstractSummarizer
 
 from ..document import Document
 from ..text.language import Language
 from ..text.words import lexical_words
+
+if TYPE_CHECKING:
+    from sumy.models.dom import ObjectDocumentModel, Sentence
+    from sumy.summarizers._summarizer import AbstractSummarizer
 
 
 class WordTokenizer:
@@ -48,6 +51,8 @@ def to_sumy_document(document: Document) -> ObjectDocumentModel:
 
     ``result.sentences`` lists exactly ``document.sentences``, in the same order.
     """
+    from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence  # sumy (and NLTK) only when used
+
     tokenizer = WordTokenizer(document.language)
     paragraphs = []
     for i, paragraph in enumerate(document.paragraphs):
@@ -56,6 +61,15 @@ def to_sumy_document(document: Document) -> ObjectDocumentModel:
             sentences.insert(0, Sentence(document.headline.text, tokenizer, is_heading=True))
         paragraphs.append(Paragraph(sentences))
     return ObjectDocumentModel(paragraphs)
+
+
+@cache
+def sumy_class(path: str) -> type[AbstractSummarizer]:
+    """The sumy class ``"module:Name"`` (``"lex_rank:LexRankSummarizer"``), imported on first
+    use: sumy imports NLTK (and SciPy's statistics) for its stemmers, a second the other methods
+    and a plain ``summarize text`` never pay."""
+    module, name = path.split(":")
+    return getattr(importlib.import_module(f"sumy.summarizers.{module}"), name)
 
 
 @cache
@@ -72,7 +86,7 @@ def _capturing(cls: type[AbstractSummarizer]) -> type[AbstractSummarizer]:
 
 
 def sumy_ratings(
-    cls: type[AbstractSummarizer],
+    cls: type[AbstractSummarizer] | str,
     document: Document,
     configure: Callable[[Any], None] | None = None,
     **kwargs: Any,
@@ -80,10 +94,12 @@ def sumy_ratings(
     """Rate every sentence of ``document`` with sumy's ``cls``.
 
     Args:
-        cls: a sumy summarizer class.
+        cls: a sumy summarizer class, or its ``"module:Name"`` (see :func:`sumy_class`).
         configure: called with the summarizer before it runs (to set word lists, say).
         kwargs: passed to the summarizer's constructor.
     """
+    if isinstance(cls, str):
+        cls = sumy_class(cls)
     summarizer = _capturing(cls)(document.language.stemmer, **kwargs)
     summarizer.stop_words = document.language.stop_words
     if configure is not None:

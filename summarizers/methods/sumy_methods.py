@@ -5,22 +5,14 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping, Sequence
+from functools import cache
 from typing import Any
-
-from sumy.summarizers.kl import KLSummarizer
-from sumy.summarizers.lex_rank import LexRankSummarizer
-from sumy.summarizers.lsa import LsaSummarizer
-from sumy.summarizers.luhn import LuhnSummarizer
-from sumy.summarizers.random import RandomSummarizer
-from sumy.summarizers.reduction import ReductionSummarizer
-from sumy.summarizers.sum_basic import SumBasicSummarizer
-from sumy.summarizers.text_rank import TextRankSummarizer
 
 from ..document import Document
 from . import fast_sumy
 from .base import CUBIC, GREEDY_FAST, LINEAR, QUADRATIC, QUADRATIC_FAST, Cost, Parameter, Request
 from .extractive import ExtractiveMethod
-from .sumy_adapter import sumy_ratings
+from .sumy_adapter import sumy_class, sumy_ratings
 
 #: ``options.implementation``: the vectorized path (default) or sumy's own code.
 IMPLEMENTATION = Parameter(
@@ -38,18 +30,22 @@ class SumyMethod(ExtractiveMethod):
         cost: the cost class of each implementation, ``{"fast": ..., "sumy": ...}``.
     """
 
-    summarizer_class: type
-
-    def __init__(self, name: str, summarizer_class: type, description: str, *,
-                 fast: Callable[[Document], list[float]] | type | None = None,
+    def __init__(self, name: str, summarizer_class: str | Callable[[], type], description: str, *,
+                 fast: Callable[[Document], list[float]] | None = None,
                  cost: Mapping[str, Cost] | None = None) -> None:
         self.name = name
-        self.summarizer_class = summarizer_class
+        self._summarizer_class = summarizer_class
         self.description = description
         self._fast = fast
         if fast is not None:
             self.parameters = (IMPLEMENTATION,)
         self._costs = dict(cost or {"fast": LINEAR, "sumy": LINEAR})
+
+    @property
+    def summarizer_class(self) -> type:
+        """The sumy class, imported on first use (``"module:Name"`` or a function making it)."""
+        made = self._summarizer_class
+        return sumy_class(made) if isinstance(made, str) else made()
 
     def implementation(self, request: Request | None = None) -> str:
         """``"fast"`` or ``"sumy"`` (``"default"`` when sumy's code is the only one): what runs for
@@ -65,10 +61,8 @@ class SumyMethod(ExtractiveMethod):
 
     def score(self, document: Document, request: Request) -> Sequence[float]:
         """The rating of every sentence, by the fast path unless ``implementation="sumy"``."""
-        if self.implementation(request) == "fast":
-            if isinstance(self._fast, type):
-                return sumy_ratings(self._fast, document)
-            return self._fast(document)  # type: ignore[misc]
+        if self.implementation(request) == "fast" and self._fast is not None:
+            return self._fast(document)
         return sumy_ratings(self.summarizer_class, document)
 
 
@@ -79,30 +73,37 @@ class RandomMethod(SumyMethod):
                             minimum=0, maximum=2**32 - 1),)
 
     def __init__(self) -> None:
-        super().__init__("random", _SeededRandom, "random sentences (a floor for evaluation)")
+        super().__init__("random", _seeded_random, "random sentences (a floor for evaluation)")
 
     def score(self, document: Document, request: Request) -> Sequence[float]:
         seed = request.option("seed", 0)
         return sumy_ratings(self.summarizer_class, document, lambda s: setattr(s, "rng", random.Random(seed)))
 
 
-class _SeededRandom(RandomSummarizer):
-    rng: random.Random
+@cache
+def _seeded_random() -> type:
+    """sumy's random summarizer drawing from the summarizer's own ``rng``."""
 
-    def _get_random_ratings(self, sentences: Any) -> dict[Any, int]:
+    def _get_random_ratings(self: Any, sentences: Any) -> dict[Any, int]:
         ratings = list(range(len(sentences)))
         self.rng.shuffle(ratings)
         return dict(zip(sentences, ratings, strict=True))
 
+    base = sumy_class("random:RandomSummarizer")
+    return type("SeededRandom", (base,), {"_get_random_ratings": _get_random_ratings})
 
-class _SortedLsa(LsaSummarizer):
+
+@cache
+def _sorted_lsa() -> type:
     """sumy's LSA with its word rows in sorted order. sumy numbers the words of a frozenset, so
     the row order followed Python's hash seed, and near-tied sentences swapped between runs."""
 
-    def _create_dictionary(self, document: Any) -> dict[str, int]:
+    def _create_dictionary(self: Any, document: Any) -> dict[str, int]:
         words = map(self.normalize_word, document.words)
         unique_words = sorted({self.stem_word(w) for w in words if w not in self._stop_words})
         return {w: i for i, w in enumerate(unique_words)}
+
+    return type("SortedLsa", (sumy_class("lsa:LsaSummarizer"),), {"_create_dictionary": _create_dictionary})
 
 
 def sumy_methods() -> list[ExtractiveMethod]:
@@ -116,19 +117,20 @@ def sumy_methods() -> list[ExtractiveMethod]:
     """
     graph = {"fast": QUADRATIC_FAST, "sumy": QUADRATIC}
     return [
-        SumyMethod("lsa", _SortedLsa, "latent semantic analysis: sentences that best cover the main topics",
+        SumyMethod("lsa", _sorted_lsa, "latent semantic analysis: sentences that best cover the main topics",
                    fast=fast_sumy.lsa, cost={"fast": LINEAR, "sumy": CUBIC}),
-        SumyMethod("lexrank", LexRankSummarizer, "LexRank: centrality in a graph of sentence similarity",
+        SumyMethod("lexrank", "lex_rank:LexRankSummarizer", "LexRank: centrality in a graph of sentence similarity",
                    fast=fast_sumy.lexrank, cost=graph),
-        SumyMethod("textrank", TextRankSummarizer, "TextRank: PageRank over sentences linked by shared words",
+        SumyMethod("textrank", "text_rank:TextRankSummarizer",
+                   "TextRank: PageRank over sentences linked by shared words",
                    fast=fast_sumy.textrank, cost=graph),
-        SumyMethod("luhn", LuhnSummarizer, "Luhn: sentences dense in significant words",
-                   fast=fast_sumy.SetLuhn, cost={"fast": LINEAR, "sumy": QUADRATIC}),
-        SumyMethod("kl", KLSummarizer, "KL-Sum: greedy choice keeping the word distribution of the text",
+        SumyMethod("luhn", "luhn:LuhnSummarizer", "Luhn: sentences dense in significant words",
+                   fast=fast_sumy.luhn, cost={"fast": LINEAR, "sumy": QUADRATIC}),
+        SumyMethod("kl", "kl:KLSummarizer", "KL-Sum: greedy choice keeping the word distribution of the text",
                    fast=fast_sumy.kl, cost={"fast": GREEDY_FAST, "sumy": CUBIC}),
-        SumyMethod("sumbasic", SumBasicSummarizer, "SumBasic: frequent words, with redundancy reduced",
+        SumyMethod("sumbasic", "sum_basic:SumBasicSummarizer", "SumBasic: frequent words, with redundancy reduced",
                    fast=fast_sumy.sumbasic, cost={"fast": GREEDY_FAST, "sumy": QUADRATIC}),
-        SumyMethod("reduction", ReductionSummarizer, "graph reduction: sentences most similar to the rest",
+        SumyMethod("reduction", "reduction:ReductionSummarizer", "graph reduction: sentences most similar to the rest",
                    fast=fast_sumy.reduction, cost=graph),
         RandomMethod(),
     ]

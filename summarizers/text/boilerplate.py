@@ -18,10 +18,16 @@ adverts, "most read / related" lists; in English, German, French and Spanish.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
-from .words import count_words
+import ahocorasick
+
+from .triggers import fold, prefix_strings, trigger_strings, unusual_digit
+from .words import count_words, word_starts
 
 _I = re.IGNORECASE
 #: Months and days: "By September, ..." opens a sentence, not a byline.
@@ -35,6 +41,26 @@ _WHEN = (r"(January|February|March|April|May|June|July|August|September|October|
 #: An agency photo caption's opening ("In this March 2, 2019, photo, ..."): the whole sentence is
 #: the caption, so it is removed whole, never cut.
 CAPTION_SENTENCE = re.compile(r"^in\s+this\s+(\w+[\s,]+){0,8}(file\s+)?(photo|image|picture|photograph)\b", _I)
+
+#: The agency credit that closes a photo caption block: "(AP Photo/Minh Hoang)", "(Reuters)".
+_CAPTION_CREDIT = re.compile(
+    r"\(\s*(?:AP|AFP|Reuters|EPA|dpa|EFE|PA|Getty\s+Images)(?:\s+(?:Photo|Images?|Foto)s?)?\s*(?:/[^()]{0,80})?\)\s*\.?$"
+)
+#: A caption block spans at most this many sentences after its opening one.
+CAPTION_BLOCK_SENTENCES = 3
+
+
+def caption_block_end(sentences: list[str], opening: int) -> int:
+    """The index of the last sentence of the agency photo caption that ``sentences[opening]``
+    opens ("In this March 2, 2019, photo, ..."): the sentence that ends with the agency's credit
+    ("... Putin. (AP Photo/Minh Hoang)") within :data:`CAPTION_BLOCK_SENTENCES`, else
+    ``opening`` itself (a caption sentence alone)."""
+    last = min(len(sentences) - 1, opening + CAPTION_BLOCK_SENTENCES)
+    for k in range(opening + 1, last + 1):
+        if _CAPTION_CREDIT.search(sentences[k]):
+            return k
+    return opening
+
 
 _RULES: list[tuple[str, re.Pattern[str], int | None]] = [
     # Comment forms and counters.
@@ -199,6 +225,8 @@ _RULES: list[tuple[str, re.Pattern[str], int | None]] = [
                          r"compartid[oa]s?|veces\s+compartid[oa]|reads?)\s*$", _I), 5),
     ("share", re.compile(r"^(shares?|likes?|views?|partages?)\s*:?\s*\d[\d.,]*\s*[kKm]?\s*$", _I), 4),
     ("share", re.compile(r"^follow\s+(us|\w+(\s+\w+)?)\s+on\s+(twitter|facebook|instagram|x|tiktok|linkedin)", _I), 20),
+    ("share", re.compile(r"^(follow\s+)?@\w+\s+for\s+(live\s+|the\s+latest\s+|more\s+|breaking\s+)?"
+                         r"(updates|coverage|news)\b", _I), 10),
     ("share", re.compile(r"^(follow\s+@\w+|(like|follow|find)\s+us\s+on\b|click\s+to\s+(share|e-?mail|print)\b|"
                          r"folgen\s+sie\s+uns|suivez-nous|s[ií]guenos)", _I), 20),
     ("advert", re.compile(r"^(advertisement|advert|ad|sponsored(\s+content)?|promoted|paid\s+content|anzeige|werbung|"
@@ -252,7 +280,7 @@ _FINAL = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")
 #: Where a glued piece may end: an unpunctuated word, a space, then a capital or an opening mark.
 _GLUE = re.compile(r"(?<=[\w%)\]])\s+(?=[\"“‘«(\[©]?[A-ZÀ-ÝÄÖÜ©])")
 #: Where a glued piece may start at the end of a sentence: also before a number ("... 1 of 12").
-_GLUE_TAIL = re.compile(r"(?<=[\w%)\]:])\s+(?=[\"“‘«(\[©]?[A-ZÀ-ÝÄÖÜ0-9©])")
+_GLUE_TAIL = re.compile(r"(?<=[\w%)\]:])\s+(?=[\"“‘«(\[©]?[A-ZÀ-ÝÄÖÜ0-9©]|@\w)")
 #: A trailing bracketed credit: "(file picture)", "(AP Photo/Jane Doe)", "(Photo: Reuters)".
 _TRAILING_BRACKET = re.compile(r"\s{0,80}\([^()]{1,80}\)\s{0,80}\.?$")  # bounded: linear on long runs of spaces
 #: Glued pieces are searched only this far into a sentence (in characters), and have at most
@@ -261,29 +289,179 @@ GLUE_WINDOW = 200
 GLUE_MAX_WORDS = 15
 
 
-#: Rules that may match anywhere in a text (the others are anchored at its start, and cheap).
+#: Rules that may match anywhere in a text (the others are anchored at its start).
 _UNANCHORED = frozenset(i for i, (_, pattern, _) in enumerate(_RULES) if not pattern.pattern.startswith("^"))
+
+def _trigger_automata() -> tuple[Any, Any, frozenset[int]]:
+    """Two Aho-Corasick automata over the rules: every rule's trigger strings (one of which any
+    match holds), and the anchored rules' opening strings (one of which any match starts
+    with); each string maps to the rules it lets through. Also the rules without triggers."""
+    by_trigger: dict[str, set[int]] = {}
+    by_opening: dict[str, set[int]] = {}
+    always = set()
+    for i, (_, pattern, _) in enumerate(_RULES):
+        triggers = trigger_strings(pattern) if i in _UNANCHORED else None  # anchored: by openings
+        if i in _UNANCHORED and not triggers:
+            always.add(i)
+        for trigger in triggers or ():
+            by_trigger.setdefault(trigger, set()).add(i)
+        if i not in _UNANCHORED:
+            for opening in prefix_strings(pattern) or ():
+                by_opening.setdefault(opening, set()).add(i)
+    automata = []
+    for table in (by_trigger, by_opening):
+        automaton = ahocorasick.Automaton()
+        for string, rules in table.items():
+            automaton.add_word(string, (len(string), frozenset(rules)))
+        automaton.make_automaton()
+        automata.append(automaton)
+    return automata[0], automata[1], frozenset(always)
+
+
+_AUTOMATON, _OPENINGS, _ALWAYS = _trigger_automata()
+#: Anchored rules with no known opening string: they may open any piece.
+_OPEN_ANYWHERE = frozenset(i for i in range(len(_RULES)) if i not in _UNANCHORED
+                           and not prefix_strings(_RULES[i][1]))
+_ANCHORED_ORDER = tuple(i for i in range(len(_RULES)) if i not in _UNANCHORED)
+
+
+#: The longest opening string (a piece's first this many characters tell its openings).
+_LONGEST_OPENING = max(map(len, _OPENINGS.keys()))
+
+
+def _opened_by(text: str) -> frozenset[int]:
+    """The anchored rules ``text`` may match: those whose opening string it starts with, and
+    those with no known opening."""
+    folded = fold(text[:_LONGEST_OPENING])
+    if unusual_digit(folded):
+        return frozenset(range(len(_RULES)))
+    found = set(_OPEN_ANYWHERE)
+    for end, (length, rules) in _OPENINGS.iter(folded):
+        if end + 1 == length:  # the string starts the text
+            found.update(rules)
+    return frozenset(found)
+
+
+@dataclass(frozen=True)
+class _Candidates:
+    """The rules a text (and every piece of it) can match, both in table order."""
+
+    anchored: tuple[int, ...]
+    unanchored: tuple[int, ...]
+    #: Whether an anchored rule may match at the text's start, or at the start of a word.
+    at_start: bool = True
+    at_word: bool = True
 
 
 @lru_cache(maxsize=4096)
-def _unanchored_in(text: str) -> frozenset[int]:
-    """The unanchored rules whose pattern occurs somewhere in ``text``."""
-    return frozenset(i for i in _UNANCHORED if _RULES[i][1].search(text))
+def _candidates(text: str) -> _Candidates:
+    """The rules ``text`` or a piece of it may match: the anchored rules whose opening string
+    starts the text or a word of it where a piece can start (after a space, at a character that
+    is not a lower-case letter: see ``_GLUE`` and ``_GLUE_TAIL``); the unanchored rules whose
+    trigger strings occur in it and whose pattern does."""
+    folded = fold(text)
+    possible = set(_ALWAYS)
+    for _, (_, rules) in _AUTOMATON.iter(folded):
+        possible.update(rules)
+    unanchored = tuple(i for i in sorted(possible) if _RULES[i][1].search(text))
+    if unusual_digit(folded):
+        return _Candidates(_ANCHORED_ORDER, unanchored)
+    opened = set(_OPEN_ANYWHERE)
+    at_start = bool(opened)
+    same = len(folded) == len(text)  # offsets of the folded text are the text's own
+    for end, (length, rules) in _OPENINGS.iter(folded):
+        begin = end - length + 1
+        # a piece starts the text, or follows a space at a capital, a digit or a mark
+        if begin == 0 or (folded[begin - 1].isspace() and not (same and text[begin].islower())):
+            opened.update(rules)
+            at_start = at_start or begin == 0
+    return _Candidates(tuple(sorted(opened)), unanchored, at_start, bool(opened))
+
+
+def _applies(i: int, words: int) -> bool:
+    max_words = _RULES[i][2]
+    return max_words is None or words <= max_words
+
+
+def may_match(text: str, where: str = "anywhere") -> bool:
+    """Whether any rule could match a piece of ``text`` that starts ``where``: ``"start"`` (a
+    prefix), ``"word"`` (at the start of a word), ``"anywhere"`` (``False``: none can)."""
+    candidates = _candidates(text)
+    if candidates.unanchored:
+        return True
+    if not candidates.anchored:
+        return False
+    return {"start": candidates.at_start, "word": candidates.at_word}.get(where, True)
 
 
 def boilerplate_reason(line: str, within: str | None = None) -> str | None:
     """The boilerplate family ``line`` matches (``"caption"``, ``"consent"``...), or ``None``.
 
+    The first rule of the table that applies to a text of this many words and matches wins.
     ``within``: a text that ``line`` is a piece of; rules that may match anywhere are tried
     only when they occur in it (pieces of one sentence are judged many times over).
     """
     stripped = line.strip()
+    return _reason(stripped, count_words(stripped), within)
+
+
+def _reason(stripped: str, words: int, within: str | None = None) -> str | None:
+    """:func:`boilerplate_reason` of a stripped text of ``words`` words.
+
+    Only the rules whose trigger strings occur in the text (or in ``within``) are tried, and of
+    the anchored ones only those whose opening string the text starts with.
+    """
+    candidates = _candidates(stripped if within is None else within)
+    first = len(_RULES)
+    if candidates.anchored:
+        opened = _opened_by(stripped)
+        for i in candidates.anchored:
+            if i in opened and _applies(i, words) and _RULES[i][1].match(stripped):
+                first = i
+                break
+    for i in candidates.unanchored:
+        if i >= first:
+            break
+        if _applies(i, words) and _RULES[i][1].search(stripped):
+            return _RULES[i][0]
+    return _RULES[first][0] if first < len(_RULES) else None
+
+
+#: The words by which a short sentence at the edge of a block of boilerplate shows that it
+#: belongs to the block ("Your privacy matters to us." before a cookie notice, "No part of it may
+#: be reproduced." after "All rights reserved."), by family.
+_BLOCK_WORDS: dict[str, re.Pattern[str]] = {
+    "consent": re.compile(r"\b(privacy|cookies?|consent|personal\s+(data|information)|partners|ads|advertis\w*|"
+                          r"tracking|preferences|datenschutz|confidentialité|privacidad)\b", _I),
+    "credit": re.compile(r"\b(reproduc\w*|republish\w*|redistribut\w*|rewritten|broadcast|permission|copyright|"
+                         r"rights|reserved|vervielfältig\w*|reproducci[oó]n)\b", _I),
+    "newsletter": re.compile(r"\b(inbox|newsletters?|e-?mails?|subscribe\w*|sign\s*up|unsubscribe|spam)\b", _I),
+    "paywall": re.compile(r"\b(subscri\w+|access|unlimited|members?|log\s*in|sign\s*in|offer)\b", _I),
+    "app": re.compile(r"\b(apps?|download|store|notifications?)\b", _I),
+    "share": re.compile(r"\b(share|follow|facebook|twitter|instagram|whatsapp|e-?mail)\b", _I),
+    "comment_form": re.compile(r"\b(comments?|name|e-?mail|website|required|published)\b", _I),
+    "navigation": re.compile(r"\b(read|stories|articles?|more|related|popular)\b", _I),
+}
+
+
+def belongs_to_block(sentence: str, family: str) -> bool:
+    """Whether ``sentence``, next to a block of ``family`` boilerplate, uses the family's words."""
+    pattern = _BLOCK_WORDS.get(family)
+    return pattern is not None and pattern.search(sentence) is not None
+
+
+def whole_piece(line: str) -> bool:
+    """Whether an anchored rule matches the whole of ``line`` ("More stories", "Watch the
+    video"): a label that is nothing but boilerplate, never the start of a sentence."""
+    stripped = line.strip()
     words = count_words(stripped)
-    absent = _UNANCHORED - _unanchored_in(within) if within is not None else frozenset()
-    for i, (reason, pattern, max_words) in enumerate(_RULES):
-        if i not in absent and (max_words is None or words <= max_words) and pattern.search(stripped):
-            return reason
-    return None
+    candidates = _candidates(stripped)
+    opened = _opened_by(stripped)
+    for i in candidates.anchored:
+        match = _RULES[i][1].match(stripped) if i in opened and _applies(i, words) else None
+        if match is not None and match.end() >= len(stripped.rstrip(".:!")):
+            return True
+    return False
 
 
 def glued_prefix(sentence: str) -> tuple[int, str] | None:
@@ -300,15 +478,21 @@ def glued_prefixes(sentence: str) -> Iterator[tuple[int, str]]:
     sentence: "Scroll down for video Reality star Kim said ..." gives the length of "Scroll down
     for video ".
     """
+    if not may_match(sentence, "start"):
+        return
+    starts = word_starts(sentence)
+    final = ends_like_sentence(sentence)
     for match in _GLUE.finditer(sentence, 0, min(len(sentence), GLUE_WINDOW)):
-        head, rest = sentence[:match.start()], sentence[match.end():]
-        if not reads_as_sentence(rest):
+        rest_words = len(starts) - bisect_left(starts, match.end())  # words never hold a space
+        if rest_words < 4 or not (final or rest_words >= 8):  # the rest no longer reads as a sentence
             break
-        if head.rsplit(None, 1)[-1].lower() in _OPEN_ENDED or count_words(head) > GLUE_MAX_WORDS:
+        head = sentence[:match.start()]
+        head_words = bisect_left(starts, match.start())
+        if head.rsplit(None, 1)[-1].lower() in _OPEN_ENDED or head_words > GLUE_MAX_WORDS:
             continue
         if head.count("(") > head.count(")"):  # never inside brackets
             continue
-        reason = boilerplate_reason(head, sentence)
+        reason = _reason(head.strip(), head_words, sentence)
         if reason:
             yield _past_name(sentence, match.start(), match.end()), reason
 
@@ -330,7 +514,7 @@ def all_pieces(text: str, max_words: int = 30) -> str | None:
     """The family of the first piece when ``text`` is nothing but boilerplate pieces glued
     together ("Doe Advertisement Sign up for our daily newsletter" is not, "Advertisement Sign
     up for our daily newsletter" is), else ``None``. Only texts of up to ``max_words`` words."""
-    if count_words(text) > max_words:
+    if count_words(text) > max_words or not may_match(text, "word"):
         return None
     cuts = [0, *(m.end() for m in _GLUE.finditer(text)), len(text)]
     if len(cuts) > 12:
@@ -367,12 +551,16 @@ def glued_suffix(sentence: str) -> tuple[int, str] | None:
         piece = sentence[bracket.start():].strip()
         if _CREDIT_IN_BRACKETS.search(" ".join(piece.split()[:4])):  # "(file picture)", "( above file photo"
             return bracket.start(), "caption"
+    if not may_match(sentence, "word"):
+        return None
+    starts = word_starts(sentence)
     low = max(0, len(sentence) - GLUE_WINDOW)
     for match in reversed(list(_GLUE_TAIL.finditer(sentence, low))):
-        head, tail = sentence[:match.start()], sentence[match.end():]
-        if not reads_as_sentence(head, final=False) or count_words(tail) > GLUE_MAX_WORDS:
+        tail_words = len(starts) - bisect_left(starts, match.end())  # words never hold a space
+        if bisect_left(starts, match.start()) < 4 or tail_words > GLUE_MAX_WORDS:
             break
-        reason = boilerplate_reason(tail, sentence)
+        tail = sentence[match.end():]
+        reason = _reason(tail.strip(), tail_words, sentence)
         if reason and reason not in _NOT_GLUED_AFTER:
             return match.start(), reason
     return None

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from importlib import resources
 from typing import Any
 
 from ..errors import UnsupportedLanguage
@@ -147,6 +148,46 @@ def detect_language(text: str, default: str = DEFAULT_LANGUAGE) -> Detection:
     return Detection(_BY_CODE[code], confidence)
 
 
+#: Languages whose stemmer is sumy's own (Czech's for Slovak too) or none (Hebrew); they import
+#: sumy's stemmer module, and through it NLTK, when first used.
+_SUMY_STEMMERS = frozenset({"czech", "slovak", "ukrainian", "hebrew"})
+#: Arabic keeps NLTK's stemmer: Snowball's Arabic algorithm is another one (18% of the word
+#: types of MultiLing 2011's Arabic articles stem differently).
+_NLTK_STEMMERS = frozenset({"arabic"})
+
+
+def _lower(word: str) -> str:
+    return word.lower()
+
+
+def _stemmer(key: str) -> Callable[[str], str]:
+    """The stemmer of language ``key``: Snowball through PyStemmer (C, no NLTK import) for the
+    Snowball languages, sumy's own stemmers where sumy has one, lower-casing where none works
+    offline. Words are lower-cased first, as NLTK's Snowball stemmers do."""
+    if key in _NO_STEMMER:
+        # sumy's Greek stemmer needs greek-stemmer-pos and a spaCy model, its Polish one pystempel
+        # (an 11 MB table loaded for seconds): lower-casing stands in for both.
+        return _lower
+    if key in _SUMY_STEMMERS or key in _NLTK_STEMMERS:
+        from sumy.nlp.stemmers import Stemmer as SumyStemmer
+
+        return SumyStemmer(key)
+    import Stemmer
+
+    stem_word = Stemmer.Stemmer(key).stemWord
+    return lambda word: stem_word(word.lower())
+
+
+def _stop_words(key: str) -> frozenset[str]:
+    """sumy's stop-word list for language ``key``, read from sumy's data files (without
+    importing sumy), or an empty set where sumy has none (the methods still work)."""
+    try:
+        data = resources.files("sumy").joinpath("data", "stopwords", f"{key}.txt").read_bytes()
+    except OSError:
+        return frozenset()
+    return frozenset(w.rstrip() for w in data.decode("utf-8").splitlines() if w)
+
+
 @cache
 def get_language(name: str) -> Language:
     """The :class:`Language` for ``name`` (a name or an ISO 639-1 code), built once.
@@ -154,17 +195,8 @@ def get_language(name: str) -> Language:
     Raises:
         UnsupportedLanguage: when the language is not supported.
     """
-    from sumy.nlp.stemmers import Stemmer, null_stemmer
-    from sumy.utils import get_stop_words
-
     key = resolve_language_name(name)
-    try:
-        stop_words = frozenset(get_stop_words(key))
-    except LookupError:  # sumy ships no list for this language: the methods still work
-        stop_words = frozenset()
-    # sumy's Greek stemmer needs greek-stemmer-pos and a spaCy model, its Polish one pystempel
-    # (an 11 MB table loaded for seconds): lower-casing stands in for both.
-    stemmer = null_stemmer if key in _NO_STEMMER else Stemmer(key)
     # Stemming is a pure function and the algorithms' main cost: memoise it per language.
-    cached = lru_cache(maxsize=STEM_CACHE_SIZE)(stemmer)
+    cached = lru_cache(maxsize=STEM_CACHE_SIZE)(_stemmer(key))
+    stop_words = _stop_words(key)
     return Language(name=key, code=LANGUAGES[key], stemmer=cached, stop_words=stop_words)

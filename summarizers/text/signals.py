@@ -20,6 +20,7 @@ import re
 from collections.abc import Collection
 
 from .boilerplate import ends_like_sentence
+from .triggers import Gated, fold
 from .words import count_words, lexical_words
 
 #: Every signal, in report order.
@@ -91,7 +92,12 @@ _LINKS = re.compile(
     r"https?://|www\.|(?<=[^\s@])@[^\s@]{1,253}\.\w|"
     r"(?<![\w&])[@#][^\W\d_]\w*|\.(com|org|net|co\.uk|de|fr|es)\b|\s[|•·»]\s", re.I
 )
+#: The same patterns, searched only in texts that hold one of their trigger strings.
+_SELF_REFERENCE_GATED = Gated.of(_SELF_REFERENCE)
+_LINKS_GATED = Gated.of(_LINKS)
 _TOKEN = re.compile(r"\S+")
+#: A numeric token holds at least one run of these (runs never span two tokens).
+_NUMERIC_RUN = re.compile(r"[\d©®™|•·/\\-]+")
 _NUMERIC = re.compile(r"^[\W\d_]*\d[\W\d_]*[kKmM]?$|^[©®™|•·/\\-]+$")
 
 
@@ -114,7 +120,8 @@ def signals(
         edge: whether the text is at the very start or end of its document.
     """
     found: set[str] = set()
-    words = [w.lower() for w in lexical_words(text)]
+    lexical = lexical_words(text)
+    words = [w.lower() for w in lexical]
     count = count_words(text)
     if count <= SHORT_WORDS:
         found.add("short")
@@ -126,24 +133,33 @@ def signals(
         found.add("repeated")
     if stop_words and len(words) >= 2 and sum(w in stop_words for w in words) <= 0.12 * len(words):
         found.add("few_stop_words")
-    imperatives = _IMPERATIVES.get(code, _IMPERATIVES["en"])
-    if words and (
-        words[0] in imperatives
-        or any(w in _SECOND_PERSON.get(code, _SECOND_PERSON["en"]) for w in words)
-        or any(w[:1].isupper() and w.lower() in _PROMPTS for w in lexical_words(text)[1:])
-        or (code == "de" and any(w in _GERMAN_FORMAL_YOU for w in lexical_words(text)[1:]))
-    ):
+    if words and _calls_to_action(words, lexical, code):
         found.add("call_to_action")
-    if _SELF_REFERENCE.search(text):
+    folded = fold(text)
+    if _SELF_REFERENCE_GATED.search(text, folded):
         found.add("self_reference")
-    if _LINKS.search(f" {text} "):
+    if _LINKS_GATED.search(f" {text} ", folded):
         found.add("links")
-    if 2 <= count <= LABEL_WORDS and "unpunctuated" in found and all(w[:1].isupper() for w in lexical_words(text)):
+    if 2 <= count <= LABEL_WORDS and "unpunctuated" in found and all(w[:1].isupper() for w in lexical):
         found.add("label")
     tokens = _TOKEN.findall(text)
-    if tokens and sum(bool(_NUMERIC.match(t)) for t in tokens) >= 0.4 * len(tokens):
+    if (tokens and len(_NUMERIC_RUN.findall(text)) >= 0.4 * len(tokens)
+            and sum(bool(_NUMERIC.match(t)) for t in tokens) >= 0.4 * len(tokens)):
         found.add("numeric")
     return frozenset(found)
+
+
+def _calls_to_action(words: list[str], lexical: list[str], code: str) -> bool:
+    """Whether the words open with an imperative, address the reader, or hold a capitalised
+    prompt ("... Ltd Get the app"); ``words`` are ``lexical`` lower-cased."""
+    if words[0] in _IMPERATIVES.get(code, _IMPERATIVES["en"]):
+        return True
+    if not _SECOND_PERSON.get(code, _SECOND_PERSON["en"]).isdisjoint(words):
+        return True
+    later = lexical[1:]
+    if not _PROMPTS.isdisjoint(words[1:]) and any(w[:1].isupper() and w.lower() in _PROMPTS for w in later):
+        return True
+    return code == "de" and not _GERMAN_FORMAL_YOU.isdisjoint(later)
 
 
 def removes(rule: str | None, found: Collection[str]) -> bool:
@@ -155,6 +171,9 @@ def removes(rule: str | None, found: Collection[str]) -> bool:
     return len(found) >= SIGNALS_ALONE and len(CONTENT_SIGNALS.intersection(found)) >= CONTENT_ALONE
 
 
+_WORD = re.compile(r"\w+")
+
+
 def normalise(text: str) -> str:
     """``text`` reduced to its lower-cased words, to find repeats."""
-    return " ".join(re.findall(r"\w+", text.lower()))
+    return " ".join(_WORD.findall(text.lower()))

@@ -12,7 +12,13 @@ _LEXICAL_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 
 def count_words(text: str) -> int:
     """The number of words in ``text`` (numbers such as ``$1.13bn`` count as one)."""
-    return sum(1 for _ in _COUNT_RE.finditer(text))
+    return len(_COUNT_RE.findall(text))
+
+
+def word_starts(text: str) -> list[int]:
+    """Where each counted word of ``text`` starts (no word holds a space: the words of a piece
+    cut at a space are those on its side)."""
+    return [m.start() for m in _COUNT_RE.finditer(text)]
 
 
 def lexical_words(text: str) -> list[str]:

@@ -63,7 +63,11 @@ export function describeFailure(result) {
   const { status, error } = result;
   const head = status ? `${status} ${error.code}` : error.code;
   let advice = "";
-  if (status === 503) {
+  if (status === 503 && error.code === "model_missing") {
+    // waiting never brings a model: only downloading or configuring one does (the message says how)
+    const fix = error.details && error.details.fix;
+    if (fix && !error.message.includes(fix)) advice = ` Fix: ${fix}`;
+  } else if (status === 503) {
     const wait = result.retryAfter ? ` Try again in ${result.retryAfter} s.` : " Try again shortly.";
     advice = error.code === "server_busy" ? ` The service is busy.${wait}` : wait;
     const fix = error.details && error.details.fix;

@@ -21,7 +21,23 @@ const ui = {
   removedDetails: $("removed-details"), removedList: $("removed-list"), removedCount: $("removed-count"),
   comparison: $("comparison"), columns: $("compare-columns"), picks: $("picks"), overlap: $("overlap"),
   request: $("request-section"), curl: $("curl"), copy: $("copy-curl"), raw: $("raw"),
+  trySample: $("try-sample"), empty: $("empty-state"),
 };
+
+//: An article to try the playground on (written for it: a made-up story, free to reuse).
+const SAMPLE_ARTICLE = [
+  "City council approves budget that cuts spending by a fifth",
+  "By Jane Doe, Staff Writer",
+  "RIVERTON – The city council approved a budget on Monday that cuts spending by a fifth over the next "
+    + "two years, ending months of argument over how to close a growing deficit.",
+  "The plan, passed by seven votes to four, merges three library branches, delays the new bus depot and "
+    + "freezes hiring in every department except the fire service.",
+  "Mayor Ana Ruiz said the cuts were painful but unavoidable after the city lost its largest employer last year.",
+  "Opponents said the council had rushed the vote and warned that closing libraries would hurt the poorest "
+    + "neighbourhoods most.",
+  "The budget takes effect in January, and the council will review it again in the spring.",
+  "Sign up for our daily newsletter to get the latest city news in your inbox.",
+].join("\n");
 
 const LENGTH_DEFAULTS = {
   sentences: { value: "3", min: "1", step: "1" },
@@ -125,7 +141,8 @@ async function loadMethods() {
   ui.method.value = names.includes(previous) ? previous : names.includes(preferred) ? preferred : names[0];
   fill(ui.compareMethods, state.methods.map((m) => {
     const box = el("input", { type: "checkbox", value: m.name, id: `compare-${m.name}` });
-    box.checked = m.available && COMPARE_DEFAULTS.includes(m.name);
+    // the default method is always in the comparison, beside the classic baselines
+    box.checked = m.available && (COMPARE_DEFAULTS.includes(m.name) || m.name === state.config.default_method);
     return el("label", { for: `compare-${m.name}`, class: m.available ? "" : "unavailable" }, box, ` ${m.name}`);
   }));
   methodChanged();
@@ -269,6 +286,7 @@ async function compare() {
     ui.resultsTitle.focus();
   });
   ui.comparison.hidden = false;
+  ui.empty.hidden = true;
   const failed = runs.filter((r) => !r.result).length;
   say(`Compared ${runs.length} methods${failed ? `; ${failed} failed` : ""}.`);
   finished();
@@ -295,6 +313,7 @@ function showResult(result, body, requestId) {
     : "The summary was written by a model; grey passages of the article were left out of its input.";
   renderRemoved(ui.removedDetails, ui.removedList, ui.removedCount, result);
   ui.results.hidden = false;
+  ui.empty.hidden = true;
 }
 
 function showRequest(body, res) {
@@ -325,6 +344,12 @@ ui.form.addEventListener("submit", (event) => {
   summarize();
 });
 ui.compare.addEventListener("click", compare);
+ui.trySample.addEventListener("click", () => {
+  ui.article.value = SAMPLE_ARTICLE;
+  const text = document.querySelector('input[name="source"][value="text"]');
+  if (text) text.checked = true;
+  ui.form.requestSubmit();
+});
 ui.copy.addEventListener("click", copyCurl);
 ui.method.addEventListener("change", methodChanged);
 ui.lengthKind.addEventListener("change", lengthKindChanged);

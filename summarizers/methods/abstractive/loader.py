@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ...errors import MethodUnavailable, ModelError
+from ...errors import MethodUnavailable, ModelError, ModelMissing
 from .backends import TransformersEngine, load_ctranslate2
 from .config import AbstractiveConfig, ModelSpec
 from .convert import converted_dir, ctranslate2_installed, is_converted
@@ -165,7 +165,8 @@ def load_model(spec: ModelSpec, config: AbstractiveConfig) -> LoadedModel:
         )
     if not is_present(spec):
         reason, fix = absent_reason(spec)
-        raise MethodUnavailable(f"{reason}; fix: {fix}", reason=reason, fix=fix, field="options.model")
+        raise ModelMissing(f"{reason}; fix: {fix} ({ModelMissing.OTHER_FIX})", reason=reason, fix=fix,
+                           field="options.model", model=spec.name)
     import torch
     from transformers import AutoConfig, AutoTokenizer
     from transformers.utils import logging as hf_logging

@@ -118,7 +118,7 @@ class AbstractiveMethod(Method):
         if spec.name in self._loader.loaded() or is_present(spec):
             return Availability(True)
         reason, fix = absent_reason(spec)
-        return Availability(False, reason=reason, fix=fix)
+        return Availability(False, reason=reason, fix=fix, model_missing=True)
 
     def load(self, name: str | None = None) -> LoadedModel:
         """Load the model called ``name`` (the default when ``None``) now, if not yet loaded.
