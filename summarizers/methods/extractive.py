@@ -11,6 +11,7 @@ from ..document import Document
 from ..text.words import count_words
 from ..types import Kind, Length, LengthAchieved, SelectedSentence, Span, Summary
 from .base import COMMON_PARAMETERS, Method, Parameter, Request
+from .query import query_notes
 
 #: Options every extractive method accepts (besides the common ones).
 EXTRACTIVE_PARAMETERS: tuple[Parameter, ...] = (
@@ -48,6 +49,7 @@ class ExtractiveMethod(Method):
         if len(scores) != len(sentences):
             raise RuntimeError(f"{self.name} returned {len(scores)} scores for {len(sentences)} sentences")
         chosen, ranks, warnings = select(sentences, scores, request.length)
+        warnings += query_notes(document, request)
         if request.option("order", "document") == "document":
             chosen.sort()
 
