@@ -227,3 +227,44 @@ def test_http_jobs_carry_the_query(tmp_path: Path) -> None:
     page = client.get(f"/v1/jobs/{answer.get_json()['id']}/results").get_json()
     sentences = page["results"][0]["result"]["sentences"]
     assert {" ".join(s["text"].split()[:2]) for s in sentences} <= FLOOD_SENTENCES
+
+
+# --- abstractive: extract then abstract -------------------------------------------------------
+
+
+def test_abstractive_with_a_query_reads_only_the_sentences_about_it(tiny_bart_dir: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("torch")
+    from summarizers.methods.abstractive import method as abstractive_module
+    from summarizers.methods.abstractive.config import AbstractiveConfig
+    from summarizers.methods.abstractive.method import AbstractiveMethod, registry_scorer
+
+    seen: list[str] = []
+    real = abstractive_module.generate
+
+    def spy(loaded: Any, texts: list[str], *args: Any) -> Any:
+        seen.extend(texts)
+        return real(loaded, texts, *args)
+
+    monkeypatch.setattr(abstractive_module, "generate", spy)
+    reg = registry()
+    config = AbstractiveConfig.with_default(str(tiny_bart_dir), torch_threads=1, extract_method="textrank")
+    reg.register(AbstractiveMethod(config, scorer=registry_scorer(reg, config.extract_method)))
+    options = {"num_beams": 1, "max_new_tokens": 12}
+    plain = summarize(STORY, method="abstractive", options=options, registry=reg)
+    assert "Flooding damaged" in seen[-1] and "The city council" in seen[-1]  # the whole text fits
+    focused = summarize(STORY, method="abstractive", options={**options, "query": "floods"}, registry=reg)
+    read = seen[-1]
+    assert "Flooding damaged" in read and "Families whose" in read
+    assert "The mayor said" not in read and "bus depot" not in read  # what does not bear on the query
+    assert 3 <= focused.input.extra["query_sentences"] < focused.input.sentences
+    assert focused.input.extra["long_input"] == "extract" and focused.faithfulness is not None
+    assert plain.faithfulness is not None
+    # nothing bears on it: the usual input, and a warning
+    missed = summarize(STORY, method="abstractive", options={**options, "query": "zebra"}, registry=reg)
+    assert "The city council" in seen[-1] and any("bears on the query" in w for w in missed.warnings)
+    # lsa has no query variant: as the extract method it ranks as usual, the query still filters
+    config = AbstractiveConfig.with_default(str(tiny_bart_dir), torch_threads=1, extract_method="lsa")
+    reg.register(AbstractiveMethod(config, scorer=registry_scorer(reg, "lsa")), replace=True)
+    summarize(STORY, method="abstractive", options={**options, "query": "floods"}, registry=reg)
+    assert "The mayor said" not in seen[-1] and "Families whose" in seen[-1]
