@@ -268,3 +268,21 @@ def test_abstractive_with_a_query_reads_only_the_sentences_about_it(tiny_bart_di
     reg.register(AbstractiveMethod(config, scorer=registry_scorer(reg, "lsa")), replace=True)
     summarize(STORY, method="abstractive", options={**options, "query": "floods"}, registry=reg)
     assert "The mayor said" not in seen[-1] and "Families whose" in seen[-1]
+
+
+def test_the_result_says_how_the_query_was_read_and_where_its_words_are() -> None:
+    result = summarize(STORY, options={"query": "What about the floods?"}, registry=registry())
+    assert result.query is not None and result.query.text == "What about the floods?"
+    assert dict(result.query.terms) == {"flood": 1.0} and result.query.expansion
+    own = [m for m in result.query.matches if not m.expanded]
+    assert {STORY[m.start:m.end] for m in own} == {"Flooding", "flood", "flooded"}
+    assert all(m.term in result.query.expansion for m in result.query.matches if m.expanded)
+    assert "query" not in summarize(STORY, registry=registry()).to_dict()  # no query: no field
+    # UTF-16 offsets for JavaScript: an emoji before the text shifts every match by one unit
+    client = make_app(registry(), isolation="thread").test_client()
+    text = "\U0001f30a " + STORY
+    data = client.post("/v1/summarize", json={"text": text, "query": "floods", "offsets": "utf16"}).get_json()
+    units = text.encode("utf-16-le")
+    for match in data["query"]["matches"]:
+        word = units[2 * match["start"]:2 * match["end"]].decode("utf-16-le")
+        assert word.lower().startswith(match["term"][:4]), (word, match)

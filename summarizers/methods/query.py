@@ -26,6 +26,7 @@ partial sort), whatever the length of the input; the query itself is at most
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,9 +37,12 @@ import scipy.sparse as sp
 from ..document import Document
 from ..text.language import Language
 from ..text.words import lexical_words
+from ..types import QueryInfo, QueryMatch
 from .base import Parameter, Request
 from .terms import count_matrix
 
+#: A word as :func:`~summarizers.text.words.lexical_words` finds them, for the words' offsets.
+WORD_PATTERN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 #: The longest query accepted (a topic description of a few sentences fits easily).
 MAX_QUERY_CHARACTERS = 1000
 K1 = 1.2
@@ -162,13 +166,34 @@ def sentence_terms(document: Document) -> list[list[str]]:
             for s in document.sentences]
 
 
-def query_notes(document: Document, request: Request) -> list[str]:
-    """A warning when the request has a query that no sentence of ``document`` bears on."""
+def query_report(document: Document, request: Request) -> tuple[QueryInfo | None, list[str]]:
+    """How the request's query was read on ``document`` (``None`` without a query) and the
+    warning for a query that no sentence bears on (see :class:`~summarizers.types.QueryInfo`)."""
     query = query_of(request)
     if query is None:
-        return []
-    note = query_warning(relevance(sentence_terms(document), query_terms(query, document.language)), query)
-    return [note] if note else []
+        return None, []
+    found = relevance(sentence_terms(document), query_terms(query, document.language))
+    note = query_warning(found, query)
+    return QueryInfo(query, found.terms, found.expansion, query_matches(document, found)), [note] if note else []
+
+
+def query_matches(document: Document, found: Relevance) -> tuple[QueryMatch, ...]:
+    """Every word of the candidate sentences whose stem is a query term or an expansion term."""
+    if not found.terms and not found.expansion:
+        return ()
+    language = document.language
+    stop, stem = language.stop_words, language.stemmer
+    matches = []
+    for sentence in document.sentences:
+        for word in WORD_PATTERN.finditer(sentence.text):
+            lowered = word.group().lower()
+            if lowered in stop:
+                continue
+            term = stem(lowered)
+            if term in found.terms or term in found.expansion:
+                matches.append(QueryMatch(sentence.start + word.start(), sentence.start + word.end(), term,
+                                          term not in found.terms))
+    return tuple(matches)
 
 
 def query_warning(relevance_: Relevance, query: str) -> str | None:

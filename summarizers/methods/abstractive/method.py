@@ -15,10 +15,18 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ...document import Document
 from ...errors import MethodUnavailable, ModelError, SummarizerError
 from ...text.words import count_words
-from ...types import Kind, LengthAchieved, SelectedSentence, Summary
+from ...types import Kind, LengthAchieved, QueryInfo, SelectedSentence, Summary
 from ..base import MODEL, Availability, Cost, Method, Options, Parameter, Request
 from ..extractive import ExtractiveMethod
-from ..query import QUERY_PARAMETER, query_of, query_terms, query_warning, relevance, sentence_terms
+from ..query import (
+    QUERY_PARAMETER,
+    query_matches,
+    query_of,
+    query_terms,
+    query_warning,
+    relevance,
+    sentence_terms,
+)
 from .config import DEFAULT_LONG_INPUT, LONG_INPUT_POLICIES, AbstractiveConfig
 from .convert import is_converted
 from .generation import GenerationSettings, cap_to_model, check_token_options, generate, resolve_settings
@@ -70,6 +78,7 @@ class _Job:
     pending: Stage
     input_tokens: int
     warnings: tuple[str, ...] = ()
+    query: QueryInfo | None = None
 
     def stage_settings(self) -> GenerationSettings:
         """The settings of the pending stage: the job's, with a chunk's cap when it has one."""
@@ -234,13 +243,15 @@ class AbstractiveMethod(Method):
             the_plan = focus(units, loaded.content_budget, loaded.count_tokens, self._score(document, query),
                              (found.scores > 0).tolist())
         else:
-            if query is not None and found is not None:
-                warnings.append(query_warning(found, query) or "")
+            note = query_warning(found, query) if query is not None and found is not None else None
+            warnings += [note] if note else []
             the_plan = plan(policy, units, loaded.content_budget, loaded.count_tokens,
                             lambda: self._score(document, None))
         pending = next(the_plan)
         input_tokens = loaded.count_tokens([loaded.prefix + join_units(units)])[0] + loaded.special_tokens
-        return _Job(document, request, loaded, settings, the_plan, pending, input_tokens, tuple(warnings))
+        info = QueryInfo(query, found.terms, found.expansion, query_matches(document, found)) \
+            if query is not None and found is not None else None
+        return _Job(document, request, loaded, settings, the_plan, pending, input_tokens, tuple(warnings), info)
 
     def _run_round(self, jobs: Mapping[int, _Job]) -> dict[int, list[str | ModelError]]:
         """Generate every pending text of ``jobs``, batched by model and settings."""
@@ -291,6 +302,7 @@ class AbstractiveMethod(Method):
                 "device": loaded.device, "dtype": loaded.dtype, "prefix": loaded.prefix,
                 "generation": job.settings.to_dict(),
             },
+            query=job.query,
         )
 
 
