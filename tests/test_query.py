@@ -286,3 +286,36 @@ def test_the_result_says_how_the_query_was_read_and_where_its_words_are() -> Non
     for match in data["query"]["matches"]:
         word = units[2 * match["start"]:2 * match["end"]].decode("utf-16-le")
         assert word.lower().startswith(match["term"][:4]), (word, match)
+
+
+# --- the playground -------------------------------------------------------------------------
+
+
+def test_playground_has_a_query_box_and_marks_the_query_words(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    static = Path(__file__).resolve().parents[1] / "service" / "playground" / "static"
+    page = (static / "index.html").read_text(encoding="utf-8")
+    assert 'id="query"' in page and f'maxlength="{MAX_QUERY_CHARACTERS}"' in page
+    assert 'from "./query.js"' in (static / "main.js").read_text(encoding="utf-8")
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed (the browser tests draw the page)")
+    script = tmp_path / "check.mjs"
+    script.write_text(
+        f'import {{ splitByMatches, addQuery }} from "{(static / "query.js").as_uri()}";\n'
+        'const m = [{ start: 4, end: 9, term: "flood", expanded: false }, { start: 11, end: 15, term: "rain", '
+        'expanded: true }];\n'
+        'const out = { first: splitByMatches("Big flood, rain!", 0, m), later: splitByMatches("d, rai", 8, m),\n'
+        '  none: splitByMatches("calm", 20, m),\n'
+        '  body: addQuery({}, { parameters: [{ name: "query" }] }, { value: " floods " }),\n'
+        '  skipped: addQuery({}, { parameters: [] }, { value: "floods" }) };\n'
+        'console.log(JSON.stringify(out));\n', encoding="utf-8")
+    done = subprocess.run([node, str(script)], capture_output=True, text=True, timeout=30, check=True)
+    out = json.loads(done.stdout)
+    assert [p if isinstance(p, str) else p["text"] for p in out["first"]] == ["Big ", "flood", ", ", "rain", "!"]
+    assert out["first"][3]["match"]["expanded"] is True
+    assert [p if isinstance(p, str) else p["text"] for p in out["later"]] == ["d", ", ", "rai"]
+    assert out["none"] == ["calm"]
+    assert out["body"] == {"query": "floods"} and out["skipped"] == {}
