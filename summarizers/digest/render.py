@@ -14,11 +14,9 @@ _STYLE = ("body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem aut
 
 
 def _markdown_text(text: str) -> str:
-    """``text`` with Markdown's markup characters escaped."""
-    out = []
-    for ch in text:
-        out.append("\\" + ch if ch in "\\`*_{}[]<>()#+-.!|" else ch)
-    return "".join(out).replace("\n", " ")
+    """``text`` on one line with Markdown's inline markup (and HTML) escaped."""
+    escaped = "".join("\\" + ch if ch in "\\`*_[]<>|" else ch for ch in " ".join(text.split()))
+    return "\\" + escaped if escaped[:1] in ("#", "-", "+", ">") else escaped
 
 
 def _meta(story: Story) -> str:
