@@ -103,7 +103,7 @@ def make_plan(registry: Registry, method: str, length: Any, language: str,
         return Plan(extractive=method, length=parsed.to_dict(), language=language, options=given)
     registry.prepare(method, parsed, language, given)
     extractive = DEFAULT_METHOD if DEFAULT_METHOD in registry else "lead"
-    common = {k: v for k, v in given.items() if k in ("order",)}
+    common = {k: v for k, v in given.items() if k in ("order", "query")}
     return Plan(extractive=extractive, abstractive=method, length=parsed.to_dict(), language=language,
                 options=common, abstractive_options=given)
 

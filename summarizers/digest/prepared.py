@@ -6,13 +6,13 @@ MinHash signature for near-duplicate detection."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ..api import prepare_input
 from ..document import Document
-from ..methods.base import Request
+from ..methods.base import Options, Request
 from ..methods.extractive import ExtractiveMethod
 from ..methods.newsrank import content_terms
 from ..text.words import lexical_words
@@ -82,7 +82,10 @@ def prepare_article(article: Article, request: Request) -> PreparedArticle:
     method = request.method
     assert isinstance(method, ExtractiveMethod), "the digest ranks with an extractive method"
     method.check_size(document, request)
-    scores = [float(s) for s in method.score(document, request)]
+    # The article's own ranking is the one without the query: the story's ranking applies the
+    # query once, across all of its articles (see :mod:`.ranking`).
+    plain = replace(request, options=Options({k: v for k, v in request.options.items() if k != "query"}))
+    scores = [float(s) for s in method.score(document, plain)]
     order = sorted(range(len(scores)), key=lambda i: (-scores[i] if np.isfinite(scores[i]) else np.inf, i))
     ranks = [0] * len(scores)
     for rank, i in enumerate(order, start=1):

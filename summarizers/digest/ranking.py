@@ -17,7 +17,10 @@ one maximises relevance minus :data:`REDUNDANCY` times its highest cosine with t
 so the order never says one thing twice; the digest takes from the top of that order.
 
 :func:`rank_story` takes the prepared request (length, language, options), so that options such
-as a query can reach the ranking.
+as a query can reach the ranking. With ``options.query`` the candidates are each article's best
+:data:`PER_ARTICLE_QUERY` sentences and each one's relevance is multiplied by ``1 + QUERY_WEIGHT *
+r`` (relevance times centrality), ``r`` its relevance to the query, whose terms are expanded with
+the terms that co-occur with them across the story's articles (:mod:`summarizers.methods.query`).
 """
 
 from __future__ import annotations
@@ -29,8 +32,11 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..methods.base import Request
+from ..methods.query import Relevance, query_of, query_terms
+from ..methods.query import relevance as query_relevance
 from ..methods.newsrank import tfidf_rows
 from ..methods.terms import count_matrix
+from ..text.language import get_language
 from ..text.words import count_words
 from .prepared import PreparedArticle
 
@@ -41,6 +47,23 @@ CENTRALITY_WEIGHT = 1.0
 AGREEMENT_WEIGHT = 1.0
 SHORT_WORDS = 10
 REDUNDANCY = 0.7
+#: With a query, relevance times centrality: a candidate's signals are multiplied by
+#: ``1 + QUERY_WEIGHT * r``, ``r`` its relevance to the query expanded over the story's candidates
+#: (in [0, 1], see :mod:`summarizers.methods.query`). The articles' own rankings (the position
+#: prior) are those without the query, so that the query counts once.
+QUERY_WEIGHT = 1.0
+#: With a query: candidates per article (relevant sentences sit deeper in articles that are not
+#: about the query first).
+PER_ARTICLE_QUERY = 16
+
+
+def story_relevance(terms: Sequence[Sequence[str]], request: Request, language: str) -> Relevance | None:
+    """The candidates' relevance to the request's query (``None`` without one): the query's
+    terms expanded with the terms that co-occur with them across the story's articles."""
+    query = query_of(request)
+    if query is None:
+        return None
+    return query_relevance(terms, query_terms(query, get_language(language)))
 
 
 @dataclass(frozen=True)
@@ -125,7 +148,8 @@ def rank_story(articles: Sequence[PreparedArticle], request: Request) -> RankedS
     chosen = list(articles)
     if len(chosen) > MAX_ARTICLES:
         chosen = _most_central(chosen, MAX_ARTICLES)
-    picks = [(k, i) for k, a in enumerate(chosen) for i in range(len(a.spans)) if a.ranks[i] <= PER_ARTICLE]
+    depth = PER_ARTICLE_QUERY if query_of(request) is not None else PER_ARTICLE
+    picks = [(k, i) for k, a in enumerate(chosen) for i in range(len(a.spans)) if a.ranks[i] <= depth]
     terms = [chosen[k].terms[i] for k, i in picks]
     rows, _ = tfidf_rows(terms)
     owners = np.array([k for k, _ in picks], dtype=np.int64)
@@ -137,8 +161,11 @@ def rank_story(articles: Sequence[PreparedArticle], request: Request) -> RankedS
     prior = np.array([1.0 / (1.0 + (chosen[k].ranks[i] - 1) / RANK_SCALE) for k, i in picks])
     texts = [chosen[k].sentence(i) for k, i in picks]
     words = np.array([count_words(t) for t in texts], dtype=float)
-    relevance = np.minimum(1.0, words / SHORT_WORDS) * (
-        prior + CENTRALITY_WEIGHT * (rows @ centre) + AGREEMENT_WEIGHT * _agreement(similar, groups))
+    signals = prior + CENTRALITY_WEIGHT * (rows @ centre) + AGREEMENT_WEIGHT * _agreement(similar, groups)
+    bearing = story_relevance(terms, request, chosen[0].language)
+    if bearing is not None:  # query-focused: relevance to the expanded query joins the signals
+        signals = signals * (1.0 + QUERY_WEIGHT * bearing.scores)
+    relevance = np.minimum(1.0, words / SHORT_WORDS) * signals
     order, gains = _mmr(relevance, similar)
     candidates = tuple(
         Candidate(chosen[picks[p][0]].id, *chosen[picks[p][0]].spans[picks[p][1]], texts[p], gain, int(words[p]))

@@ -44,7 +44,7 @@ from .terms import count_matrix
 #: A word as :func:`~summarizers.text.words.lexical_words` finds them, for the words' offsets.
 WORD_PATTERN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 #: The longest query accepted (a topic description of a few sentences fits easily).
-MAX_QUERY_CHARACTERS = 1000
+MAX_QUERY_CHARACTERS = 2000
 K1 = 1.2
 B = 0.75
 #: Sentences whose terms expand the query (pseudo-relevance feedback).
