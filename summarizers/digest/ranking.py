@@ -32,9 +32,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..methods.base import Request
+from ..methods.newsrank import tfidf_rows
 from ..methods.query import Relevance, query_of, query_terms
 from ..methods.query import relevance as query_relevance
-from ..methods.newsrank import tfidf_rows
 from ..methods.terms import count_matrix
 from ..text.language import get_language
 from ..text.words import count_words
