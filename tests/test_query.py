@@ -319,3 +319,59 @@ def test_playground_has_a_query_box_and_marks_the_query_words(tmp_path: Path) ->
     assert [p if isinstance(p, str) else p["text"] for p in out["later"]] == ["d", ", ", "rai"]
     assert out["none"] == ["calm"]
     assert out["body"] == {"query": "floods"} and out["skipped"] == {}
+
+
+# --- the digest -------------------------------------------------------------------------------
+
+OTHER_STORY = (
+    "The national football team won its third match in a row on Saturday evening.\n"
+    "The coach praised the young striker, who scored twice in the second half of the game. "
+    "Fans filled the stadium and sang long after the final whistle had blown."
+)
+
+
+def digest_records() -> list[dict[str, Any]]:
+    return [{"id": "council", "text": STORY, "feed": "city"},
+            {"id": "council-2", "text": STORY.replace("Monday", "Tuesday").replace("dozens", "scores"),
+             "feed": "city"},
+            {"id": "match", "text": OTHER_STORY, "feed": "sport"}]
+
+
+def test_digest_query_focuses_each_story_and_the_filter_drops_and_reports_the_others() -> None:
+    from summarizers.digest import summarize_digest
+
+    plain = summarize_digest(digest_records(), group_by="feed", length={"sentences": 2}, registry=registry())
+    focused = summarize_digest(digest_records(), group_by="feed", length={"sentences": 2},
+                               options={"query": "floods"}, registry=registry())
+    assert plain.filtered is None and "filtered" not in plain.to_dict()
+    city = next(s for s in focused.stories if "council" in s.documents)
+    plain_city = next(s for s in plain.stories if "council" in s.documents)
+    # relevance times centrality: the flood sentences join the summary, the lead may stay
+    assert len({" ".join(s.text.split()[:2]) for s in city.sentences} & FLOOD_SENTENCES) > \
+        len({" ".join(s.text.split()[:2]) for s in plain_city.sentences} & FLOOD_SENTENCES)
+    for sentence in city.sentences:
+        text = STORY if sentence.document == "council" else digest_records()[1]["text"]
+        assert text[sentence.start:sentence.end] == sentence.text
+    assert len(focused.stories) == 2  # without the filter every story stays
+    kept = summarize_digest(digest_records(), group_by="feed", length={"sentences": 2},
+                            options={"query": "floods"}, registry=registry(), query_filter=True)
+    assert [s.documents for s in kept.stories] == [("council", "council-2")]
+    data = kept.to_dict()
+    assert data["filtered"] == [{"headline": kept.filtered[0].headline, "documents": ["match"], "query_coverage": 0.0}]
+    assert data["settings"]["query_filter"] == {"min_coverage": 0.5}
+    assert data["settings"]["options"]["query"] == "floods"
+    with pytest.raises(InvalidOption, match="needs a query"):
+        summarize_digest(digest_records(), group_by="feed", registry=registry(), query_filter=True)
+
+
+def test_digest_cli_query_and_query_filter(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    records = tmp_path / "day.jsonl"
+    records.write_text("".join(json.dumps(r) + "\n" for r in digest_records()), encoding="utf-8")
+    assert cli_main(["digest", str(records), "--group-by", "feed", "-n", "2", "--query", "floods",
+                     "--query-filter", "--no-progress"]) == 0
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    assert [s["documents"] for s in data["stories"]] == [["council", "council-2"]]
+    assert data["filtered"][0]["documents"] == ["match"] and "1 stories left out by the query filter" in captured.err
+    assert cli_main(["digest", str(records), "--query-filter", "--no-progress"]) == 1
+    assert "needs a query" in capsys.readouterr().err

@@ -44,6 +44,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--group-by", metavar="FIELD", help="use this record field as the story (a feed, a section, "
                    "a cluster id) instead of grouping by content")
     add_request_arguments(p)
+    p.add_argument("--query-filter", action="store_true",
+                   help="with --query: leave out the stories that do not bear on it (listed in filtered)")
     p.add_argument("--jobs", "-j", type=int, default=1, help="worker processes, or Ray actors (default 1)")
     p.add_argument("--engine", choices=("local", "ray"), default="local", help="where to run (default local)")
     p.add_argument("--ray-address", help="join this Ray cluster (default: start a local Ray)")
@@ -58,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     request = request_from_args(args)
     registry = default_registry()
-    plan = make_plan(registry, request["method"], request["length"], request["language"], request["options"])
+    plan = make_plan(registry, request["method"], request["length"], request["language"], request["options"],
+                     query_filter=args.query_filter)
     fmt = detect_format(args.file, args.input_format)
     factory = partial(DigestWorker, plan, default_registry)
     pool: Any = (RayPool(factory, args.jobs, address=args.ray_address) if args.engine == "ray"
@@ -83,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     print(f"summarize digest: {len(digest.stories)} stories, {sum(len(s.documents) for s in digest.stories)} "
-          f"articles, {sum(len(s.duplicates) for s in digest.stories)} duplicates, {len(digest.errors)} refused",
+          f"articles, {sum(len(s.duplicates) for s in digest.stories)} duplicates, {len(digest.errors)} refused"
+          + (f", {len(digest.filtered)} stories left out by the query filter" if digest.filtered is not None else ""),
           file=sys.stderr)
     return EXIT_FAILED if digest.errors else 0
 

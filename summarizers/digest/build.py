@@ -13,7 +13,7 @@ from typing import Any
 
 from ..batch.job import Item
 from ..engine.pool import WorkerPool, run_ordered
-from ..errors import InvalidInput, InvalidLength
+from ..errors import InvalidInput, InvalidLength, InvalidOption
 from ..registry import Registry, default_registry
 from ..text.language import get_language
 from ..types import DEFAULT_LANGUAGE, DEFAULT_METHOD, Length, Summary
@@ -23,7 +23,7 @@ from .prepared import PreparedArticle
 from .ranking import RankedStory
 from .records import Article, from_item, from_mapping
 from .repeats import RepeatIndex, bigrams
-from .types import Digest, DigestError, DigestSentence, Duplicate, Story
+from .types import Digest, DigestError, DigestSentence, Duplicate, FilteredStory, Story
 from .worker import DigestWorker, Plan, registry_of
 
 #: Articles or stories per task sent to a worker.
@@ -31,6 +31,9 @@ CHUNK = 32
 #: Importance: ``log(1 + articles) + log(1 + sources) + RECENCY_WEIGHT * 2 ** (-age / RECENCY_HALF_LIFE)``.
 RECENCY_WEIGHT = 1.0
 RECENCY_HALF_LIFE_HOURS = 24.0
+#: ``query_filter``: a story bears on the query when its articles use at least this share of
+#: the query's terms (by their weight in the query): all of a one-word query, one of two...
+QUERY_FILTER_COVERAGE = 0.5
 
 #: ``progress(stage, done, total)``: stages ``prepare``, ``group``, ``rank``, ``write``.
 ProgressCallback = Callable[[str, int, int], None]
@@ -48,6 +51,7 @@ def summarize_digest(
     jobs: int = 1,
     pool: Any = None,
     progress: ProgressCallback | None = None,
+    query_filter: bool = False,
 ) -> Digest:
     """A newsletter digest of ``documents``: one entry per story, nothing said twice.
 
@@ -69,12 +73,15 @@ def summarize_digest(
         pool: a ready pool (e.g. a :class:`~summarizers.engine.ray.RayPool` of
             :class:`~summarizers.digest.worker.DigestWorker`), used instead of ``jobs``.
         progress: called as work is done.
+        query_filter: with ``options.query``, leave out the stories that do not bear on it (whose
+            articles use less than :data:`QUERY_FILTER_COVERAGE` of the query's terms); they are
+            listed in the digest's ``filtered``.
 
     Raises:
         SummarizerError: for settings every document shares (unknown method, bad length...).
     """
     registry = registry if registry is not None else default_registry()
-    plan = make_plan(registry, method, length, language, options)
+    plan = make_plan(registry, method, length, language, options, query_filter=query_filter)
     own_pool = pool is None
     if own_pool:
         pool = WorkerPool(partial(DigestWorker, plan, partial(registry_of, registry)), jobs)
@@ -86,7 +93,7 @@ def summarize_digest(
 
 
 def make_plan(registry: Registry, method: str, length: Any, language: str,
-              options: Mapping[str, Any] | None) -> Plan:
+              options: Mapping[str, Any] | None, *, query_filter: bool = False) -> Plan:
     """The digest's :class:`Plan`, validated once here (the same checks as :meth:`Registry.prepare`).
 
     Raises:
@@ -98,14 +105,17 @@ def make_plan(registry: Registry, method: str, length: Any, language: str,
                             field="length.ratio")
     chosen = registry.get(method)
     given = dict(options or {})
+    if query_filter and not (isinstance(given.get("query"), str) and given["query"].strip()):
+        raise InvalidOption("the query filter needs a query (options.query, --query)", field="query_filter")
     if chosen.kind == "extractive":
         registry.prepare(method, parsed, language, given)
-        return Plan(extractive=method, length=parsed.to_dict(), language=language, options=given)
+        return Plan(extractive=method, length=parsed.to_dict(), language=language, options=given,
+                    query_filter=query_filter)
     registry.prepare(method, parsed, language, given)
     extractive = DEFAULT_METHOD if DEFAULT_METHOD in registry else "lead"
     common = {k: v for k, v in given.items() if k in ("order", "query")}
     return Plan(extractive=extractive, abstractive=method, length=parsed.to_dict(), language=language,
-                options=common, abstractive_options=given)
+                options=common, abstractive_options=given, query_filter=query_filter)
 
 
 def _articles(documents: Iterable[Mapping[str, Any] | str | Item], group_by: str | None) -> list[Article]:
@@ -168,6 +178,9 @@ def run_digest(documents: Iterable[Mapping[str, Any] | str | Item], plan: Plan, 
 
     order = _importance_order(prepared, stories)
     run_ordered(pool, _chunks([originals[k] for k, _ in order], "rank"), collect_ranked)
+    filtered: list[FilteredStory] = []
+    if plan.query_filter:
+        order, ranked, filtered = _filter(order, ranked, stories, prepared)
     entries = _select(plan, prepared, stories, copies, order, ranked)
     if plan.abstractive is not None:
         languages = [prepared[stories[k][0]].language for k, _ in order]
@@ -176,8 +189,26 @@ def run_digest(documents: Iterable[Mapping[str, Any] | str | Item], plan: Plan, 
     settings = {"method": plan.abstractive or plan.extractive, "ranking": plan.extractive,
                 "length": plan.length, "language": plan.language, "group_by": group_by,
                 "options": dict(plan.abstractive_options if plan.abstractive else plan.options)}
+    if plan.query_filter:
+        settings["query_filter"] = {"min_coverage": QUERY_FILTER_COVERAGE}
     notify("write", len(entries), len(entries))
-    return Digest(tuple(entries), tuple(errors), settings)
+    return Digest(tuple(entries), tuple(errors), settings, tuple(filtered) if plan.query_filter else None)
+
+
+def _filter(order: list[tuple[int, float]], ranked: list[RankedStory], stories: list[list[int]],
+            prepared: Sequence[PreparedArticle]) -> tuple[list[tuple[int, float]], list[RankedStory],
+                                                          list[FilteredStory]]:
+    """The stories that bear on the query (coverage at least :data:`QUERY_FILTER_COVERAGE`), and
+    the others, reported."""
+    kept_order, kept, dropped = [], [], []
+    for (k, importance), story in zip(order, ranked, strict=True):
+        coverage = story.query_coverage or 0.0
+        if coverage >= QUERY_FILTER_COVERAGE:
+            kept_order.append((k, importance))
+            kept.append(story)
+        else:
+            dropped.append(FilteredStory(story.headline, tuple(prepared[i].id for i in stories[k]), coverage))
+    return kept_order, kept, dropped
 
 
 def _stories(prepared: Sequence[PreparedArticle], group_by: str | None) -> tuple[list[list[int]], dict[int, int]]:

@@ -66,6 +66,21 @@ def story_relevance(terms: Sequence[Sequence[str]], request: Request, language: 
     return query_relevance(terms, query_terms(query, get_language(language)))
 
 
+def query_coverage(articles: Sequence[PreparedArticle], request: Request) -> float | None:
+    """The share of the request's query terms (weighted as in the query) that occur anywhere in
+    ``articles`` (``None`` without a query; 0 for a query without content words)."""
+    query = query_of(request)
+    if query is None:
+        return None
+    terms = query_terms(query, get_language(articles[0].language))
+    if not terms:
+        return 0.0
+    used = {t for a in articles for sentence in a.terms for t in sentence}
+    used |= {t for a in articles for t in a.title_terms}
+    found = query_relevance([], terms).terms  # the query's own weights
+    return sum(w for t, w in found.items() if t in used) / sum(found.values())
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A sentence a story's summary may use: its article's id, its offsets in that article's
@@ -87,6 +102,8 @@ class RankedStory:
     headline: str
     headline_document: str | int | None
     candidates: tuple[Candidate, ...]
+    #: With a query: the share of the query's terms (by weight) that the story's articles use.
+    query_coverage: float | None = None
 
 
 def _centroid(rows: sp.csr_matrix, owners: np.ndarray, count: int) -> np.ndarray:
@@ -174,11 +191,12 @@ def rank_story(articles: Sequence[PreparedArticle], request: Request) -> RankedS
     n = len(terms)
     df = np.bincount(sp.csr_matrix(count_matrix(terms)[0]).indices, minlength=len(vocabulary))
     idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    coverage = query_coverage(articles, request)
     found = _headline(articles, vocabulary, idf, centre)
     if found is None:
         top = candidates[0]
-        return RankedStory(top.text, None, candidates)
-    return RankedStory(found[0], found[1], candidates)
+        return RankedStory(top.text, None, candidates, coverage)
+    return RankedStory(found[0], found[1], candidates, coverage)
 
 
 def _most_central(articles: list[PreparedArticle], keep: int) -> list[PreparedArticle]:

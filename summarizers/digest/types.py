@@ -93,14 +93,35 @@ class DigestError:
 
 
 @dataclass(frozen=True)
+class FilteredStory:
+    """A story left out by the query filter: its headline, its members' input ids, and the share
+    of the query's terms its articles use."""
+
+    headline: str
+    documents: tuple[str | int, ...]
+    query_coverage: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"headline", "documents", "query_coverage"}``."""
+        return {"headline": self.headline, "documents": list(self.documents),
+                "query_coverage": round(self.query_coverage, 4)}
+
+
+@dataclass(frozen=True)
 class Digest:
     """A digest: its stories in rank order, the refused records, and the settings used."""
 
     stories: tuple[Story, ...]
     errors: tuple[DigestError, ...] = ()
     settings: Mapping[str, Any] = field(default_factory=dict)
+    #: With the query filter: the stories left out because they do not bear on the query.
+    filtered: tuple[FilteredStory, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"stories": [...], "errors": [...], "settings": {...}}``."""
-        return {"stories": [s.to_dict() for s in self.stories], "errors": [e.to_dict() for e in self.errors],
-                "settings": dict(self.settings)}
+        """``{"stories": [...], "errors": [...], "settings": {...}}`` (and ``"filtered": [...]``
+        with the query filter)."""
+        out = {"stories": [s.to_dict() for s in self.stories], "errors": [e.to_dict() for e in self.errors],
+               "settings": dict(self.settings)}
+        if self.filtered is not None:
+            out["filtered"] = [f.to_dict() for f in self.filtered]
+        return out

@@ -35,6 +35,8 @@ class Plan:
     language: str = DEFAULT_LANGUAGE
     options: Mapping[str, Any] = field(default_factory=dict)
     abstractive_options: Mapping[str, Any] = field(default_factory=dict)
+    #: Drop the stories that do not bear on ``options.query`` (see :data:`~.build.QUERY_FILTER_COVERAGE`).
+    query_filter: bool = False
 
 
 def registry_of(registry: Registry) -> Registry:
