@@ -23,7 +23,7 @@ PERMUTATIONS = 128
 #: Estimated Jaccard similarity of the shingle sets above which two articles are copies. A copy
 #: with a dateline, a credit line and one paragraph in ten dropped scores about 0.8; two
 #: outlets' own articles on one event, below 0.1.
-THRESHOLD = 0.5
+THRESHOLD = 0.4
 
 
 def signature(words: Sequence[str]) -> np.ndarray:
