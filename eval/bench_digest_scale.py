@@ -37,7 +37,8 @@ from typing import Any
 
 from rouge_score import tokenizers
 
-DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "bbc-news-summary" / "bbc-news-summary.jsonl"
+DATA = (Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "bbc-news-summary"
+        / "bbc-news-summary.jsonl")
 DATELINES = ("LONDON (Newswire) -", "NEW YORK, {month} (Syndicate) -")
 CREDITS = ("(Reporting by Newswire staff; editing by the desk.)", "Copyright 2005 Syndicate. All rights reserved.")
 TITLES = ("UPDATE 1-{title}", "{title} - report")
