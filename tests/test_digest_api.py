@@ -48,6 +48,9 @@ def test_digest_job_gives_the_library_digest(tmp_path: Path) -> None:
     assert result["settings"] == expected["settings"]
     assert [e["id"] for e in result["errors"]] == ["bad"]
     assert result["errors"][0]["error"]["code"] == "invalid_input"
+    page = client.get("/playground/digest")
+    assert page.status_code == 200 and "'unsafe-inline'" not in page.headers["Content-Security-Policy"]
+    assert b"<script type=\"module\" src=\"assets/digest.js\"></script>" in page.data
     spec = client.get("/openapi.json").get_json()
     assert {"/v1/digests", "/v1/digests/{job_id}", "/v1/digests/{job_id}/result"} <= set(spec["paths"])
 
