@@ -141,3 +141,20 @@ def test_cli_digest_in_process(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert len(data["stories"]) == 3 and data["errors"][0]["id"] == "line:8"
     assert data["settings"]["length"] == {"sentences": 2}
     assert "3 stories" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_abstractive_digest_rewrites_each_story_with_the_grounding_check(tiny_bart_dir: Path) -> None:
+    from summarizers import Registry
+    from summarizers.methods.abstractive.config import AbstractiveConfig
+    from summarizers.methods.abstractive.method import AbstractiveMethod
+    from summarizers.methods.newsrank import NewsRankMethod
+
+    config = AbstractiveConfig.with_default(str(tiny_bart_dir), torch_threads=1)
+    registry = Registry([NewsRankMethod(), AbstractiveMethod(config)])
+    digest = summarize_digest(_articles(), method="abstractive", length={"words": 30},
+                              options={"max_new_tokens": 12}, registry=registry)
+    assert len(digest.stories) == 3 and digest.settings["ranking"] == "newsrank"
+    for story in digest.stories:
+        assert story.faithfulness is not None and "score" in story.faithfulness
+        assert all(s.document is None or s.document in story.documents for s in story.sentences)
