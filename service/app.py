@@ -18,7 +18,7 @@ import summarizers
 from summarizers import Method, Registry
 from summarizers.jobs.config import JobsConfig
 
-from . import api_v1, jobs_api, ops, playground
+from . import api_v1, digests_api, jobs_api, ops, playground
 from .config import ServiceConfig, parse_rate
 from .errors import ApiError, register_error_handlers
 from .logging import clean_request_id, configure_logging, request_id_var
@@ -85,6 +85,7 @@ def create_app(
     app.register_blueprint(api_v1.bp, url_prefix="/v1")
     app.register_blueprint(jobs_api.bp, url_prefix="/v1")
     jobs_api.init_app(app, cfg.jobs)
+    app.register_blueprint(digests_api.bp, url_prefix="/v1")  # digests: jobs of their own kind
     app.register_blueprint(ops.bp)
     app.register_blueprint(playground.bp)  # the page at / (its own strict CSP)
 

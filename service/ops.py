@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify
 
-from . import jobs_api
+from . import digests_api, jobs_api
 from .errors import error_response
 from .openapi import build_openapi
 from .state import current_state
@@ -71,6 +71,7 @@ def _spec() -> dict[str, Any]:
     if cached is None:
         cached = build_openapi(state.schemas, state.config)
         jobs_api.extend_openapi(cached, protected=bool(state.config.api_keys))
+        digests_api.extend_openapi(cached, protected=bool(state.config.api_keys))
         current_app.extensions["summarize_openapi"] = cached
     return cached
 

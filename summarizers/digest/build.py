@@ -185,7 +185,9 @@ def run_digest(documents: Iterable[Mapping[str, Any] | str | Item], plan: Plan, 
     if plan.abstractive is not None:
         languages = [prepared[stories[k][0]].language for k, _ in order]
         entries = _abstract(pool, entries, languages, notify)
-    errors.sort(key=lambda e: next((a.index for a in articles if a.id == e.id), 0))
+    position = {id(a.error): a.index for a in articles if a.error is not None}
+    position.update({(type(a.id).__name__, a.id): a.index for a in good})
+    errors.sort(key=lambda e: position.get(id(e.error), position.get((type(e.id).__name__, e.id), 0)))
     settings = {"method": plan.abstractive or plan.extractive, "ranking": plan.extractive,
                 "length": plan.length, "language": plan.language, "group_by": group_by,
                 "options": dict(plan.abstractive_options if plan.abstractive else plan.options)}
@@ -221,9 +223,11 @@ def _stories(prepared: Sequence[PreparedArticle], group_by: str | None) -> tuple
     copies: dict[int, int] = {}
     for members in partitions.values():
         roots = duplicate_sets([prepared[i].minhash for i in members])
-        sets: dict[int, list[int]] = defaultdict(list)
+        sets: dict[int, list[int]] = defaultdict(list)  # the global index of each set's root -> its members
+        root_of: dict[int, int] = {}
         for k, root in enumerate(roots):
-            sets[root].append(members[k])
+            sets[members[root]].append(members[k])
+            root_of[members[k]] = members[root]
         firsts = []
         for group in sets.values():
             original = min(group, key=lambda i: (_time(prepared[i]), -len(prepared[i].text), i))
@@ -235,14 +239,9 @@ def _stories(prepared: Sequence[PreparedArticle], group_by: str | None) -> tuple
         firsts.sort()
         for story in group_stories([prepared[i] for i in firsts]):
             heads = [firsts[k] for k in story]
-            stories.append(sorted(heads + [i for head in heads for i in sets[_root_of(members, roots, head)]
-                                           if i != head]))
+            stories.append(sorted(i for head in heads for i in sets[root_of[head]]))
     stories.sort(key=lambda s: s[0])
     return stories, copies
-
-
-def _root_of(members: list[int], roots: list[int], index: int) -> int:
-    return roots[members.index(index)]
 
 
 def _time(a: PreparedArticle) -> float:

@@ -4,9 +4,11 @@ paragraph dropped, a credit line, a changed title).
 Each article's text becomes the set of its lower-cased word shingles (:data:`SHINGLE` words);
 its MinHash signature (``datasketch``, :data:`PERMUTATIONS` permutations) estimates the Jaccard
 similarity of two such sets, and MinHash LSH finds the pairs above :data:`THRESHOLD` without
-comparing every pair. Candidates are confirmed on their estimated Jaccard similarity and joined
-transitively (a copy of a copy is a copy). The original of each set is the earliest published
-member (then the longest, then the first in the input); the others are its duplicates.
+comparing every pair. Candidates are confirmed on their estimated Jaccard similarity, or on
+their containment (the share of the shorter article's shingles that the other has, from the
+Jaccard estimate and the two set sizes: a copy with half of the original's paragraphs dropped is
+contained in it), and joined transitively (a copy of a copy is a copy). The original of each
+set is the earliest published member (then the longest, then the first in the input); the others are its duplicates.
 """
 
 from __future__ import annotations
@@ -23,11 +25,17 @@ PERMUTATIONS = 128
 #: Estimated Jaccard similarity of the shingle sets above which two articles are copies. A copy
 #: with a dateline, a credit line and one paragraph in ten dropped scores about 0.8; two
 #: outlets' own articles on one event, below 0.1.
-THRESHOLD = 0.5
+THRESHOLD = 0.4
+#: Containment above which the shorter article is a (cut) copy of the longer one.
+CONTAINMENT = 0.7
+#: The LSH's own threshold: low enough to propose contained copies (Jaccard down to about 0.25).
+CANDIDATE_THRESHOLD = 0.25
+#: Articles of fewer shingles are copies on Jaccard similarity only (a shared sentence is no copy).
+MIN_CONTAINED = 20
 
 
-def signature(words: Sequence[str]) -> np.ndarray:
-    """The MinHash signature (hash values) of the word shingles of ``words``."""
+def signature(words: Sequence[str]) -> tuple[np.ndarray, int]:
+    """The MinHash signature (hash values) of the word shingles of ``words``, and their number."""
     lowered = [w.lower() for w in words]
     if len(lowered) <= SHINGLE:
         shingles = {" ".join(lowered)}
@@ -35,10 +43,21 @@ def signature(words: Sequence[str]) -> np.ndarray:
         shingles = {" ".join(lowered[i:i + SHINGLE]) for i in range(len(lowered) - SHINGLE + 1)}
     minhash = MinHash(num_perm=PERMUTATIONS)
     minhash.update_batch([s.encode("utf-8") for s in shingles])
-    return minhash.hashvalues
+    return minhash.hashvalues, len(shingles)
 
 
-def duplicate_sets(signatures: Sequence[np.ndarray], threshold: float = THRESHOLD) -> list[int]:
+def is_copy(jaccard: float, size_a: int, size_b: int, threshold: float = THRESHOLD) -> bool:
+    """Whether two shingle sets of these sizes and this Jaccard similarity are copies."""
+    if jaccard >= threshold:
+        return True
+    smaller = min(size_a, size_b)
+    if smaller < MIN_CONTAINED:
+        return False
+    common = jaccard * (size_a + size_b) / (1.0 + jaccard)
+    return common / smaller >= CONTAINMENT
+
+
+def duplicate_sets(signatures: Sequence[tuple[np.ndarray, int]], threshold: float = THRESHOLD) -> list[int]:
     """For every article, the index of the article whose copy it is (itself for none yet):
     a union-find root over the confirmed pairs, each root being the lowest index of its set."""
     n = len(signatures)
@@ -52,11 +71,11 @@ def duplicate_sets(signatures: Sequence[np.ndarray], threshold: float = THRESHOL
 
     if n < 2:
         return parent
-    lsh = MinHashLSH(threshold=threshold, num_perm=PERMUTATIONS)
-    hashes = [MinHash(num_perm=PERMUTATIONS, hashvalues=s) for s in signatures]
+    lsh = MinHashLSH(threshold=min(threshold, CANDIDATE_THRESHOLD), num_perm=PERMUTATIONS)
+    hashes = [MinHash(num_perm=PERMUTATIONS, hashvalues=s) for s, _ in signatures]
     for i, minhash in enumerate(hashes):
         for j in lsh.query(minhash):
-            if minhash.jaccard(hashes[j]) >= threshold:
+            if is_copy(minhash.jaccard(hashes[j]), signatures[i][1], signatures[j][1], threshold):
                 a, b = root(i), root(j)
                 if a != b:
                     parent[max(a, b)] = min(a, b)

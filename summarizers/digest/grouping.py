@@ -34,9 +34,9 @@ NAME_WEIGHT = 1.0
 TOP_TERMS = 40
 NEIGHBOURS = 20
 BLOCK = 1024
-LINK_THRESHOLD = 0.08
+LINK_THRESHOLD = 0.12
 TIME_WINDOW_DAYS = 3.0
-TIME_HALF_LIFE_DAYS = 7.0
+TIME_HALF_LIFE_DAYS = 3.0
 
 
 def article_vectors(articles: Sequence[PreparedArticle]) -> sp.csr_matrix:
@@ -154,9 +154,11 @@ def average_link(n: int, similarities: dict[tuple[int, int], float], threshold: 
     return labels
 
 
-def group_stories(articles: Sequence[PreparedArticle], threshold: float = LINK_THRESHOLD) -> list[list[int]]:
+def group_stories(articles: Sequence[PreparedArticle], threshold: float | None = None) -> list[list[int]]:
     """The stories of ``articles`` (all of one language): lists of indices into ``articles``,
-    each in input order, the stories in the order of their first article."""
+    each in input order, the stories in the order of their first article (``threshold``:
+    :data:`LINK_THRESHOLD` unless given)."""
+    threshold = LINK_THRESHOLD if threshold is None else threshold
     n = len(articles)
     if n == 0:
         return []

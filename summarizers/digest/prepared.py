@@ -37,7 +37,7 @@ class PreparedArticle:
         terms: the stemmed content words of every sentence.
         title_terms: those of the title.
         names: the names and numbers the article mentions (lower-cased).
-        minhash: the MinHash signature of its word shingles.
+        minhash: the MinHash signature of its word shingles, and their number.
     """
 
     id: str | int
@@ -49,7 +49,7 @@ class PreparedArticle:
     terms: tuple[tuple[str, ...], ...]
     title_terms: tuple[str, ...]
     names: frozenset[str]
-    minhash: np.ndarray
+    minhash: tuple[np.ndarray, int]
     title: str | None = None
     source: str | None = None
     published: float | None = None

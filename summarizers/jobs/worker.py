@@ -24,6 +24,7 @@ from typing import Any
 
 from ..batch.job import Item, Settings
 from ..batch.worker import ChunkWorker, RegistryFactory
+from ..digest.job import is_digest, run_digest_chunk
 from ..engine.pool import WorkerPool
 from ..registry import default_registry
 from .core import Jobs, public_view
@@ -75,6 +76,8 @@ class JobWorker:
         self.pool: WorkerPool[list[dict[str, Any]]] = WorkerPool(partial(ChunkWorker, Settings(), registry_factory),
                                                                  processes)
         self.on_finish = on_finish
+        self.registry_factory = registry_factory
+        self._digests: Any = None  # a thread for digest jobs (one chunk each), made on first use
         self.lease = jobs.config.lease
         self._in_flight: deque[_InFlight] = deque()
         self._lock = threading.Lock()
@@ -109,6 +112,8 @@ class JobWorker:
         finally:
             self._stop.set()
             self.pool.close()
+            if self._digests is not None:
+                self._digests.shutdown(wait=True)
             for thread in self._webhooks:  # let deliveries in progress end (their retries are bounded)
                 thread.join(timeout=WEBHOOK_RETRY_AFTER / 4)
 
@@ -151,11 +156,21 @@ class JobWorker:
         docs = self.jobs.store.chunk(job_id, k)
         if job is None or not docs:
             return True
-        items = [to_item(d) for d in docs]
-        handle = self.pool.submit(items, job_settings(job["settings"]))
+        if is_digest(job["settings"]):
+            handle = self._digest_thread().submit(run_digest_chunk, docs, job["settings"], self.registry_factory)
+        else:
+            handle = self.pool.submit([to_item(d) for d in docs], job_settings(job["settings"]))
         with self._lock:
             self._in_flight.append(_InFlight(job_id, k, [d["i"] for d in docs], handle))
         return True
+
+    def _digest_thread(self) -> Any:
+        """The thread digest jobs run in (a digest is a whole collection: one chunk, one task)."""
+        if self._digests is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._digests = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jobs-digest")
+        return self._digests
 
     def _finish_oldest(self) -> None:
         with self._lock:
