@@ -19,8 +19,10 @@ from pydantic.json_schema import models_json_schema
 
 from summarizers.digest.build import make_plan
 from summarizers.digest.job import assemble, is_digest, submit_digest
+from summarizers.errors import InvalidOption
 from summarizers.jobs import IdempotencyConflict, public_view
 from summarizers.jobs.store import FINAL
+from summarizers.methods.query import MAX_QUERY_CHARACTERS
 
 from .errors import ApiError
 from .jobs_api import EXTENSION, MAX_IDEMPOTENCY_KEY, JobCounts, _owner, current_jobs
@@ -57,6 +59,23 @@ class DigestRequest(BaseModel):
     options: dict[str, Any] = Field(default_factory=dict, description="the method's options")
     group_by: str | None = Field(None, min_length=1, description="a document field naming its story, instead "
                                  "of grouping by content")
+    query: str | None = Field(None, description="summarize what the articles say about this phrase, question or "
+                              "topic (the same as options.query)",
+                              json_schema_extra={"maxLength": MAX_QUERY_CHARACTERS})
+    query_filter: bool = Field(False, description="with a query: leave out the stories that do not bear on it "
+                               "(listed in the result's filtered)")
+
+    def library_options(self) -> dict[str, Any]:
+        """``options`` with the top-level ``query`` in it.
+
+        Raises:
+            InvalidOption: a query given both at the top level and in ``options``, differently.
+        """
+        if self.query is None:
+            return self.options
+        if self.options.get("query") not in (None, self.query):
+            raise InvalidOption("give the query once: query and options.query differ", field="query")
+        return {**self.options, "query": self.query}
 
 
 class DigestJobOut(BaseModel):
@@ -82,6 +101,8 @@ class DigestOut(BaseModel):
     stories: list[dict[str, Any]]
     errors: list[dict[str, Any]]
     settings: dict[str, Any]
+    filtered: list[dict[str, Any]] | None = Field(None, description="with query_filter: the stories left out "
+                                                  "(headline, documents, query_coverage)")
 
 
 @bp.before_request
@@ -123,13 +144,15 @@ def submit() -> Response:
     state = current_state()
     jobs = current_jobs()
     body = _schema().model_validate(json_body())
-    make_plan(state.registry, body.method, body.length, body.language, body.options)  # refuse bad settings now
+    options = body.library_options()
+    make_plan(state.registry, body.method, body.length, body.language, options,  # refuse bad settings now
+              query_filter=body.query_filter)
     key = request.headers.get("Idempotency-Key")
     if key is not None and not (0 < len(key) <= MAX_IDEMPOTENCY_KEY):
         raise ApiError(422, "validation_error", f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters",
                        details={"field": "Idempotency-Key"})
-    settings = {"method": body.method, "length": body.length, "language": body.language, "options": body.options,
-                "group_by": body.group_by}
+    settings = {"method": body.method, "length": body.length, "language": body.language, "options": options,
+                "group_by": body.group_by, **({"query_filter": True} if body.query_filter else {})}
     documents = [d.model_dump(exclude_none=True) for d in body.documents]
     try:
         job_id = submit_digest(jobs, documents, settings, owner=_owner(), idempotency_key=key,

@@ -375,3 +375,27 @@ def test_digest_cli_query_and_query_filter(tmp_path: Path, capsys: pytest.Captur
     assert data["filtered"][0]["documents"] == ["match"] and "1 stories left out by the query filter" in captured.err
     assert cli_main(["digest", str(records), "--query-filter", "--no-progress"]) == 1
     assert "needs a query" in capsys.readouterr().err
+
+
+def test_http_digest_job_takes_the_query_and_the_filter(tmp_path: Path) -> None:
+    from service.app import create_app
+    from summarizers.digest import summarize_digest
+    from summarizers.jobs import JobsConfig, JobWorker
+
+    config = JobsConfig(db=str(tmp_path / "jobs.db"))
+    app = create_app({"preload": [], "log_level": "WARNING", "jobs": config}, registry=registry())
+    client = app.test_client()
+    body = {"documents": digest_records(), "group_by": "feed", "length": {"sentences": 2}, "query": "floods",
+            "query_filter": True}
+    answer = client.post("/v1/digests", json=body)
+    assert answer.status_code == 202, answer.get_data(as_text=True)
+    JobWorker(app.extensions["summarize_jobs"]["jobs"], registry_factory=registry).run(until_idle=True)
+    result = client.get(answer.get_json()["result_url"]).get_json()
+    expected = summarize_digest(digest_records(), group_by="feed", length={"sentences": 2},
+                                options={"query": "floods"}, registry=registry(), query_filter=True).to_dict()
+    assert result["stories"] == json.loads(json.dumps(expected["stories"]))
+    assert result["filtered"] == expected["filtered"] and result["errors"] == []
+    refused = client.post("/v1/digests", json={**body, "query": None})
+    assert refused.status_code == 422 and "needs a query" in refused.get_json()["error"]["message"]
+    too_long = client.post("/v1/digests", json={**body, "query": "x" * (MAX_QUERY_CHARACTERS + 1)})
+    assert too_long.status_code == 422 and too_long.get_json()["error"]["details"]["field"] == "options.query"

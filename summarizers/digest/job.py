@@ -82,7 +82,7 @@ def run_digest_chunk(docs: Sequence[Mapping[str, Any]], settings: Mapping[str, A
         digest = summarize_digest(
             articles, method=settings.get("method", "newsrank"), length=settings.get("length"),
             language=settings.get("language", "english"), options=settings.get("options") or {},
-            group_by=group_by, registry=registry_factory())
+            group_by=group_by, registry=registry_factory(), query_filter=bool(settings.get("query_filter")))
     except Exception as exc:  # settings were checked at submission; a bug must not lose the job
         from ..batch.worker import internal_error
 
@@ -92,6 +92,7 @@ def run_digest_chunk(docs: Sequence[Mapping[str, Any]], settings: Mapping[str, A
     errors: defaultdict[Any, list[Mapping[str, Any]]] = defaultdict(list)
     for e in digest.errors:
         errors[_key(e.id)].append(e.error)
+    left_out = {_key(doc) for f in digest.filtered or () for doc in f.documents}  # by the query filter
     records: list[dict[str, Any]] = []
     placed: set[Any] = set()
     led: set[str] = set()
@@ -100,6 +101,8 @@ def run_digest_chunk(docs: Sequence[Mapping[str, Any]], settings: Mapping[str, A
         story = story_of.get(d["id"]) if key not in placed else None
         if "error" in d:
             record: dict[str, Any] = {"id": d["id"], "error": dict(d["error"])}
+        elif story is None and key in left_out:
+            record = {"id": d["id"], "filtered": True}
         elif story is not None:
             placed.add(key)
             record = {"id": d["id"], "story": story.id}
@@ -114,6 +117,8 @@ def run_digest_chunk(docs: Sequence[Mapping[str, Any]], settings: Mapping[str, A
         records.append(record)
     if records:
         records[0]["digest_settings"] = dict(digest.settings)
+        if digest.filtered is not None:
+            records[0]["digest_filtered"] = [f.to_dict() for f in digest.filtered]
     return records
 
 
@@ -127,12 +132,18 @@ def assemble(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     stories: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     settings: dict[str, Any] = {}
+    filtered: list[dict[str, Any]] | None = None
     for record in records:
         if "digest_settings" in record:
             settings = dict(record["digest_settings"])
+        if "digest_filtered" in record:
+            filtered = list(record["digest_filtered"])
         if "entry" in record:
             stories.append(dict(record["entry"]))
         if "error" in record:
             errors.append({"id": record.get("id"), "error": record["error"]})
     stories.sort(key=lambda s: int(str(s["id"]).rpartition("-")[2]))
-    return {"stories": stories, "errors": errors, "settings": settings}
+    out = {"stories": stories, "errors": errors, "settings": settings}
+    if filtered is not None:
+        out["filtered"] = filtered
+    return out
