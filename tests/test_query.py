@@ -399,3 +399,16 @@ def test_http_digest_job_takes_the_query_and_the_filter(tmp_path: Path) -> None:
     assert refused.status_code == 422 and "needs a query" in refused.get_json()["error"]["message"]
     too_long = client.post("/v1/digests", json={**body, "query": "x" * (MAX_QUERY_CHARACTERS + 1)})
     assert too_long.status_code == 422 and too_long.get_json()["error"]["details"]["field"] == "options.query"
+
+
+def test_digest_markdown_and_html_list_what_the_query_filter_left_out() -> None:
+    from summarizers.digest import summarize_digest
+    from summarizers.digest.render import render_html, render_markdown
+
+    digest = summarize_digest(digest_records(), group_by="feed", length={"sentences": 1},
+                              options={"query": "floods"}, registry=registry(), query_filter=True)
+    markdown, page = render_markdown(digest), render_html(digest)
+    assert "## Left out: not about the query" in markdown and "`match`" in markdown
+    assert '<section class="filtered">' in page and "(match)" in page
+    unfiltered = summarize_digest(digest_records(), group_by="feed", length={"sentences": 1}, registry=registry())
+    assert "Left out" not in render_markdown(unfiltered) and "filtered" not in render_html(unfiltered)

@@ -38,6 +38,12 @@ def render_markdown(digest: Digest, title: str = "Digest") -> str:
         body = " ".join(f"{_markdown_text(s.text)} \\[{_markdown_text(str(s.document))}\\]"
                         if s.document is not None else _markdown_text(s.text) for s in story.sentences)
         lines += [body, "", "Articles: " + ", ".join(f"`{str(d).replace('`', '')}`" for d in story.documents), ""]
+    if digest.filtered:
+        lines += ["## Left out: not about the query", ""]
+        for f in digest.filtered:
+            ids = ", ".join(f"`{str(d).replace('`', '')}`" for d in f.documents)
+            lines.append(f"- {_markdown_text(f.headline)} ({ids})")
+        lines.append("")
     if digest.errors:
         lines += ["## Refused records", ""]
         lines += [f"- `{str(e.id).replace('`', '')}`: {_markdown_text(str(e.error.get('message', '')))}"
@@ -61,6 +67,10 @@ def render_html(digest: Digest, title: str = "Digest") -> str:
                          + (f"<sup>{e(str(s.document))}</sup> " if s.document is not None else " "))
         parts.append("</p>")
         parts.append('<p class="meta">Articles: ' + ", ".join(e(str(d)) for d in story.documents) + "</p></article>")
+    if digest.filtered:
+        parts.append('<section class="filtered"><h2>Left out: not about the query</h2><ul>')
+        parts += [f"<li>{e(f.headline)} ({e(', '.join(str(d) for d in f.documents))})</li>" for f in digest.filtered]
+        parts.append("</ul></section>")
     if digest.errors:
         parts.append('<section class="errors"><h2>Refused records</h2><ul>')
         parts += [f"<li>{e(str(x.id))}: {e(str(x.error.get('message', '')))}</li>" for x in digest.errors]
