@@ -1,7 +1,7 @@
 """Query-focused summaries on real data: do the queries select what they ask for, and what do
 they do to ROUGE? ``python -m eval.bench_query [--part single|multi|all]``.
 
-- **single** (BBC News, SummEval): each article's title as the query (the title itself is not
+- **single** (BBC News; SummEval has no titles): each article's title as the query (the title itself is not
   given as ``options.title``, so only the query carries it). Reported: the mean share of the
   query's content words (stemmed) that the summary's sentences contain, and ROUGE against the
   references, with and without the query, for newsrank, lexrank and textrank.
@@ -48,7 +48,6 @@ def single(limit: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
     sets = {
         "bbc": [json.loads(line) for line in (SHARED / "bbc-news-summary" / "bbc-news-summary.jsonl").open()],
-        "summeval": [json.loads(line) for line in (SHARED / "summeval" / "summeval.jsonl").open()],
     }
     for name, records in sets.items():
         records = records[:: max(1, len(records) // limit)][:limit]
