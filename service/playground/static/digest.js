@@ -87,7 +87,9 @@ async function build(event) {
   status("Queued…");
   $("build").disabled = true;
   try {
-    const submitted = await call("../v1/digests", { documents, length: { words } });
+    const query = $("digest-query").value.trim();
+    const focus = query ? { query, query_filter: $("digest-query-filter").checked } : {};
+    const submitted = await call("../v1/digests", { documents, length: { words }, ...focus });
     if (!submitted.ok) return status(describeFailure(submitted), true);
     let job = submitted.data;
     while (!FINAL.has(job.status)) {
@@ -100,7 +102,8 @@ async function build(event) {
     const result = await call(`../v1/digests/${job.id}/result`);
     if (!result.ok) return status(describeFailure(result), true);
     draw(result.data);
-    status(`${result.data.stories.length} stories from ${documents.length} articles`);
+    const left = result.data.filtered ? `; ${result.data.filtered.length} left out as not about the query` : "";
+    status(`${result.data.stories.length} stories from ${documents.length} articles${left}`);
   } finally {
     $("build").disabled = false;
     document.body.dataset.done = String(Number(document.body.dataset.done || 0) + 1);
