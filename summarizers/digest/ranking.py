@@ -149,16 +149,13 @@ def rank_story(articles: Sequence[PreparedArticle], request: Request) -> RankedS
     matrix, weights, _ = _concepts(concepts, owners, positions, len(chosen))
     bearing = story_relevance(terms, request, chosen[0].language)
     if bearing is not None and bearing.matched:  # query-focused: concepts weigh by their sentences' relevance
-        weights = weights * _concept_relevance(matrix, bearing.scores)
+        weights = weights * (1.0 + QUERY_WEIGHT * _concept_relevance(matrix, bearing.scores))
     length = request.length
     if length.words is not None:
         costs, budget = words, float(length.words)
     else:
         costs, budget = np.ones(len(picks)), float(length.sentences or 1)
-    if bearing is not None and bearing.matched:  # ... and the sentences by their own relevance, not position
-        prior = 1.0 + QUERY_WEIGHT * bearing.scores
-    else:
-        prior = 1.0 + POSITION_WEIGHT / (1.0 + np.array(positions, dtype=float))
+    prior = 1.0 + POSITION_WEIGHT / (1.0 + np.array(positions, dtype=float))
     order, gains = greedy_order(matrix, weights, costs, budget, prior)
     # The sentences that cover nothing keep their order, the short ones last.
     head = [p for p, g in zip(order, gains, strict=True) if g > 0]
