@@ -6,21 +6,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
-import scipy.sparse as sp
 
 from summarizers.cli.main import main
 from summarizers.digest import render_html, render_markdown, summarize_digest
-from summarizers.digest.coverage import concept_matrix, greedy_order, sentence_concepts
 from summarizers.digest.dedup import duplicate_sets, signature
 from summarizers.digest.grouping import average_link
-from summarizers.digest.prepared import prepare_article
-from summarizers.digest.ranking import rank_story
-from summarizers.digest.records import from_mapping, parse_published
+from summarizers.digest.records import parse_published
 from summarizers.digest.repeats import RepeatIndex, bigrams, overlap_f1
 from summarizers.errors import InvalidInput, InvalidLength
-from summarizers.registry import default_registry
 
 FLOOD = [
     "Heavy rain flooded the river town of Elmford on Monday, forcing 3,000 residents to leave their homes.",
@@ -86,62 +80,6 @@ def test_repeats_use_bigram_f1() -> None:
     index.add(a)
     assert index.repeats(bigrams("the river rose two metres overnight in the town of Elmford"))
     assert not index.repeats(bigrams("Parliament will vote on the budget next week"))
-
-
-def test_concepts_are_bigrams_and_words() -> None:
-    assert sentence_concepts(["river", "rose", "elmford"]) == {"river rose", "rose elmford", "river", "rose", "elmford"}
-    assert sentence_concepts(["river", "rose"], unigrams=False) == {"river rose"}
-
-
-def test_concept_support_counts_articles_and_the_lead() -> None:
-    # Three articles (0, 1, 2); candidate i's article is owners[i], its position positions[i].
-    concepts = [{"a b", "c"}, {"a b"}, {"a b", "d"}, {"d"}, {"c"}]
-    matrix, weights, names = concept_matrix(concepts, [0, 1, 2, 2, 2], [0, 3, 1, 2, 0], 3, least=2)
-    # "a b": 3 articles, in the lead (position 0) of article 0 only; "c": articles 0 and 2, both
-    # in the lead; "d": one article (2), under the threshold.
-    assert names == ["a b", "c"]
-    assert weights.tolist() == [3.0 + 1.0, 2.0 + 2.0]
-    assert matrix.toarray().tolist() == [[1, 1], [1, 0], [1, 0], [0, 0], [0, 1]]
-    # One or two articles: support counts sentences.
-    _, weights, names = concept_matrix([{"x"}, {"x", "y"}, {"y"}], [0, 0, 1], [1, 2, 1], 2, least=2)
-    assert names == ["x", "y"] and weights.tolist() == [2.0, 2.0]
-
-
-def test_greedy_covers_each_concept_once_under_the_budget() -> None:
-    # Concepts weigh 5, 4, 3, 1. Sentence 0 covers {0, 1}; 1 covers {0}; 2 covers {2}; 3 covers
-    # {1, 3}; 4 covers nothing.
-    matrix = sp.csr_matrix(np.array([[1, 1, 0, 0], [1, 0, 0, 0], [0, 0, 1, 0], [0, 1, 0, 1], [0, 0, 0, 0]],
-                                    dtype=float))
-    weights = np.array([5.0, 4.0, 3.0, 1.0])
-    # Unit costs, budget 2: 0 (9), then 2 (3; 1 adds nothing new, 3 only concept 3: 1), then 3
-    # beyond the budget, then those that add nothing, in their order.
-    order, gains = greedy_order(matrix, weights, np.ones(5), 2.0)
-    assert order == [0, 2, 3, 1, 4] and gains == [9.0, 3.0, 1.0, 0.0, 0.0]
-    # Word costs 30, 10, 10, 10, 10 under 25 words: 0 does not fit; 1 (5 / 10) and 3 (5 / 10)
-    # tie, the earlier first; then 2 (3) no longer fits (10 + 10 + 10 > 25) and follows.
-    order, gains = greedy_order(matrix, weights, np.array([30.0, 10, 10, 10, 10]), 25.0)
-    assert order[:2] == [1, 3] and gains[:2] == [5.0, 5.0] and order[2] == 2
-    # A position prior on sentence 2 puts it first.
-    order, _ = greedy_order(matrix, weights, np.ones(5), 2.0, prior=np.array([1.0, 1, 4, 1, 1]))
-    assert order[0] == 2
-
-
-def test_story_ranking_prefers_what_several_articles_say() -> None:
-    shared = "The Elm river flooded the town of Elmford on Monday and 3,000 residents left their homes."
-    texts = [
-        "Local officials held a long meeting about parking rules in the old market square on Monday.\n\n" + shared,
-        shared.replace("on Monday", "early on Monday")
-        + "\n\nA bakery on the high street opened a new shop in the old station.",
-        "Crews said the Elm river flooded Elmford and that 3,000 residents left their homes overnight.\n\n"
-        "The cinema of the town will show old films every Sunday in the coming summer months.",
-    ]
-    request = default_registry().prepare("newsrank", {"sentences": 1}, "english", {})
-    prepared = [prepare_article(from_mapping({"id": f"a{k}", "text": t}, k), request) for k, t in enumerate(texts)]
-    story = rank_story(prepared, request)
-    top = story.candidates[0]
-    by_id = {p.id: p for p in prepared}
-    assert "flooded" in top.text and by_id[top.document].text[top.start:top.end] == top.text
-    assert len(story.candidates) == sum(len(p.spans) for p in prepared)
 
 
 def test_published_accepts_iso_dates_and_refuses_the_rest() -> None:

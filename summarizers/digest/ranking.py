@@ -1,20 +1,26 @@
-"""One story's multi-document extractive ranking, from all of its articles: concept coverage.
+"""One story's multi-document extractive ranking, from all of its articles.
 
-Candidates are the first :data:`MAX_POSITION` sentences of each of at most :data:`MAX_ARTICLES`
-articles (the most central); those shorter than :data:`MIN_WORDS` words only follow the others.
-They are ordered by the budgeted greedy of :mod:`.coverage` (Gillick & Favre 2009; Lin & Bilmes
-2010): concepts are the bigrams of stemmed content words, weighted by the number of articles that
-use them (plus a bonus for the articles that use them in their lead), each next sentence the one
-that covers the most new concept weight per word (per sentence under a sentence budget) and
-still fits the request's length. A concept counts once, so the order never says one thing twice;
-the digest takes from the top of that order (and skips what repeats another story).
+Candidates are each article's best :data:`PER_ARTICLE` sentences by the method's own ranking
+(for ``newsrank``: inverted-pyramid position, centrality within the article, headline
+similarity), from at most :data:`MAX_ARTICLES` articles (the most central). Each candidate's
+relevance adds three parts, scaled down for sentences shorter than :data:`SHORT_WORDS` words:
 
-:func:`rank_story` takes the prepared request (length, language, options), so that the length
-is the greedy's budget and options such as a query reach the ranking. With ``options.query`` the
-candidates go :data:`MAX_POSITION_QUERY` sentences deep and each concept's weight is multiplied
-by ``1 + QUERY_WEIGHT * r``, ``r`` the mean relevance to the query of the candidates that cover
-it; sentence relevance uses the query's terms expanded with the terms that co-occur with them
-across the story's articles (:mod:`summarizers.methods.query`).
+- **position within its article**: ``1 / (1 + (rank - 1) / RANK_SCALE)`` for the method's rank;
+- **centrality across the articles**: the TF-IDF cosine of the sentence and the story's
+  centroid (every article weighing the same), times :data:`CENTRALITY_WEIGHT`;
+- **agreement between sources**: over every other source (articles without a source count as
+  sources of their own), the mean of its closest sentence's cosine, times :data:`AGREEMENT_WEIGHT`:
+  what several outlets report is the story; what one adds is a detail.
+
+The candidates are then ordered by maximal marginal relevance across the articles (each next
+one maximises relevance minus :data:`REDUNDANCY` times its highest cosine with those before it),
+so the order never says one thing twice; the digest takes from the top of that order.
+
+:func:`rank_story` takes the prepared request (length, language, options), so that options such
+as a query can reach the ranking. With ``options.query`` the candidates are each article's best
+:data:`PER_ARTICLE_QUERY` sentences and each one's relevance is multiplied by ``1 + QUERY_WEIGHT *
+r`` (relevance times centrality), ``r`` its relevance to the query, whose terms are expanded with
+the terms that co-occur with them across the story's articles (:mod:`summarizers.methods.query`).
 """
 
 from __future__ import annotations
@@ -32,23 +38,23 @@ from ..methods.query import relevance as query_relevance
 from ..methods.terms import count_matrix
 from ..text.language import get_language
 from ..text.words import count_words
-from .coverage import concept_matrix, greedy_order, min_support, sentence_concepts
 from .prepared import PreparedArticle
 
+PER_ARTICLE = 8
 MAX_ARTICLES = 40
-#: Candidates per article: its first sentences (news says what matters first).
-MAX_POSITION = 30
+RANK_SCALE = 2.0
+CENTRALITY_WEIGHT = 1.0
+AGREEMENT_WEIGHT = 1.0
+SHORT_WORDS = 10
+REDUNDANCY = 0.7
+#: With a query, relevance times centrality: a candidate's signals are multiplied by
+#: ``1 + QUERY_WEIGHT * r``, ``r`` its relevance to the query expanded over the story's candidates
+#: (in [0, 1], see :mod:`summarizers.methods.query`). The articles' own rankings (the position
+#: prior) are those without the query, so that the query counts once.
+QUERY_WEIGHT = 1.0
 #: With a query: candidates per article (relevant sentences sit deeper in articles that are not
 #: about the query first).
-MAX_POSITION_QUERY = 60
-#: Sentences shorter than this are candidates only after all the others (ICSI left them out).
-MIN_WORDS = 8
-#: The position prior: a sentence's gain is multiplied by ``1 + POSITION_WEIGHT / (1 + i)``, ``i``
-#: its position in its article (0 first): the lead of each article is preferred, as news writes it.
-POSITION_WEIGHT = 3.0
-#: With a query, each concept's weight is multiplied by ``1 + QUERY_WEIGHT * r``, ``r`` the mean
-#: relevance (in [0, 1], see :mod:`summarizers.methods.query`) of the candidates that cover it.
-QUERY_WEIGHT = 1.0
+PER_ARTICLE_QUERY = 16
 
 
 def story_relevance(terms: Sequence[Sequence[str]], request: Request, language: str) -> Relevance | None:
@@ -108,6 +114,33 @@ def _centroid(rows: sp.csr_matrix, owners: np.ndarray, count: int) -> np.ndarray
     return centre / norm if norm > 0 else centre
 
 
+def _agreement(similar: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """For each sentence, the mean over the other source groups of its closest sentence there."""
+    labels = np.unique(groups)
+    if len(labels) < 2:
+        return np.zeros(len(groups))
+    best = np.stack([np.where(groups == g, similar, 0.0).max(axis=1) for g in labels], axis=1)
+    own = groups[:, None] == labels[None, :]
+    best[own] = 0.0
+    return best.sum(axis=1) / (len(labels) - 1)
+
+
+def _mmr(relevance: np.ndarray, similar: np.ndarray, redundancy: float = REDUNDANCY) -> tuple[list[int], list[float]]:
+    n = len(relevance)
+    taken = np.zeros(n, dtype=bool)
+    closest = np.zeros(n)
+    order: list[int] = []
+    gains: list[float] = []
+    for _ in range(n):
+        gain = np.where(taken, -np.inf, relevance - redundancy * closest)
+        best = int(np.argmax(gain))
+        order.append(best)
+        gains.append(float(gain[best]))
+        taken[best] = True
+        closest = np.maximum(closest, similar[best])
+    return order, gains
+
+
 def _headline(articles: Sequence[PreparedArticle], vocabulary: dict[str, int], idf: np.ndarray,
               centre: np.ndarray) -> tuple[str, str | int] | None:
     """The title closest to the story's centroid (ties: the earlier article)."""
@@ -128,72 +161,42 @@ def _headline(articles: Sequence[PreparedArticle], vocabulary: dict[str, int], i
 
 def rank_story(articles: Sequence[PreparedArticle], request: Request) -> RankedStory:
     """The headline and the ranked candidate sentences of the story told by ``articles`` (its
-    originals, not their duplicates), under ``request`` (its length is the coverage's budget)."""
+    originals, not their duplicates), under ``request`` (its length bounds the candidates)."""
     chosen = list(articles)
     if len(chosen) > MAX_ARTICLES:
         chosen = _most_central(chosen, MAX_ARTICLES)
-    bearing_query = query_of(request) is not None
-    depth = MAX_POSITION_QUERY if bearing_query else MAX_POSITION
-    # Position first, so that ties in the greedy go to the earlier sentences of the articles.
-    picks = sorted(((k, i) for k, a in enumerate(chosen) for i in range(min(depth, len(a.spans)))),
-                   key=lambda p: (p[1], p[0]))
+    depth = PER_ARTICLE_QUERY if query_of(request) is not None else PER_ARTICLE
+    picks = [(k, i) for k, a in enumerate(chosen) for i in range(len(a.spans)) if a.ranks[i] <= depth]
     terms = [chosen[k].terms[i] for k, i in picks]
+    rows, _ = tfidf_rows(terms)
+    owners = np.array([k for k, _ in picks], dtype=np.int64)
+    centre = _centroid(rows, owners, len(chosen))
+    similar = (rows @ rows.T).toarray()
+    np.fill_diagonal(similar, 0.0)
+    sources = {}
+    groups = np.array([sources.setdefault(chosen[k].source or ("#", chosen[k].id), len(sources)) for k, _ in picks])
+    prior = np.array([1.0 / (1.0 + (chosen[k].ranks[i] - 1) / RANK_SCALE) for k, i in picks])
     texts = [chosen[k].sentence(i) for k, i in picks]
     words = np.array([count_words(t) for t in texts], dtype=float)
-    owners = [k for k, _ in picks]
-    positions = [i for _, i in picks]
-    long_enough = words >= MIN_WORDS
-    if not long_enough.any():  # a story of short sentences only: they are all it has
-        long_enough[:] = True
-    concepts = [sentence_concepts(t) if ok else set() for t, ok in zip(terms, long_enough, strict=True)]
-    matrix, weights, _ = _concepts(concepts, owners, positions, len(chosen))
+    signals = prior + CENTRALITY_WEIGHT * (rows @ centre) + AGREEMENT_WEIGHT * _agreement(similar, groups)
     bearing = story_relevance(terms, request, chosen[0].language)
-    if bearing is not None and bearing.matched:  # query-focused: concepts weigh by their sentences' relevance
-        weights = weights * (1.0 + QUERY_WEIGHT * _concept_relevance(matrix, bearing.scores))
-    length = request.length
-    if length.words is not None:
-        costs, budget = words, float(length.words)
-    else:
-        costs, budget = np.ones(len(picks)), float(length.sentences or 1)
-    prior = 1.0 + POSITION_WEIGHT / (1.0 + np.array(positions, dtype=float))
-    order, gains = greedy_order(matrix, weights, costs, budget, prior)
-    # The sentences that cover nothing keep their order, the short ones last.
-    head = [p for p, g in zip(order, gains, strict=True) if g > 0]
-    tail = [p for p in order[len(head):] if long_enough[p]] + [p for p in order[len(head):] if not long_enough[p]]
-    scores = dict(zip(order, gains, strict=True))
+    if bearing is not None:  # query-focused: relevance to the expanded query joins the signals
+        signals = signals * (1.0 + QUERY_WEIGHT * bearing.scores)
+    relevance = np.minimum(1.0, words / SHORT_WORDS) * signals
+    order, gains = _mmr(relevance, similar)
     candidates = tuple(
-        Candidate(chosen[picks[p][0]].id, *chosen[picks[p][0]].spans[picks[p][1]], texts[p], scores[p], int(words[p]))
-        for p in head + tail)
-    rows, _ = tfidf_rows(terms)
-    centre = _centroid(rows, np.array(owners, dtype=np.int64), len(chosen))
-    counts, vocabulary = count_matrix(terms)
-    df = np.bincount(sp.csr_matrix(counts).indices, minlength=len(vocabulary))
-    idf = np.log((1.0 + len(terms)) / (1.0 + df)) + 1.0
+        Candidate(chosen[picks[p][0]].id, *chosen[picks[p][0]].spans[picks[p][1]], texts[p], gain, int(words[p]))
+        for p, gain in zip(order, gains, strict=True))
+    _, vocabulary = count_matrix(terms)
+    n = len(terms)
+    df = np.bincount(sp.csr_matrix(count_matrix(terms)[0]).indices, minlength=len(vocabulary))
+    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
     coverage = query_coverage(articles, request)
     found = _headline(articles, vocabulary, idf, centre)
     if found is None:
         top = candidates[0]
         return RankedStory(top.text, None, candidates, coverage)
     return RankedStory(found[0], found[1], candidates, coverage)
-
-
-def _concepts(concepts: list[set[str]], owners: list[int], positions: list[int],
-              articles: int) -> tuple[sp.csr_matrix, np.ndarray, list[str]]:
-    """The concept matrix at the usual support threshold, lowered (down to 1) while no
-    candidate covers any concept."""
-    least = min_support(articles)
-    while True:
-        matrix, weights, names = concept_matrix(concepts, owners, positions, articles, least)
-        if matrix.nnz or least <= 1:
-            return matrix, weights, names
-        least -= 1
-
-
-def _concept_relevance(matrix: sp.csr_matrix, scores: np.ndarray) -> np.ndarray:
-    """Each concept's query relevance: the mean relevance of the candidates that cover it."""
-    count = np.asarray(matrix.sum(axis=0)).ravel()
-    total = np.asarray(matrix.T @ scores).ravel()
-    return np.divide(total, count, out=np.zeros_like(total), where=count > 0)
 
 
 def _most_central(articles: list[PreparedArticle], keep: int) -> list[PreparedArticle]:
