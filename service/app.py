@@ -18,7 +18,7 @@ import summarizers
 from summarizers import Method, Registry
 from summarizers.jobs.config import JobsConfig
 
-from . import api_v1, jobs_api, ops, playground
+from . import api_v1, digests_api, jobs_api, ops, playground
 from .compat import azure as compat_azure
 from .compat import hf as compat_hf
 from .config import ServiceConfig, parse_rate
@@ -90,6 +90,7 @@ def create_app(
     app.register_blueprint(compat_azure.bp)  # Azure AI Language and Hugging Face drop-ins (docs/migration.md)
     app.register_blueprint(compat_hf.bp)
     compat_azure.init_app(app)
+    app.register_blueprint(digests_api.bp, url_prefix="/v1")  # digests: jobs of their own kind
     app.register_blueprint(ops.bp)
     app.register_blueprint(playground.bp)  # the page at / (its own strict CSP)
 

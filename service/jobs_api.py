@@ -221,7 +221,7 @@ def submit_job() -> Response:
     if body.webhook is not None:
         check_url(body.webhook, jobs.config)
     settings = {"method": body.method, "length": body.length, "language": body.language,
-                "options": body.options}
+                "options": body.library_options()}
     documents = [d.model_dump(exclude_none=True) for d in body.documents]
     try:
         job_id = jobs.submit(documents, settings, owner=_owner(), idempotency_key=key,

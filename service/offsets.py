@@ -54,6 +54,8 @@ def utf16_result(result: dict[str, Any], document_text: str) -> dict[str, Any]:
         _convert(out["headline"], document)
     for removed in out.get("input", {}).get("removed", []):
         _convert(removed, document)
+    for match in (out.get("query") or {}).get("matches", []):
+        _convert(match, document)
     return out
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify
 
-from . import jobs_api
+from . import digests_api, jobs_api
 from .errors import error_response
 from .jobs_workers import STATUS_ENV, read_status
 from .openapi import build_openapi, finish_openapi
@@ -92,6 +92,7 @@ def _spec() -> dict[str, Any]:
     if cached is None:
         cached = build_openapi(state.schemas, state.config)
         jobs_api.extend_openapi(cached, protected=bool(state.config.api_keys))
+        digests_api.extend_openapi(cached, protected=bool(state.config.api_keys))
         cached = finish_openapi(cached)
         current_app.extensions["summarize_openapi"] = cached
     return cached

@@ -26,6 +26,8 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from summarizers import Parameter, Registry, Summary
+from summarizers.errors import InvalidOption
+from summarizers.methods.query import MAX_QUERY_CHARACTERS
 from summarizers.types import DEFAULT_LANGUAGE, DEFAULT_METHOD, DEFAULT_SENTENCES, MAX_SENTENCES, MAX_WORDS
 
 from .markdown import descriptions_to_markdown
@@ -100,6 +102,11 @@ class SummarizeSettings(BaseModel):
     options: dict[str, Any] = Field(
         default_factory=dict, description="method-specific options (see GET /v1/methods for each method's)"
     )
+    query: str | None = Field(
+        None, description="a phrase, a question or a topic description: summarize what the text says about it "
+        "(the same as options.query; query-aware methods only)",
+        json_schema_extra={"maxLength": MAX_QUERY_CHARACTERS},
+    )
     offsets: Offsets = Field(
         "codepoint",
         description="unit of every start/end in the answer: Unicode code points (Python), "
@@ -112,7 +119,19 @@ class SummarizeSettings(BaseModel):
         Raises:
             SummarizerError: for a bad method, length, language or options, or an unavailable method.
         """
-        return registry.prepare(self.method, self.length, self.language, self.options)
+        return registry.prepare(self.method, self.length, self.language, self.library_options())
+
+    def library_options(self) -> dict[str, Any]:
+        """``options``, with the top-level ``query`` in it (checked by the library, not here).
+
+        Raises:
+            InvalidOption: a query given both at the top level and in ``options``, differently.
+        """
+        if self.query is None:
+            return self.options
+        if self.options.get("query") not in (None, self.query):
+            raise InvalidOption("give the query once: query and options.query differ", field="query")
+        return {**self.options, "query": self.query}
 
 
 class SummarizeRequest(SummarizeSettings):
@@ -366,6 +385,8 @@ def parameter_schema(parameter: Parameter) -> dict[str, Any]:
         schema["maximum"] = parameter.maximum
     if parameter.default is not None:
         schema["default"] = parameter.default
+    if parameter.max_length is not None:
+        schema["maxLength"] = parameter.max_length
     schema["description"] = parameter.description
     return schema
 

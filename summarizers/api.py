@@ -121,7 +121,9 @@ def finish(result: Summary, document: Document, request: Request) -> Summary:
 
     def fallback() -> Summary:
         assert extractive is not None
-        common = Options({k: v for k, v in request.options.items() if k in ("order", "title")})
+        shared = ("order", "title", "query") if any(p.name == "query" for p in extractive.all_parameters()) \
+            else ("order", "title")
+        common = Options({k: v for k, v in request.options.items() if k in shared})
         return extractive.summarize(document, Request(extractive, request.length, request.language, common))
 
     return apply_policy(result, document, request.option("faithfulness", "report"),

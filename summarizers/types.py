@@ -182,6 +182,33 @@ class Faithfulness:
 
 
 @dataclass(frozen=True)
+class QueryMatch:
+    """A word of the input that matches the query: ``term`` is its stem, ``expanded`` whether
+    the term came from the query's expansion (co-occurring terms) rather than the query."""
+
+    start: int
+    end: int
+    term: str
+    expanded: bool
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    """How a query was read (``options.query``): its terms (stemmed, with weights), the terms
+    its expansion added from the text, and every word of the candidate sentences that matches
+    one (offsets index the text the sentences' own offsets index, for the input)."""
+
+    text: str
+    terms: Mapping[str, float]
+    expansion: Mapping[str, float]
+    matches: tuple[QueryMatch, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "terms": dict(self.terms), "expansion": dict(self.expansion),
+                "matches": [asdict(m) for m in self.matches]}
+
+
+@dataclass(frozen=True)
 class SelectedSentence:
     """One sentence of a summary.
 
@@ -275,6 +302,7 @@ class Summary:
         extracted_text: for HTML input, the text the offsets refer to.
         all_sentences: when asked for (extractive ``options.all_sentences``), every candidate
             sentence in document order with its score and rank; ``sentences`` are among them.
+        query: with ``options.query``, how the query was read and the words it matches.
     """
 
     summary: str
@@ -295,6 +323,9 @@ class Summary:
     all_sentences: tuple[SelectedSentence, ...] | None = field(
         default=None, metadata={"omit_none": True,
                                 "doc": "with options.all_sentences: every candidate sentence, scored and ranked"})
+    query: QueryInfo | None = field(
+        default=None, metadata={"omit_none": True,
+                                "doc": "with options.query: its terms, their expansion and the words they match"})
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data (the shape of ``summarize text --json``)."""
@@ -318,6 +349,8 @@ class Summary:
             d["extracted_text"] = self.extracted_text
         if self.all_sentences is not None:
             d["all_sentences"] = [asdict(s) for s in self.all_sentences]
+        if self.query is not None:
+            d["query"] = self.query.to_dict()
         return d
 
 

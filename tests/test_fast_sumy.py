@@ -72,7 +72,7 @@ def test_duplicates_and_one_word_sentences_match_sumy(method: str) -> None:
 def test_implementation_option_is_validated_and_default_is_fast() -> None:
     method = default_registry().get("lexrank")
     assert method.implementation() == "fast"
-    assert [p.name for p in method.parameters] == ["implementation"]
+    assert [p.name for p in method.parameters] == ["implementation", "query"]
     result = summarize(SHORT, method="lexrank", options={"implementation": "sumy"})
     assert result.method == "lexrank"
     from summarizers import InvalidOption

@@ -66,6 +66,14 @@ def page() -> Response:
     return response
 
 
+@bp.get("/playground/digest")
+def digest_page() -> Response:
+    """The digest page: articles in, the stories out, each sentence's source highlighted."""
+    response = bp.send_static_file("digest.html")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
 @bp.get("/playground/config.json")
 def config() -> Response:
     """What the page needs before it can call the API: whether a key is needed, the languages."""

@@ -66,6 +66,8 @@ class Item:
         length: a per-record length override (an int or a mapping), or ``None``.
         error: for a bad record, the error line's ``{"code", "message", "details"}``.
         id_given: whether the record had its own id (``False`` for ``"line:N"`` ids).
+        extra: the values of the record's :attr:`Fields.extra` fields that it has (e.g. the
+            digest's ``source``, ``published``, ``language``), or ``None``.
     """
 
     id: str | int
@@ -78,6 +80,7 @@ class Item:
     length: Any = None
     error: Mapping[str, Any] | None = None
     id_given: bool = True
+    extra: Mapping[str, Any] | None = None
 
     @property
     def key(self) -> str:

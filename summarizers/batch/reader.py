@@ -43,6 +43,8 @@ class Fields:
     url: str = "url"
     method: str = "method"
     length: str = "length"
+    #: further fields to keep as they are, in :attr:`Item.extra` (the digest's ``source``...)
+    extra: tuple[str, ...] = ()
 
 
 def detect_format(path: str, given: str = "auto") -> Format:
@@ -194,6 +196,7 @@ def _item(record: Mapping[str, Any], number: int, fields: Fields, html: bool) ->
         id=item_id, line=number, id_given=given, text=text, html=is_html and not is_url, url=is_url,
         title=title if isinstance(title, str) and title.strip() else None,
         method=record.get(fields.method), length=record.get(fields.length),
+        extra={k: record[k] for k in fields.extra if k in record} or None,
     )
 
 

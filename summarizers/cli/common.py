@@ -17,6 +17,7 @@ from ..types import DEFAULT_LANGUAGE, DEFAULT_METHOD, DEFAULT_SENTENCES
 OPTION_FLAGS: list[tuple[str, str, type, str]] = [
     ("--order", "order", str, "document (default) or rank"),
     ("--title", "title", str, "the article's headline, when known"),
+    ("--query", "query", str, "summarize what the text says about this phrase, question or topic"),
     ("--seed", "seed", int, "seed of the random method"),
     ("--faithfulness", "faithfulness", str, "report (default), drop unsupported sentences, or fallback"),
     ("--min-faithfulness", "min_faithfulness", float, "fallback below this faithfulness score (default 0.5)"),

@@ -21,6 +21,7 @@ COMMANDS = (
     "summarizers.cli.text",
     "summarizers.cli.methods",
     "summarizers.cli.batch",
+    "summarizers.cli.digest",
     "summarizers.cli.models",
     "summarizers.cli.worker",
     "summarizers.cli.check",

@@ -27,6 +27,7 @@ from typing import Any
 
 from ..batch.job import Item, Settings
 from ..batch.worker import RegistryFactory
+from ..digest.job import is_digest, run_digest_chunk
 from ..registry import default_registry
 from .core import Jobs, public_view
 from .limits import DocumentLimits, GuardedPool, Stopped
@@ -86,6 +87,8 @@ class JobWorker:
         self.pool = GuardedPool(processes, registry_factory, self.limits)
         self.faults = 0  # store faults met (each logged, then waited out)
         self.on_finish = on_finish
+        self.registry_factory = registry_factory
+        self._digests: Any = None  # a thread for digest jobs (one chunk each), made on first use
         self.lease = jobs.config.lease
         self._in_flight: deque[_InFlight] = deque()
         self._lock = threading.Lock()
@@ -140,6 +143,8 @@ class JobWorker:
         finally:
             self._stop.set()
             self.pool.close(abandon=True)
+            if self._digests is not None:
+                self._digests.shutdown(wait=True)
             for thread in self._webhooks:  # let deliveries in progress end (their retries are bounded)
                 thread.join(timeout=WEBHOOK_RETRY_AFTER / 4)
 
@@ -182,11 +187,14 @@ class JobWorker:
         docs = self.jobs.store.chunk(job_id, k)
         if job is None or not docs:
             return True
-        items = [to_item(d) for d in docs]
-        handle = self.pool.submit(items, job_settings(job["settings"]), self._cancel_check(job_id))
+        if is_digest(job["settings"]):
+            handle = self._digest_thread().submit(run_digest_chunk, docs, job["settings"], self.registry_factory)
+        else:
+            handle = self.pool.submit([to_item(d) for d in docs], job_settings(job["settings"]),
+                                      self._cancel_check(job_id))
         # The chunk's time budget (every document at its limit, and one lease to spare): past it
         # the lease is not renewed, so another worker may take the chunk over.
-        budget = self.limits.timeout * len(items) + self.lease
+        budget = self.limits.timeout * len(docs) + self.lease
         with self._lock:
             self._in_flight.append(_InFlight(job_id, k, [d["i"] for d in docs], handle,
                                              renew_until=time.monotonic() + budget))
@@ -211,6 +219,14 @@ class JobWorker:
             return bool(state["cancelled"])
 
         return cancelled
+
+    def _digest_thread(self) -> Any:
+        """The thread digest jobs run in (a digest is a whole collection: one chunk, one task)."""
+        if self._digests is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._digests = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jobs-digest")
+        return self._digests
 
     def _finish_oldest(self) -> None:
         with self._lock:

@@ -89,6 +89,8 @@ class Parameter:
     minimum: float | None = None
     maximum: float | None = None
     choices: tuple[Any, ...] | None = None
+    #: The longest string accepted (strings only).
+    max_length: int | None = None
 
     def validate(self, value: Any) -> Any:
         """Return ``value`` checked against type and bounds.
@@ -114,6 +116,11 @@ class Parameter:
             raise InvalidOption(
                 f"{where} must be one of {', '.join(map(str, self.choices))}, got {value!r}",
                 field=where, choices=list(self.choices),
+            )
+        if self.max_length is not None and isinstance(value, str) and len(value) > self.max_length:
+            raise InvalidOption(
+                f"{where} is {len(value)} characters long; at most {self.max_length} are accepted",
+                field=where, max_length=self.max_length,
             )
         if (self.minimum is not None and value < self.minimum) or (
             self.maximum is not None and value > self.maximum
@@ -346,6 +353,14 @@ class Method(ABC):
         known = {p.name: p for p in self.all_parameters()}
         out = {}
         for key, value in options.items():
+            if key == "query" and key not in known:
+                if value is None or (isinstance(value, str) and not value.strip()):
+                    continue  # no query: nothing to refuse
+                raise InvalidOption(
+                    f"method {self.name!r} does not take a query; query-aware methods summarize what a "
+                    "text says about a query (see docs/query.md)",
+                    field="options.query",
+                )
             if key not in known:
                 raise InvalidOption(
                     f"unknown option {key!r} for method {self.name!r}; "

@@ -3,7 +3,9 @@
 sumy's Edmundson summarizer refuses to run without bonus, stigma and null words. Defaults:
 bonus words are the headline's content words (or, with no headline, the text's most frequent
 content words); stigma words are hedging and boilerplate words (English only); null words are
-the language's stop words (or the text's most frequent words where sumy has no list). Without
+the language's stop words (or the text's most frequent words where sumy has no list). With
+``options.query`` (and no bonus words given), the query's terms and their expansion from the
+text (:mod:`.query`) are the bonus words, so the cue method favours the sentences that use them. Without
 stigma words the cue method gives way to the key method, which needs bonus words only.
 """
 
@@ -17,6 +19,7 @@ from ..document import Document
 from ..text.words import lexical_words
 from .base import QUADRATIC, Parameter, Request
 from .extractive import ExtractiveMethod
+from .query import QUERY_PARAMETER, query_of, query_terms, relevance, sentence_terms
 from .sumy_adapter import sumy_ratings
 
 #: Words that mark a sentence as less worth keeping (Edmundson's "stigma" words), English.
@@ -37,10 +40,11 @@ class EdmundsonMethod(ExtractiveMethod):
     description = "Edmundson: cue words, headline words and position (word lists have defaults)"
     parameters = (
         Parameter("bonus_words", "array", "words that make a sentence more important "
-                  "(default: the headline's content words)"),
+                  "(default: the expanded query's terms, else the headline's content words)"),
         Parameter("stigma_words", "array", "words that make a sentence less important "
                   "(default: hedging and boilerplate words, English)"),
         Parameter("null_words", "array", "words to ignore (default: the language's stop words)"),
+        QUERY_PARAMETER,
     )
 
     def score(self, document: Document, request: Request) -> Sequence[float]:
@@ -64,6 +68,10 @@ class EdmundsonMethod(ExtractiveMethod):
         null = list(request.option("null_words") or stop or _most_common(words, TOP_WORDS * 2))
         skip = set(null) | stop
         bonus = request.option("bonus_words")
+        query = query_of(request)
+        if not bonus and query is not None:  # query-focused: the expanded query's terms are the cue words
+            found = relevance(sentence_terms(document), query_terms(query, document.language))
+            bonus = [*found.terms, *found.expansion]
         if not bonus:
             title = request.option("title") or (document.headline.text if document.headline else "")
             bonus = [w.lower() for w in lexical_words(title) if w.lower() not in skip]

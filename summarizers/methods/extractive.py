@@ -11,6 +11,7 @@ from ..document import Document
 from ..text.words import count_words
 from ..types import Kind, Length, LengthAchieved, SelectedSentence, Span, Summary
 from .base import COMMON_PARAMETERS, Method, Parameter, Request
+from .query import query_report
 
 #: Options every extractive method accepts (besides the common ones).
 EXTRACTIVE_PARAMETERS: tuple[Parameter, ...] = (
@@ -48,6 +49,8 @@ class ExtractiveMethod(Method):
         if len(scores) != len(sentences):
             raise RuntimeError(f"{self.name} returned {len(scores)} scores for {len(sentences)} sentences")
         chosen, ranks, warnings = select(sentences, scores, request.length)
+        query, notes = query_report(document, request)
+        warnings += notes
         if request.option("order", "document") == "document":
             chosen.sort()
 
@@ -57,7 +60,7 @@ class ExtractiveMethod(Method):
 
         every = tuple(scored(i) for i in range(len(sentences))) if request.option("all_sentences") else None
         return build_summary(self.name, self.kind, document, request.length, [scored(i) for i in chosen],
-                             warnings, all_sentences=every)
+                             warnings, all_sentences=every, query=query)
 
 
 def select(

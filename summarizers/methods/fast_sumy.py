@@ -21,6 +21,10 @@ double loops over sentence pairs:
   term-sentence matrix (``V S^2 V^T = A^T A``): no SVD needed.
 - **luhn**: sumy's code, with its significant words held in a set instead of a tuple.
 
+With a query (``options.query``), **lexrank** becomes biased LexRank and **textrank**
+topic-sensitive TextRank (personalized PageRank): the same graphs, with a random jump to the
+sentences in proportion to their relevance to the query (:mod:`.query`).
+
 Where sumy keys ratings by sentence (a dict whose keys compare by text), duplicate sentences
 share one rating here too. Floating-point sums run in a different order than sumy's, so two
 sentences whose ratings are equal up to rounding may swap; that is the only source of
@@ -38,6 +42,8 @@ import scipy.sparse as sp
 
 from ..document import Document
 from ..text.words import lexical_words
+from .query import query_terms
+from .query import relevance as query_relevance
 from .sumy_adapter import sumy_class, sumy_ratings
 from .terms import count_matrix
 
@@ -48,6 +54,16 @@ LEXRANK_EPSILON = 0.1
 TEXTRANK_EPSILON = 1e-4
 TEXTRANK_DAMPING = 0.85
 TEXTRANK_ZERO_DIVISION_PREVENTION = 1e-7
+
+#: Biased LexRank's question bias ``d``: the probability of jumping to a query-relevant sentence
+#: (Otterbacher et al. 2005 found values around 0.7 to work best).
+QUERY_BIAS = 0.7
+#: Topic-sensitive TextRank's damping: ``1 - damping`` is the jump to the query's sentences
+#: (Haveliwala 2002 used a jump probability of 0.25).
+TOPIC_DAMPING = 0.75
+#: Bounds of the personalized random walks (they converge geometrically).
+WALK_ITERATIONS = 200
+WALK_TOLERANCE = 1e-9
 
 
 def _words(document: Document) -> list[list[str]]:
@@ -84,7 +100,37 @@ def _greedy_ratings(document: Document, order: Sequence[int]) -> list[float]:
 def lexrank(document: Document, threshold: float = LEXRANK_THRESHOLD,
             epsilon: float = LEXRANK_EPSILON) -> list[float]:
     """sumy's LexRank rating of every sentence."""
-    counts, _ = count_matrix(_stemmed_content(document))
+    transposed = _lexrank_graph(_stemmed_content(document), threshold)
+    n = transposed.shape[0]
+    p = np.full(n, 1.0 / n)
+    step = 1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        while step > epsilon:
+            following = transposed @ p
+            following /= np.linalg.norm(following)
+            step = np.linalg.norm(following - p)
+            p = following
+    return _by_text(document, p)
+
+
+def biased_lexrank(document: Document, query: str, threshold: float = LEXRANK_THRESHOLD,
+                   bias: float = QUERY_BIAS) -> list[float]:
+    """Biased LexRank (Otterbacher, Erkan & Radev 2005): LexRank's graph, and a random walk that
+    jumps, with probability ``bias``, to a sentence in proportion to its relevance to ``query``
+    (:mod:`.query`): ``p = bias * r / sum(r) + (1 - bias) * M^T p``.
+
+    When no sentence bears on the query, this is plain :func:`lexrank`.
+    """
+    terms = _stemmed_content(document)
+    relevant = query_relevance(terms, query_terms(query, document.language)).scores
+    if not relevant.size or relevant.sum() <= 0:
+        return lexrank(document, threshold)
+    return _by_text(document, personalized_walk(_lexrank_graph(terms, threshold), relevant, 1.0 - bias))
+
+
+def _lexrank_graph(content: list[list[str]], threshold: float) -> sp.csr_matrix:
+    """The transposed transition matrix of sumy's LexRank graph (idf-modified cosine over ``threshold``)."""
+    counts, _ = count_matrix(content)
     n = counts.shape[0]
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     idf = np.log(n / (1.0 + df))
@@ -102,16 +148,27 @@ def lexrank(document: Document, threshold: float = LEXRANK_THRESHOLD,
     degrees = np.bincount(rows, minlength=n).astype(float)
     degrees[degrees == 0] = 1.0
     transition = sp.csr_matrix((1.0 / degrees[rows], (rows, cols)), shape=(n, n))
-    transposed = sp.csr_matrix(transition.T)
-    p = np.full(n, 1.0 / n)
-    step = 1.0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        while step > epsilon:
-            following = transposed @ p
-            following /= np.linalg.norm(following)
-            step = np.linalg.norm(following - p)
-            p = following
-    return _by_text(document, p)
+    return sp.csr_matrix(transition.T)
+
+
+def personalized_walk(transposed: sp.csr_matrix, bias: np.ndarray, damping: float) -> np.ndarray:
+    """The stationary distribution of a walk that follows the graph (``transposed`` is ``M^T`` of
+    a row-stochastic ``M``) with probability ``damping`` and jumps to a node in proportion to
+    ``bias`` otherwise (personalized PageRank). Mass of rows without edges is spread by the jump.
+
+    Converges geometrically (rate ``damping``): at most :data:`WALK_ITERATIONS` steps, each one
+    sparse product.
+    """
+    jump = bias / bias.sum()
+    p = jump.copy()
+    for _ in range(WALK_ITERATIONS):
+        following = damping * (transposed @ p)
+        following += (1.0 - following.sum()) * jump
+        step = float(np.abs(following - p).sum())
+        p = following
+        if step <= WALK_TOLERANCE:
+            break
+    return p
 
 
 def _edge_weights(document: Document, *, single_word_edge: float | None, self_loops: bool) -> sp.csr_matrix:
@@ -140,11 +197,8 @@ def _edge_weights(document: Document, *, single_word_edge: float | None, self_lo
 def textrank(document: Document, epsilon: float = TEXTRANK_EPSILON,
              damping: float = TEXTRANK_DAMPING) -> list[float]:
     """sumy's TextRank rating of every sentence."""
-    weights = _edge_weights(document, single_word_edge=1.0, self_loops=True)
-    n = weights.shape[0]
-    sums = np.asarray(weights.sum(axis=1)).ravel() + TEXTRANK_ZERO_DIVISION_PREVENTION
-    normalised = sp.csr_matrix(sp.diags(1.0 / sums) @ weights)
-    transposed = sp.csr_matrix(normalised.T)
+    transposed = _textrank_graph(document)
+    n = transposed.shape[0]
     teleport = (1.0 - damping) / n
     p = np.full(n, 1.0 / n)
     step = 1.0
@@ -153,6 +207,27 @@ def textrank(document: Document, epsilon: float = TEXTRANK_EPSILON,
         step = np.linalg.norm(following - p)
         p = following
     return _by_text(document, p)
+
+
+def topic_textrank(document: Document, query: str, damping: float = TOPIC_DAMPING) -> list[float]:
+    """Topic-sensitive TextRank: TextRank's graph with personalized PageRank (Haveliwala 2002),
+    the personalization vector being each sentence's relevance to ``query`` (:mod:`.query`):
+    ``p = (1 - damping) * r / sum(r) + damping * M^T p``.
+
+    When no sentence bears on the query, this is plain :func:`textrank`.
+    """
+    relevant = query_relevance(_stemmed_content(document), query_terms(query, document.language)).scores
+    if not relevant.size or relevant.sum() <= 0:
+        return textrank(document)
+    return _by_text(document, personalized_walk(_textrank_graph(document), relevant, damping))
+
+
+def _textrank_graph(document: Document) -> sp.csr_matrix:
+    """The transposed, row-normalised matrix of TextRank's edge weights (sumy's ``+ 1e-7``)."""
+    weights = _edge_weights(document, single_word_edge=1.0, self_loops=True)
+    sums = np.asarray(weights.sum(axis=1)).ravel() + TEXTRANK_ZERO_DIVISION_PREVENTION
+    normalised = sp.csr_matrix(sp.diags(1.0 / sums) @ weights)
+    return sp.csr_matrix(normalised.T)
 
 
 def reduction(document: Document) -> list[float]:
@@ -295,4 +370,8 @@ def luhn(document: Document) -> list[float]:
 FAST: dict[str, Callable[[Document], list[float]]] = {
     "lexrank": lexrank, "textrank": textrank, "reduction": reduction, "kl": kl,
     "sumbasic": sumbasic, "lsa": lsa,
+}
+#: The query-biased rating function of each method that has one: ``(document, query)``.
+QUERY_FAST: dict[str, Callable[[Document, str], list[float]]] = {
+    "lexrank": biased_lexrank, "textrank": topic_textrank,
 }

@@ -10,7 +10,9 @@ Every sentence gets a relevance made of what works on news without training on i
   that repeats what came before is not), scaled to at most 1;
 - **headline similarity**: the TF-IDF cosine of the sentence and the headline, when there is
   one (``options.title`` or a detected headline line);
-- **length**: sentences shorter than ``SHORT_WORDS`` words are scaled down in proportion.
+- **length**: sentences shorter than ``SHORT_WORDS`` words are scaled down in proportion;
+- **query** (only with ``options.query``): ``QUERY_WEIGHT`` times the sentence's relevance to
+  the expanded query (:mod:`.query`) joins the sum inside the length factor.
 
 ``relevance = length_factor * (position + CENTRALITY_WEIGHT * centrality + HEADLINE_WEIGHT *
 headline)``. Sentences are then ranked by maximal marginal relevance (MMR, Carbonell &
@@ -40,6 +42,8 @@ from ..document import Document
 from ..text.words import lexical_words
 from .base import Request
 from .extractive import ExtractiveMethod
+from .query import QUERY_PARAMETER, query_of, query_terms
+from .query import relevance as query_relevance
 from .terms import count_matrix
 
 # Tuned on SummEval (CNN/DailyMail, 3 sentences) and BBC (matched lengths) by
@@ -59,6 +63,9 @@ REPEAT_OVERLAP = 0.25
 #: Repeats are looked for among the first this many ranks (or the requested sentence count when
 #: larger): no summary of up to that many sentences holds one.
 REPEAT_DEPTH = 12
+#: With ``options.query``: the weight of the sentence's relevance to the query (in [0, 1], see
+#: :mod:`.query`) next to the news signals, so that what answers the query outranks the lead.
+QUERY_WEIGHT = 2.0
 
 
 def content_terms(text: str, document: Document) -> list[str]:
@@ -127,7 +134,11 @@ def relevance(document: Document, request: Request) -> tuple[np.ndarray, sp.csr_
     headline = rows @ head
     words = np.array([len(lexical_words(s.text)) for s in sentences], dtype=float)
     length = np.minimum(1.0, words / SHORT_WORDS)
-    return length * (position + CENTRALITY_WEIGHT * centrality + HEADLINE_WEIGHT * headline), rows
+    signals = position + CENTRALITY_WEIGHT * centrality + HEADLINE_WEIGHT * headline
+    query = query_of(request)
+    if query is not None:  # query-focused: relevance to the (expanded) query joins the news signals
+        signals = signals + QUERY_WEIGHT * query_relevance(terms, query_terms(query, document.language)).scores
+    return length * signals, rows
 
 
 class Bigrams:
@@ -209,6 +220,7 @@ class NewsRankMethod(ExtractiveMethod):
     """Position, directed centrality, headline and length, ranked with redundancy control."""
 
     name = "newsrank"
+    parameters = (QUERY_PARAMETER,)
     description = ("news: inverted-pyramid position, directed TF-IDF centrality, headline "
                    "similarity and sentence length, ranked with redundancy control (MMR)")
 

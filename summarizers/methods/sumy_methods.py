@@ -9,9 +9,11 @@ from functools import cache
 from typing import Any
 
 from ..document import Document
+from ..errors import InvalidOption
 from . import fast_sumy
 from .base import CUBIC, GREEDY_FAST, LINEAR, QUADRATIC, QUADRATIC_FAST, Cost, Parameter, Request
 from .extractive import ExtractiveMethod
+from .query import QUERY_PARAMETER, query_of
 from .sumy_adapter import sumy_class, sumy_ratings
 
 #: ``options.implementation``: the vectorized path (default) or sumy's own code.
@@ -32,13 +34,15 @@ class SumyMethod(ExtractiveMethod):
 
     def __init__(self, name: str, summarizer_class: str | Callable[[], type], description: str, *,
                  fast: Callable[[Document], list[float]] | None = None,
-                 cost: Mapping[str, Cost] | None = None) -> None:
+                 cost: Mapping[str, Cost] | None = None,
+                 query: Callable[[Document, str], list[float]] | None = None) -> None:
         self.name = name
         self._summarizer_class = summarizer_class
         self.description = description
         self._fast = fast
+        self._query = query
         if fast is not None:
-            self.parameters = (IMPLEMENTATION,)
+            self.parameters = (IMPLEMENTATION,) + ((QUERY_PARAMETER,) if query is not None else ())
         self._costs = dict(cost or {"fast": LINEAR, "sumy": LINEAR})
 
     @property
@@ -59,8 +63,26 @@ class SumyMethod(ExtractiveMethod):
         implementation = self.implementation(request)
         return self._costs["sumy" if implementation == "default" else implementation]
 
+    def validate_options(self, options: Mapping[str, Any] | None) -> dict[str, Any]:
+        """The common checks, then: a query needs the fast implementation (sumy's code has no
+        query-biased variant).
+
+        Raises:
+            InvalidOption: an unknown option, a bad value, or a query with ``implementation="sumy"``.
+        """
+        out = super().validate_options(options)
+        if out.get("query", "").strip() and out.get("implementation") == "sumy":
+            raise InvalidOption(f"options.query: method {self.name!r} is query-biased only in its fast "
+                                "implementation; leave implementation out (or set it to fast)",
+                                field="options.query")
+        return out
+
     def score(self, document: Document, request: Request) -> Sequence[float]:
-        """The rating of every sentence, by the fast path unless ``implementation="sumy"``."""
+        """The rating of every sentence, by the fast path unless ``implementation="sumy"``; with
+        a query, the method's query-biased variant (see :mod:`.fast_sumy`)."""
+        query = query_of(request)
+        if query is not None and self._query is not None:
+            return self._query(document, query)
         if self.implementation(request) == "fast" and self._fast is not None:
             return self._fast(document)
         return sumy_ratings(self.summarizer_class, document)
@@ -120,10 +142,10 @@ def sumy_methods() -> list[ExtractiveMethod]:
         SumyMethod("lsa", _sorted_lsa, "latent semantic analysis: sentences that best cover the main topics",
                    fast=fast_sumy.lsa, cost={"fast": LINEAR, "sumy": CUBIC}),
         SumyMethod("lexrank", "lex_rank:LexRankSummarizer", "LexRank: centrality in a graph of sentence similarity",
-                   fast=fast_sumy.lexrank, cost=graph),
+                   fast=fast_sumy.lexrank, cost=graph, query=fast_sumy.biased_lexrank),
         SumyMethod("textrank", "text_rank:TextRankSummarizer",
                    "TextRank: PageRank over sentences linked by shared words",
-                   fast=fast_sumy.textrank, cost=graph),
+                   fast=fast_sumy.textrank, cost=graph, query=fast_sumy.topic_textrank),
         SumyMethod("luhn", "luhn:LuhnSummarizer", "Luhn: sentences dense in significant words",
                    fast=fast_sumy.luhn, cost={"fast": LINEAR, "sumy": QUADRATIC}),
         SumyMethod("kl", "kl:KLSummarizer", "KL-Sum: greedy choice keeping the word distribution of the text",

@@ -4,6 +4,7 @@ import { apiUrl, call, describeFailure, hasApiKey, setApiKey } from "./api.js";
 import { renderComparison } from "./compare.js";
 import { curlCommand } from "./curl.js";
 import { el, fill } from "./dom.js";
+import { addQuery, markQuery, QUERY_FIELDS, queryHint } from "./query.js";
 import {
   documentText, renderArticle, renderFaithfulness, renderLegend, renderMeta, renderRemoved,
   renderSummary, showSupport,
@@ -22,6 +23,7 @@ const ui = {
   comparison: $("comparison"), columns: $("compare-columns"), picks: $("picks"), overlap: $("overlap"),
   request: $("request-section"), curl: $("curl"), copy: $("copy-curl"), raw: $("raw"),
   trySample: $("try-sample"), empty: $("empty-state"),
+  query: $("query"), queryHint: $("query-hint"),
 };
 
 //: An article to try the playground on (written for it: a made-up story, free to reuse).
@@ -47,6 +49,7 @@ const LENGTH_DEFAULTS = {
 const FIELD_INPUTS = {
   text: "article", html: "article", length: "length-value", language: "language", method: "method",
   "options.model": "model", "options.num_beams": "beams", "options.title": "title", "options.order": "order",
+  ...QUERY_FIELDS,
 };
 const COMPARE_DEFAULTS = ["lead", "lexrank", "textrank"];
 
@@ -165,6 +168,7 @@ function methodChanged() {
   const info = [sentence(method.description)];
   if (!method.available) info.push(`Unavailable here: ${sentence(method.reason)}`, method.fix ? `Fix: ${sentence(method.fix)}` : "");
   ui.methodInfo.textContent = info.filter(Boolean).join(" ");
+  queryHint(ui.queryHint, ui.query, method);
   const abstractive = method.kind === "abstractive";
   ui.abstractive.hidden = !abstractive;
   if (abstractive) {
@@ -217,7 +221,7 @@ function requestBody(methodName) {
     if (ui.beams.value.trim() !== "" && parameter(method, "num_beams")) options.num_beams = numberOrRaw(ui.beams.value);
   }
   if (Object.keys(options).length) body.options = options;
-  return body;
+  return addQuery(body, method, ui.query);
 }
 
 async function ready() {
@@ -306,6 +310,7 @@ function showResult(result, body, requestId) {
   renderFaithfulness(ui.faithfulness, result);
   renderLegend(ui.legend, result);
   renderArticle(ui.articleView, text, result);
+  markQuery(ui.articleView, result);
   ui.articleHelp.textContent = body.html !== undefined && typeof result.extracted_text !== "string"
     ? "The answer does not carry the text extracted from the HTML, so the article cannot be shown."
     : result.kind === "extractive"

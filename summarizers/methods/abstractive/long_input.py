@@ -11,6 +11,10 @@ through token counts, so they are tested without one.
   (again in chunks if they still do not fit, up to :data:`MAX_LEVELS` rounds).
 - ``extract``: the most important sentences (by an extractive method's scores) that fit,
   kept in document order, then summarized.
+
+With a query (``options.query``), :func:`focus` replaces the policy: the model reads only the
+sentences that bear on the query, best first by the query-aware extractive scores, as many as
+fit (extract then abstract), so that the abstract answers the query.
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ from ..extractive import select
 MAX_LEVELS = 3
 #: Fewest tokens a chunk summary may be given (below that it says nothing).
 MIN_CHUNK_SUMMARY = 24
+#: With a query, the model reads at least this many sentences (the best by the query-aware
+#: scores) even when fewer bear on the query, so that it has some context to write from.
+MIN_FOCUS_SENTENCES = 3
 
 CountTokens = Callable[[Sequence[str]], list[int]]
 
@@ -136,6 +143,25 @@ def plan(policy: str, units: list[Unit], budget: int, count_tokens: CountTokens,
     if policy == "extract":
         return _extract(units, budget, count_tokens, scores)
     raise ValueError(f"unknown long-input policy {policy!r}")
+
+
+def focus(units: list[Unit], budget: int, count_tokens: CountTokens, scores: Sequence[float],
+          relevant: Sequence[bool]) -> Plan:
+    """The plan of a query: the units that bear on it (``relevant``), taken by ``scores`` (the
+    query-aware ranking) while they fit ``budget``, in document order; when fewer than
+    :data:`MIN_FOCUS_SENTENCES` bear on it, the best-scored units make up the number."""
+    n = len(units)
+    pool = [i for i in range(n) if relevant[i]]
+    if len(pool) < MIN_FOCUS_SENTENCES:
+        best = sorted(range(n), key=lambda i: (-scores[i], i))
+        pool = sorted(set(pool) | set(best[: MIN_FOCUS_SENTENCES - len(pool)]))
+    chosen = [pool[k] for k in pick([units[i] for i in pool], [scores[i] for i in pool], budget)]
+    while len(chosen) > 1 and count_tokens([join_units([units[i] for i in chosen])])[0] > budget:
+        chosen.remove(min(chosen, key=lambda i: scores[i]))
+    result = PlanResult("", "extract", len(chosen) < n)
+    result.details["query_sentences"] = len(chosen)
+    result.text = (yield Stage([join_units([units[i] for i in chosen])]))[0]
+    return result
 
 
 def _truncate(units: list[Unit], budget: int, count_tokens: CountTokens) -> Plan:

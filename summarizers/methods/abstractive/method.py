@@ -15,23 +15,33 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ...document import Document
 from ...errors import MethodUnavailable, ModelError, SummarizerError
 from ...text.words import count_words
-from ...types import Kind, LengthAchieved, SelectedSentence, Summary
-from ..base import MODEL, Availability, Cost, Method, Parameter, Request
+from ...types import Kind, LengthAchieved, QueryInfo, SelectedSentence, Summary
+from ..base import MODEL, Availability, Cost, Method, Options, Parameter, Request
 from ..extractive import ExtractiveMethod
+from ..query import (
+    QUERY_PARAMETER,
+    query_matches,
+    query_of,
+    query_terms,
+    query_warning,
+    relevance,
+    sentence_terms,
+)
 from .config import DEFAULT_LONG_INPUT, LONG_INPUT_POLICIES, AbstractiveConfig
 from .convert import is_converted
 from .generation import GenerationSettings, cap_to_model, check_token_options, generate, resolve_settings
 from .length import trim
 from .loader import LoadedModel, ModelLoader, absent_reason, is_present, missing_packages
-from .long_input import Plan, PlanResult, Stage, join_units, plan, units_of
+from .long_input import Plan, PlanResult, Stage, focus, join_units, plan, units_of
 
 if TYPE_CHECKING:
     from ...registry import Registry
 
 log = logging.getLogger(__name__)
 
-#: Ranks sentences for the ``extract`` policy: ``document -> one score per sentence``.
-Scorer = Callable[[Document], Sequence[float]]
+#: Ranks sentences for the ``extract`` policy: ``(document, query) -> one score per sentence``
+#: (``query`` is ``None`` without one; with one, the ranking is query-aware).
+Scorer = Callable[[Document, "str | None"], Sequence[float]]
 
 
 def build_parameters(config: AbstractiveConfig) -> tuple[Parameter, ...]:
@@ -52,6 +62,7 @@ def build_parameters(config: AbstractiveConfig) -> tuple[Parameter, ...]:
                   "(default: the model's)", minimum=-5.0, maximum=5.0),
         Parameter("no_repeat_ngram_size", "integer", "never repeat an n-gram of this size; 0 allows "
                   "repeats (default: the model's)", minimum=0, maximum=10),
+        QUERY_PARAMETER,
     )
 
 
@@ -67,6 +78,7 @@ class _Job:
     pending: Stage
     input_tokens: int
     warnings: tuple[str, ...] = ()
+    query: QueryInfo | None = None
 
     def stage_settings(self) -> GenerationSettings:
         """The settings of the pending stage: the job's, with a chunk's cap when it has one."""
@@ -224,12 +236,22 @@ class AbstractiveMethod(Method):
         settings, capped = cap_to_model(settings, loaded.max_new_tokens, loaded.spec.name)
         units = units_of(document.paragraphs, loaded.count_tokens)
         policy = request.option("long_input", DEFAULT_LONG_INPUT)
-        the_plan = plan(policy, units, loaded.content_budget, loaded.count_tokens,
-                        lambda: self._score(document))
+        warnings = [capped] if capped else []
+        query = query_of(request)
+        found = relevance(sentence_terms(document), query_terms(query, document.language)) if query else None
+        if query is not None and found is not None and found.matched:  # extract then abstract
+            the_plan = focus(units, loaded.content_budget, loaded.count_tokens, self._score(document, query),
+                             (found.scores > 0).tolist())
+        else:
+            note = query_warning(found, query) if query is not None and found is not None else None
+            warnings += [note] if note else []
+            the_plan = plan(policy, units, loaded.content_budget, loaded.count_tokens,
+                            lambda: self._score(document, None))
         pending = next(the_plan)
         input_tokens = loaded.count_tokens([loaded.prefix + join_units(units)])[0] + loaded.special_tokens
-        return _Job(document, request, loaded, settings, the_plan, pending, input_tokens,
-                    (capped,) if capped else ())
+        info = QueryInfo(query, found.terms, found.expansion, query_matches(document, found)) \
+            if query is not None and found is not None else None
+        return _Job(document, request, loaded, settings, the_plan, pending, input_tokens, tuple(warnings), info)
 
     def _run_round(self, jobs: Mapping[int, _Job]) -> dict[int, list[str | ModelError]]:
         """Generate every pending text of ``jobs``, batched by model and settings."""
@@ -246,11 +268,12 @@ class AbstractiveMethod(Method):
                 outputs[i][k] = out
         return outputs
 
-    def _score(self, document: Document) -> Sequence[float]:
+    def _score(self, document: Document, query: str | None) -> Sequence[float]:
         if self._scorer is None:
-            raise MethodUnavailable("the extract policy needs an extractive scorer; none was given",
-                                    reason="no extract scorer", field="options.long_input")
-        return self._scorer(document)
+            raise MethodUnavailable("the extract policy and queries need an extractive scorer; none was given",
+                                    reason="no extract scorer",
+                                    field="options.query" if query else "options.long_input")
+        return self._scorer(document, query)
 
     def _finish(self, job: _Job, outcome: PlanResult) -> Summary:
         document, request = job.document, job.request
@@ -279,6 +302,7 @@ class AbstractiveMethod(Method):
                 "device": loaded.device, "dtype": loaded.dtype, "prefix": loaded.prefix,
                 "generation": job.settings.to_dict(),
             },
+            query=job.query,
         )
 
 
@@ -289,16 +313,20 @@ def _internal(exc: Exception) -> ModelError:
 
 def registry_scorer(registry: Registry, name: str) -> Scorer:
     """Scores by the extractive method ``name`` of ``registry``, looked up when first needed
-    (so that a method registered or replaced later is the one used)."""
+    (so that a method registered or replaced later is the one used); query-aware when a query
+    is given and the method takes one."""
 
-    def score(document: Document) -> Sequence[float]:
+    def score(document: Document, query: str | None = None) -> Sequence[float]:
         method = registry.get(name)
         if not isinstance(method, ExtractiveMethod):
             raise MethodUnavailable(
                 f"SUMMARIZE_EXTRACT_METHOD {name!r} is not an extractive method",
                 reason="misconfigured extract method",
             )
-        return method.score(document, Request(method=method, language=document.language))
+        takes_query = any(p.name == "query" for p in method.all_parameters())
+        # A method without a query variant ranks as usual; the caller keeps the query's sentences.
+        options = Options(method.validate_options({"query": query})) if query and takes_query else Options()
+        return method.score(document, Request(method=method, language=document.language, options=options))
 
     return score
 

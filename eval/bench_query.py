@@ -1,0 +1,167 @@
+"""Query-focused summaries on real data: do the queries select what they ask for, and what do
+they do to ROUGE? ``python -m eval.bench_query [--part single|multi|all]``.
+
+- **single** (BBC News; SummEval has no titles): each article's title as the query (the title itself is not
+  given as ``options.title``, so only the query carries it). Reported: the mean share of the
+  query's content words (stemmed) that the summary's sentences contain, and ROUGE against the
+  references, with and without the query, for newsrank, lexrank and textrank.
+- **multi** (MultiLing 2011, English, ``--group-by topic --words 250``): one digest story per
+  topic, with no query and with a query derived from the first article (its title; or its
+  first sentence). ROUGE-2 F1 against the 2-5 references: averaged over the references (as
+  ROUGE-1.5.5 does with several models) and the best reference; plus the lead baseline (lead
+  sentences of the articles in turn).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from eval.scoring import RougeEvaluator
+from summarizers import summarize
+from summarizers.digest import summarize_digest
+from summarizers.document import prepare
+from summarizers.methods.query import query_terms, sentence_terms
+from summarizers.registry import default_registry
+from summarizers.text.language import get_language
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
+
+
+def coverage(summary_terms: Sequence[Sequence[str]], query: str) -> float:
+    """The share of the query's distinct content words that the summary's sentences contain."""
+    wanted = set(query_terms(query, get_language("english")))
+    if not wanted:
+        return 0.0
+    have = {t for terms in summary_terms for t in terms}
+    return len(wanted & have) / len(wanted)
+
+
+def single(limit: int) -> dict[str, Any]:
+    """Title-as-query on BBC and SummEval (see the module's docstring)."""
+    registry = default_registry(plugins=False)
+    scorer = RougeEvaluator()
+    out: dict[str, Any] = {}
+    sets = {
+        "bbc": [json.loads(line) for line in (SHARED / "bbc-news-summary" / "bbc-news-summary.jsonl").open()],
+    }
+    for name, records in sets.items():
+        records = records[:: max(1, len(records) // limit)][:limit]
+        for method in ("newsrank", "lexrank", "textrank"):
+            rows: dict[str, list[float]] = {k: [] for k in ("cov", "cov_q", "r1", "r1_q", "r2", "r2_q")}
+            for r in records:
+                text, title = r["document"], r.get("title") or ""
+                refs = r.get("summaries") or [r.get("summary") or r.get("reference")]
+                if not title or not refs or not refs[0]:
+                    continue
+                for suffix, options in (("", {}), ("_q", {"query": title})):
+                    result = summarize(text, method=method, length={"sentences": 3}, options=options,
+                                       registry=registry)
+                    doc = prepare(result.summary, "english")
+                    rows["cov" + suffix].append(coverage(sentence_terms(doc), title))
+                    scores = scorer.score_dict(refs, result.summary)
+                    rows["r1" + suffix].append(scores["rouge1"]["fmeasure"])
+                    rows["r2" + suffix].append(scores["rouge2"]["fmeasure"])
+            out[f"{name}/{method}"] = {k: round(100 * statistics.fmean(v), 2) for k, v in rows.items() if v}
+            out[f"{name}/{method}"]["articles"] = len(rows["cov"])
+            print(name, method, out[f"{name}/{method}"], flush=True)
+    return out
+
+
+def _lead(documents: Sequence[dict[str, Any]], words: int) -> str:
+    """The lead sentences of the articles in turn (first of each, then second of each...)."""
+    sentences = [[s.text for s in prepare(d["text"], "english").sentences] for d in documents]
+    taken, used = [], 0
+    for k in range(max(len(s) for s in sentences)):
+        for s in sentences:
+            if k < len(s):
+                n = len(s[k].split())
+                if used + n > words:
+                    return " ".join(taken)
+                taken.append(s[k])
+                used += n
+    return " ".join(taken)
+
+
+def multi(words: int = 250) -> dict[str, Any]:
+    """Digest stories with and without a query on MultiLing 2011 English (see the docstring)."""
+    scorer = RougeEvaluator()
+    registry = default_registry(plugins=False)
+    topics = [json.loads(line) for line in (SHARED / "multiling2011" / "multiling2011.jsonl").open()]
+    topics = [t for t in topics if t["lang"] == "en"]
+    systems: dict[str, list[tuple[float, float]]] = {}
+
+    def score(name: str, summary: str, refs: Sequence[str]) -> None:
+        each = [scorer.score_dict([ref], summary)["rouge2"]["fmeasure"] for ref in refs]
+        systems.setdefault(name, []).append((statistics.fmean(each), max(each)))
+
+    for topic in topics:
+        docs = topic["documents"]
+        records = [{"id": d["id"], "title": d.get("title"), "text": d["text"], "topic": topic["topic"]}
+                   for d in docs]
+        first = prepare(docs[0]["text"], "english", title=docs[0].get("title")).sentences[0].text
+        titles = " ".join(t.rstrip(".") + "." for t in dict.fromkeys(d.get("title") or "" for d in docs) if t)
+        statement = prepare(topic["summaries"][0], "english").sentences[0].text
+        others = topic["summaries"][1:]
+        queries = {"none": None, "title": docs[0].get("title"), "first-sentence": first, "all-titles": titles}
+        digests = {}
+        for name, query in {**queries, "reference-statement": statement}.items():
+            options = {"query": query} if query else None
+            digest = summarize_digest(records, group_by="topic", length={"words": words}, options=options,
+                                      registry=registry)
+            digests[name] = digest.stories[0].summary
+        for name in queries:
+            score(name, digests[name], topic["summaries"])
+        score("lead", _lead(docs, words), topic["summaries"])
+        # A human statement of the topic: the first sentence of one reference, scored against the others.
+        score("none vs other refs", digests["none"], others)
+        score("reference-statement vs other refs", digests["reference-statement"], others)
+    # Mixed clusters: the 10 articles of one topic with 8 and 7 of two others (25 articles, as a
+    # DUC cluster), the query stating the first topic, scored against that topic's references.
+    for k, topic in enumerate(topics):
+        other, third = topics[(k + 1) % len(topics)], topics[(k + 2) % len(topics)]
+        docs = topic["documents"] + other["documents"][:8] + third["documents"][:7]
+        records = [{"id": f"{i}-{d['id']}", "title": d.get("title"), "text": d["text"], "topic": "mixed"}
+                   for i, d in enumerate(docs)]
+        own = topic["documents"]
+        titles = " ".join(t.rstrip(".") + "." for t in dict.fromkeys(d.get("title") or "" for d in own) if t)
+        statement = prepare(topic["summaries"][0], "english").sentences[0].text
+        for name, query, refs in (("mixed: none", None, topic["summaries"]),
+                                  ("mixed: title", own[0].get("title"), topic["summaries"]),
+                                  ("mixed: all-titles", titles, topic["summaries"]),
+                                  ("mixed: none vs other refs", None, topic["summaries"][1:]),
+                                  ("mixed: reference-statement vs other refs", statement, topic["summaries"][1:])):
+            options = {"query": query} if query else None
+            digest = summarize_digest(records, group_by="topic", length={"words": words}, options=options,
+                                      registry=registry)
+            score(name, digest.stories[0].summary, refs)
+    out = {name: {"rouge2_f1_mean_refs": round(100 * statistics.fmean(a for a, _ in v), 2),
+                  "rouge2_f1_best_ref": round(100 * statistics.fmean(b for _, b in v), 2), "topics": len(v)}
+           for name, v in systems.items()}
+    for name, v in out.items():
+        print("multiling-en", name, v, flush=True)
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark and print JSON."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--part", choices=("single", "multi", "all"), default="all")
+    parser.add_argument("--limit", type=int, default=200, help="articles per single-document set")
+    parser.add_argument("--words", type=int, default=250, help="words per multi-document summary")
+    args = parser.parse_args(argv)
+    report: dict[str, Any] = {}
+    if args.part in ("single", "all"):
+        report["single"] = single(args.limit)
+    if args.part in ("multi", "all"):
+        report["multi"] = multi(args.words)
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,223 @@
+"""Newsletter digests over HTTP, as durable jobs: ``POST /v1/digests`` (202), ``GET
+/v1/digests/{id}`` (status, progress), ``DELETE /v1/digests/{id}`` (cancel),
+``GET /v1/digests/{id}/result`` (the digest, once the job has ended).
+
+A thin layer over :mod:`summarizers.digest.job` on the jobs engine of :mod:`service.jobs_api`:
+the same store, queue, workers, idempotency keys and per-key isolation (another key's digest is
+a 404). The result is the JSON of ``summarize digest --format json`` on the same articles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Literal
+
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic.json_schema import models_json_schema
+
+from summarizers.digest.build import make_plan
+from summarizers.digest.job import assemble, is_digest, submit_digest
+from summarizers.errors import InvalidOption
+from summarizers.jobs import IdempotencyConflict, public_view
+from summarizers.jobs.store import FINAL
+from summarizers.methods.query import MAX_QUERY_CHARACTERS
+
+from .errors import ApiError
+from .jobs_api import EXTENSION, MAX_IDEMPOTENCY_KEY, JobCounts, _owner, current_jobs
+from .schemas import ApiJsonSchema, LengthField
+from .state import current_state
+
+bp = Blueprint("digests", __name__)
+
+
+class DigestDocument(BaseModel):
+    """One article: ``text`` or ``html``, and what is known of it. Other string fields are kept
+    (for ``group_by``)."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+
+    id: str | int | None = Field(None, description="the article's id (default: its position in the list)")
+    text: str | None = Field(None, description="the article text")
+    html: str | None = Field(None, description="an article page")
+    title: str | None = Field(None, description="the headline")
+    source: str | None = Field(None, description="the outlet or feed")
+    published: str | None = Field(None, description="ISO 8601 date or time")
+    language: str | None = Field(None, description="this article's language (default: the digest's)")
+
+
+class DigestRequest(BaseModel):
+    """``POST /v1/digests``: one entry per story from the articles, nothing said twice."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    documents: list[DigestDocument] = Field(min_length=1, description="the day's articles")
+    method: str = Field("newsrank", min_length=1, description="the ranking method, or an abstractive one")
+    length: LengthField | None = Field(None, description="per story: sentences or words (default 3 sentences)")
+    language: str = Field("english", min_length=1, description="language of articles without their own")
+    options: dict[str, Any] = Field(default_factory=dict, description="the method's options")
+    group_by: str | None = Field(None, min_length=1, description="a document field naming its story, instead "
+                                 "of grouping by content")
+    query: str | None = Field(None, description="summarize what the articles say about this phrase, question or "
+                              "topic (the same as options.query)",
+                              json_schema_extra={"maxLength": MAX_QUERY_CHARACTERS})
+    query_filter: bool = Field(False, description="with a query: leave out the stories that do not bear on it "
+                               "(listed in the result's filtered)")
+
+    def library_options(self) -> dict[str, Any]:
+        """``options`` with the top-level ``query`` in it.
+
+        Raises:
+            InvalidOption: a query given both at the top level and in ``options``, differently.
+        """
+        if self.query is None:
+            return self.options
+        if self.options.get("query") not in (None, self.query):
+            raise InvalidOption("give the query once: query and options.query differ", field="query")
+        return {**self.options, "query": self.query}
+
+
+class DigestJobOut(BaseModel):
+    """A digest job: status, counts (articles), progress, timestamps, settings, and its result URL."""
+
+    id: str
+    status: Literal["queued", "running", "succeeded", "partially_succeeded", "failed", "cancelled"]
+    counts: JobCounts
+    progress: float
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+    expires_at: str
+    settings: dict[str, Any]
+    result_url: str
+
+
+class DigestOut(BaseModel):
+    """The digest: ``stories`` in rank order (``id``, ``headline``, ``summary``, ``sentences``
+    with ``text``/``document``/``start``/``end``, ``documents``, ``duplicates``...), ``errors``
+    (one per refused article) and the ``settings`` used."""
+
+    stories: list[dict[str, Any]]
+    errors: list[dict[str, Any]]
+    settings: dict[str, Any]
+    filtered: list[dict[str, Any]] | None = Field(None, description="with query_filter: the stories left out "
+                                                  "(headline, documents, query_coverage)")
+
+
+@bp.before_request
+def _body_limit() -> None:
+    """Digest bodies may be as large as job bodies (``SUMMARIZE_JOBS_MAX_BODY_BYTES``)."""
+    request.max_content_length = current_app.extensions[EXTENSION]["config"].max_body_bytes
+
+
+def _schema() -> type[DigestRequest]:
+    holder = current_app.extensions[EXTENSION]
+    model = holder.get("digest_schema")
+    if model is None:
+        model = holder["digest_schema"] = create_model(  # type: ignore[call-overload]
+            "DigestRequest", __base__=DigestRequest, __doc__=DigestRequest.__doc__,
+            documents=(list[DigestDocument], Field(min_length=1, max_length=holder["config"].max_documents,
+                                                   description="the day's articles")))
+    return model
+
+
+def _view(job: dict[str, Any]) -> dict[str, Any]:
+    view = public_view(job)
+    view["result_url"] = url_for("digests.digest_result", job_id=job["id"])
+    return view
+
+
+def _digest_or_404(job_id: str) -> dict[str, Any]:
+    job = current_jobs().get(job_id, _owner())
+    if job is None or not is_digest(job["settings"]):
+        raise ApiError(404, "not_found", f"no digest {job_id!r} (unknown, expired, or another key's)",
+                       details={"field": "id"})
+    return job
+
+
+@bp.post("/digests")
+def submit() -> Response:
+    """Queue a digest; 202 with the job and its ``Location``."""
+    from .api_v1 import json_body
+
+    state = current_state()
+    jobs = current_jobs()
+    body = _schema().model_validate(json_body())
+    options = body.library_options()
+    make_plan(state.registry, body.method, body.length, body.language, options,  # refuse bad settings now
+              query_filter=body.query_filter)
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not (0 < len(key) <= MAX_IDEMPOTENCY_KEY):
+        raise ApiError(422, "validation_error", f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters",
+                       details={"field": "Idempotency-Key"})
+    settings = {"method": body.method, "length": body.length, "language": body.language, "options": options,
+                "group_by": body.group_by, **({"query_filter": True} if body.query_filter else {})}
+    documents = [d.model_dump(exclude_none=True) for d in body.documents]
+    try:
+        job_id = submit_digest(jobs, documents, settings, owner=_owner(), idempotency_key=key,
+                               request_hash=hashlib.sha256(b"digest:" + request.get_data(cache=True)).hexdigest())
+    except IdempotencyConflict as exc:
+        raise ApiError(409, "idempotency_conflict", "this Idempotency-Key was used with another request body",
+                       details={"field": "Idempotency-Key", "job": exc.job_id}) from None
+    response = jsonify(_view(_digest_or_404(job_id)))
+    response.status_code = 202
+    response.headers["Location"] = url_for("digests.get_digest", job_id=job_id)
+    return response
+
+
+@bp.get("/digests/<job_id>")
+def get_digest(job_id: str) -> Response:
+    """A digest job's status and progress."""
+    return jsonify(_view(_digest_or_404(job_id)))
+
+
+@bp.delete("/digests/<job_id>")
+def cancel_digest(job_id: str) -> Response:
+    """Cancel a digest job (a no-op once it has ended)."""
+    _digest_or_404(job_id)
+    current_jobs().cancel(job_id)
+    return jsonify(_view(_digest_or_404(job_id)))
+
+
+@bp.get("/digests/<job_id>/result")
+def digest_result(job_id: str) -> Response:
+    """The digest, once the job has ended (409 before, or when it was cancelled)."""
+    job = _digest_or_404(job_id)
+    if job["status"] not in FINAL or job["status"] == "cancelled":
+        raise ApiError(409, "not_ready", f"the digest is {job['status']}, not finished",
+                       details={"field": "id", "status": job["status"]})
+    digest = assemble(json.loads(line) for line in current_jobs().stream(job))
+    return Response(json.dumps(digest, ensure_ascii=False), content_type="application/json")
+
+
+def extend_openapi(document: dict[str, Any], protected: bool) -> None:
+    """Add the digest paths and schemas to the app's OpenAPI ``document``."""
+    from .openapi import _operation
+
+    model = _schema()
+    refs, defs = models_json_schema(
+        [(model, "validation"), (DigestJobOut, "serialization"), (DigestOut, "serialization")],
+        ref_template="#/components/schemas/{model}", schema_generator=ApiJsonSchema,  # type: ignore[arg-type]
+    )
+    document["components"]["schemas"].update(defs.get("$defs", {}))
+    auth = [401] if protected else []
+    job_ref = refs[(DigestJobOut, "serialization")]
+    post = _operation("Queue a newsletter digest of the articles; 202 with the job and Location", job_ref,
+                      [400, *auth, 409, 413, 415, 422, 500, 503], protected=protected,
+                      body={"required": True, "content": {"application/json": {"schema": refs[(model, "validation")]}}})
+    post["responses"]["202"] = post["responses"].pop("200")
+    post["responses"]["202"]["headers"]["Location"] = {"description": "the job's URL", "schema": {"type": "string"}}
+    post["parameters"].append({"name": "Idempotency-Key", "in": "header", "required": False,
+                               "description": "a retried submission with the same key and body returns the "
+                                              "same job", "schema": {"type": "string", "maxLength": 255}})
+    job_id = {"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    get = _operation("A digest job's status and progress", job_ref, [*auth, 404], protected=protected)
+    delete = _operation("Cancel a digest job", job_ref, [*auth, 404], protected=protected)
+    result = _operation("The digest, once its job has ended", refs[(DigestOut, "serialization")],
+                        [*auth, 404, 409], protected=protected)
+    for op in (get, delete, result):
+        op["parameters"].append(job_id)
+    document["paths"]["/v1/digests"] = {"post": post}
+    document["paths"]["/v1/digests/{job_id}"] = {"get": get, "delete": delete}
+    document["paths"]["/v1/digests/{job_id}/result"] = {"get": result}

@@ -1,0 +1,103 @@
+"""The digest's per-article and per-story work, the same in this process, a pool process or a
+Ray actor: prepare articles, rank stories, write abstractive summaries. One registry per worker
+(models load once); a failing article becomes its error, never an exception."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..api import summarize_prepared
+from ..batch.worker import internal_error
+from ..errors import SummarizerError
+from ..methods.base import Request
+from ..registry import Registry, default_registry
+from ..types import DEFAULT_LANGUAGE, DEFAULT_METHOD
+from .prepared import PreparedArticle, prepare_article
+from .ranking import RankedStory, rank_story
+from .records import Article
+
+log = logging.getLogger(__name__)
+
+RegistryFactory = Callable[[], Registry]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What every worker needs to prepare its requests the same way: the extractive method that
+    ranks sentences, the abstractive one (or ``None``), the length, default language, options."""
+
+    extractive: str = DEFAULT_METHOD
+    abstractive: str | None = None
+    length: Mapping[str, Any] | int | None = None
+    language: str = DEFAULT_LANGUAGE
+    options: Mapping[str, Any] = field(default_factory=dict)
+    abstractive_options: Mapping[str, Any] = field(default_factory=dict)
+    #: Drop the stories that do not bear on ``options.query`` (see :data:`~.build.QUERY_FILTER_COVERAGE`).
+    query_filter: bool = False
+
+
+def registry_of(registry: Registry) -> Registry:
+    """``registry`` itself (a picklable factory for workers given the caller's registry)."""
+    return registry
+
+
+class DigestWorker:
+    """Runs the digest's tasks with one registry for its whole life.
+
+    Args:
+        plan: the digest's settings.
+        registry_factory: builds the registry on first use (picklable).
+    """
+
+    def __init__(self, plan: Plan, registry_factory: RegistryFactory = default_registry) -> None:
+        self.plan = plan
+        self._factory = registry_factory
+        self._registry: Registry | None = None
+        self._requests: dict[tuple[str, str], Request] = {}
+
+    def request(self, kind: str, language: str | None) -> Request:
+        """The prepared request of ``kind`` (``extractive`` or ``abstractive``) for ``language``.
+
+        Raises:
+            SummarizerError: an unsupported language, a bad length or option.
+        """
+        language = language or self.plan.language
+        key = (kind, language)
+        if key not in self._requests:
+            if self._registry is None:
+                self._registry = self._factory()
+            if kind == "abstractive":
+                assert self.plan.abstractive is not None
+                self._requests[key] = self._registry.prepare(self.plan.abstractive, self.plan.length, language,
+                                                             self.plan.abstractive_options)
+            else:
+                self._requests[key] = self._registry.prepare(self.plan.extractive, self.plan.length, language,
+                                                             self.plan.options)
+        return self._requests[key]
+
+    def __call__(self, task: str, payload: Sequence[Any]) -> list[Any]:
+        """Run ``task`` on each element of ``payload``: ``prepare`` (articles), ``rank`` (stories:
+        lists of prepared articles) or ``abstract`` (``(language, text)`` pairs)."""
+        return [getattr(self, f"_{task}")(x) for x in payload]
+
+    def _prepare(self, article: Article) -> PreparedArticle | dict[str, Any]:
+        try:
+            return prepare_article(article, self.request("extractive", article.language))
+        except SummarizerError as exc:
+            return exc.to_dict()
+        except Exception as exc:  # a bug must cost one article, not the digest
+            log.exception("digest: article %r failed", article.id)
+            return internal_error(exc)
+
+    def _rank(self, story: Sequence[PreparedArticle]) -> RankedStory:
+        return rank_story(story, self.request("extractive", story[0].language))
+
+    def _abstract(self, job: tuple[str, str]) -> Any:
+        language, text = job
+        try:
+            return summarize_prepared(self.request("abstractive", language), text)
+        except SummarizerError as exc:
+            return exc
