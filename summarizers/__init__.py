@@ -9,6 +9,11 @@ Many documents with the same settings: prepare (validate) the request once, pass
 >>> from summarizers import default_registry, summarize_prepared
 >>> request = default_registry().prepare("lexrank", {"words": 60}, "en")
 >>> [summarize_prepared(request, text).summary for text in texts]
+
+A day's articles as a newsletter, one entry per story (:mod:`summarizers.digest`):
+
+>>> from summarizers import summarize_digest
+>>> digest = summarize_digest([{"id": "a1", "title": "...", "text": "..."}, ...], length={"words": 70})
 """
 
 from .api import (
@@ -75,7 +80,18 @@ __all__ = [
     "summarize",
     "summarize_batch",
     "summarize_batch_prepared",
+    "summarize_digest",
     "summarize_prepared",
     "supported_languages",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    """``summarize_digest`` is imported on first use: the digest's dependencies (datasketch) stay
+    out of a plain ``import summarizers``."""
+    if name == "summarize_digest":
+        from .digest import summarize_digest
+
+        return summarize_digest
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -221,11 +221,11 @@ def test_to_dict_is_json_ready() -> None:
 
 PUBLIC_API = [
     "DEFAULT_METHOD", "Availability", "Document", "FaithfulnessReport", "InputTooLarge", "InvalidInput",
-    "InvalidLength", "InvalidOption", "Length", "Method", "MethodUnavailable", "ModelError", "Options",
+    "InvalidLength", "InvalidOption", "Length", "Method", "MethodUnavailable", "ModelError", "ModelMissing", "Options",
     "Parameter", "Registry", "Request", "SelectedSentence", "Span", "SummarizerError", "Summary",
     "SummaryTimeout", "UnknownMethod", "UnsupportedLanguage", "build_index", "build_request",
     "check_faithfulness", "default_registry", "methods", "prepare", "prepare_input", "summarize",
-    "summarize_batch", "summarize_batch_prepared", "summarize_prepared", "supported_languages",
+    "summarize_batch", "summarize_batch_prepared", "summarize_digest", "summarize_prepared", "supported_languages",
 ]
 
 
