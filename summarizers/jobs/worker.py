@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..batch.job import Item, Settings
+from ..batch.limits import DocumentLimits, GuardedPool, Stopped
 from ..batch.worker import RegistryFactory
 from ..registry import default_registry
 from .core import Jobs, public_view
-from .limits import DocumentLimits, GuardedPool, Stopped
 from .store import now, store_fault
 from .webhook import deliver
 
