@@ -7,7 +7,8 @@
 
 The pieces: :mod:`.reader` reads inputs into items (bad records become error items),
 :class:`~.job.OutputFile` is the engine's durable results file with batch lines,
-:mod:`.worker` summarizes a chunk, :mod:`.engines` runs workers on the engine's local pool or
+:mod:`.worker` summarizes a chunk, :mod:`.limits` runs each document in a killable child
+under time, memory and size limits, :mod:`.engines` runs workers on the engine's local pool or
 on Ray, :mod:`.driver` drives them, :mod:`.job` holds the value types, :mod:`.progress`
 reports. The machinery is the one job engine's (:mod:`summarizers.engine`), shared with
 ``summarize-eval`` and the jobs API.
@@ -26,6 +27,7 @@ from .job import (
     Settings,
     WorkerFailed,
 )
+from .limits import DocumentLimits, LimitedChunkWorker
 from .progress import Progress
 from .reader import Fields, count_records, detect_format, open_input, read_items
 from .worker import ChunkWorker
@@ -35,10 +37,12 @@ __all__ = [
     "INTERNAL_ERROR",
     "BatchError",
     "ChunkWorker",
+    "DocumentLimits",
     "Engine",
     "EngineUnavailable",
     "Fields",
     "Item",
+    "LimitedChunkWorker",
     "LocalEngine",
     "OutputFile",
     "Progress",

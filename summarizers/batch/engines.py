@@ -14,7 +14,17 @@ from ..engine.pool import WorkerPool
 from ..engine.ray import RayPool
 from ..registry import default_registry
 from .job import Settings
+from .limits import DocumentLimits, LimitedChunkWorker
 from .worker import ChunkWorker, RegistryFactory
+
+
+def chunk_worker(settings: Settings, registry_factory: RegistryFactory = default_registry,
+                 limits: DocumentLimits | None = None) -> Any:
+    """The picklable factory of a batch worker: a :class:`~.worker.ChunkWorker`, or with
+    ``limits`` a :class:`~.limits.LimitedChunkWorker` (each document in a killable child)."""
+    if limits is None:
+        return partial(ChunkWorker, settings, registry_factory)
+    return partial(LimitedChunkWorker, settings, registry_factory, limits)
 
 
 class LocalEngine(WorkerPool[list[dict[str, Any]]]):
@@ -24,18 +34,21 @@ class LocalEngine(WorkerPool[list[dict[str, Any]]]):
         settings: the job's defaults.
         jobs: the number of worker processes (default: the cores available).
         registry_factory: builds each worker's registry (picklable).
+        limits: per-document time, memory and size limits (``None``: none; the CLI always sets them).
 
     Raises:
         ValueError: when ``jobs`` is below 1.
     """
 
     def __init__(self, settings: Settings, jobs: int | None = None,
-                 registry_factory: RegistryFactory = default_registry) -> None:
-        super().__init__(partial(ChunkWorker, settings, registry_factory), jobs)
+                 registry_factory: RegistryFactory = default_registry,
+                 limits: DocumentLimits | None = None) -> None:
+        super().__init__(chunk_worker(settings, registry_factory, limits), jobs)
 
 
 class RayEngine(RayPool):
-    """Summarizes chunks on Ray actors (see :class:`~summarizers.engine.ray.RayPool` for the arguments).
+    """Summarizes chunks on Ray actors (see :class:`~summarizers.engine.ray.RayPool` for the
+    arguments; ``limits`` as for :class:`LocalEngine`).
 
     Raises:
         EngineUnavailable: Ray is not installed.
@@ -45,6 +58,7 @@ class RayEngine(RayPool):
 
     def __init__(self, settings: Settings, jobs: int | None = None, *, address: str | None = None,
                  gpus_per_worker: float = 0.0, runtime_env: Mapping[str, Any] | None = None,
-                 registry_factory: RegistryFactory = default_registry) -> None:
-        super().__init__(partial(ChunkWorker, settings, registry_factory), jobs, address=address,
+                 registry_factory: RegistryFactory = default_registry,
+                 limits: DocumentLimits | None = None) -> None:
+        super().__init__(chunk_worker(settings, registry_factory, limits), jobs, address=address,
                          gpus_per_worker=gpus_per_worker, runtime_env=runtime_env)

@@ -17,6 +17,7 @@ from typing import Any
 from ..batch import (
     DEFAULT_CHUNK_SIZE,
     BatchError,
+    DocumentLimits,
     Fields,
     LocalEngine,
     OutputFile,
@@ -35,6 +36,9 @@ from ..registry import default_registry
 from .common import add_request_arguments, request_from_args
 
 EXIT_FAILED, EXIT_USAGE, EXIT_ABORTED = 1, 2, 4
+#: Per-document limits by default: those of a synchronous request to the service
+#: (``SUMMARIZE_REQUEST_TIMEOUT``, ``SUMMARIZE_CHILD_MEMORY_MB``, ``SUMMARIZE_MAX_BODY_BYTES``).
+DOCUMENT_TIMEOUT, DOCUMENT_MEMORY_MB, MAX_DOCUMENT_BYTES = 60.0, 2048, 1024 * 1024
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -62,6 +66,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--ray-runtime-env", type=_json_object, help="Ray runtime environment, as a JSON object")
     p.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK_SIZE,
                    help=f"records per unit of work and per write (default {DEFAULT_CHUNK_SIZE})")
+    p.add_argument("--document-timeout", type=float, default=DOCUMENT_TIMEOUT, metavar="SECONDS",
+                   help="seconds one document may take; then its process is killed and its line is a "
+                        f"timeout error (default {DOCUMENT_TIMEOUT:g}, as a request to the service)")
+    p.add_argument("--document-memory-mb", type=int, default=DOCUMENT_MEMORY_MB, metavar="MIB",
+                   help="address space of the process summarizing a document; beyond it the line is an "
+                        f"input_too_large error (default {DOCUMENT_MEMORY_MB}; 0: no cap)")
+    p.add_argument("--max-document-bytes", type=int, default=MAX_DOCUMENT_BYTES, metavar="BYTES",
+                   help="largest text of one document; a larger one is an input_too_large error line "
+                        f"(default {MAX_DOCUMENT_BYTES}, the service's largest body; 0: no limit)")
     p.add_argument("--retry-failed", action="store_true", help="redo the ids whose line in OUT is an error")
     p.add_argument("--progress", choices=("auto", "bar", "log", "off"), default="auto",
                    help="auto (default): a bar on a terminal, else a log line every --progress-every s")
@@ -76,6 +89,11 @@ def run(args: argparse.Namespace) -> int:
         value = getattr(args, name)
         if value is not None and value < 1:
             return _usage(f"--{name.replace('_', '-')} must be at least 1, got {value}")
+    if not args.document_timeout > 0:
+        return _usage(f"--document-timeout must be positive, got {args.document_timeout:g}")
+    for name in ("document_memory_mb", "max_document_bytes"):
+        if getattr(args, name) < 0:
+            return _usage(f"--{name.replace('_', '-')} must be 0 (none) or positive, got {getattr(args, name)}")
     if args.ray_address and args.engine != "ray":
         return _usage("--ray-address needs --engine ray")
     if args.file != "-" and os.path.exists(args.out) and os.path.exists(args.file) \
@@ -125,10 +143,13 @@ def local_jobs(records: int | None, cores: int | None = None) -> int:
 
 
 def _engine(args: argparse.Namespace, settings: Settings) -> LocalEngine | RayEngine:
+    limits = DocumentLimits(timeout=args.document_timeout, memory_mb=args.document_memory_mb,
+                            max_bytes=args.max_document_bytes, timeout_name="--document-timeout",
+                            memory_name="--document-memory-mb", bytes_name="--max-document-bytes")
     if args.engine == "ray":
-        return RayEngine(settings, args.jobs, address=args.ray_address,
+        return RayEngine(settings, args.jobs, address=args.ray_address, limits=limits,
                          gpus_per_worker=args.ray_gpus_per_worker, runtime_env=args.ray_runtime_env)
-    return LocalEngine(settings, args.jobs)
+    return LocalEngine(settings, args.jobs, limits=limits)
 
 
 def _usage(message: str) -> int:

@@ -110,7 +110,11 @@ class WorkerPool(Generic[R]):
                                "rerun the same command to finish") from None
 
     def close(self) -> None:
-        """Stop the worker processes (pending tasks are dropped: a rerun does them)."""
+        """Stop the worker processes (pending tasks are dropped: a rerun does them), or close
+        the in-process worker when it has a ``close`` (its own children)."""
+        closer = getattr(self._inline, "close", None)
+        if callable(closer):
+            closer()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None

@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..batch.job import Item, Settings
+from ..batch.limits import DocumentLimits, GuardedPool, Stopped
 from ..batch.worker import RegistryFactory
 from ..digest.job import is_digest, run_digest_chunk
 from ..registry import default_registry
 from .core import Jobs, public_view
-from .limits import DocumentLimits, GuardedPool, Stopped
 from .store import now, store_fault
 from .webhook import deliver
 

@@ -1,4 +1,4 @@
-"""Imported once by the forkserver of the job workers' document processes (never elsewhere).
+"""Imported once by the forkserver of the document processes of job workers and batch runs (never elsewhere).
 
 Each document process then starts warm and single-threaded: numeric libraries limited to one
 thread, the library and its built-in extractive methods imported, and one tiny summary computed

@@ -1,6 +1,6 @@
-"""Per-document limits for job (and batch) workers: time, memory and cancellation.
+"""Per-document limits for the jobs API's workers and ``summarize batch``: time, memory, size, cancellation.
 
-A document of a job runs under the same limits as a synchronous request:
+A document of a job or of a batch run runs under the same limits as a synchronous request:
 
 - **time**: an extractive document is summarized in a child process; past
   ``timeout`` seconds the child is killed (SIGKILL frees its CPU and memory at once), the
@@ -35,11 +35,11 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from ..batch.job import INTERNAL_ERROR, Item, Settings
-from ..batch.worker import ChunkWorker, RegistryFactory, error_record
 from ..deadline import time_limit
 from ..errors import InputTooLarge, SummaryTimeout
 from ..registry import default_registry
+from .job import INTERNAL_ERROR, Item, Settings
+from .worker import ChunkWorker, RegistryFactory, error_record
 
 log = logging.getLogger(__name__)
 
@@ -55,15 +55,31 @@ class Stopped(Exception):
 
 @dataclass(frozen=True)
 class DocumentLimits:
-    """The limits of one document: ``timeout`` seconds, ``memory_mb`` MiB of address space (0: none)."""
+    """The limits of one document.
+
+    Attributes:
+        timeout: seconds a document may take (then a ``timeout`` error entry).
+        memory_mb: MiB of address space of the process summarizing it (0: none).
+        isolation: ``process`` (a killable child) or ``inline`` (the cooperative deadline only).
+        max_bytes: largest text, in UTF-8 bytes, (0: none; the jobs API checks at submission).
+        timeout_name, memory_name, bytes_name: how the caller sets each limit, quoted in messages.
+    """
 
     timeout: float = 60.0
     memory_mb: int = 2048
     isolation: str = "process"
+    max_bytes: int = 0
+    timeout_name: str = "SUMMARIZE_JOBS_DOCUMENT_TIMEOUT"
+    memory_name: str = "SUMMARIZE_JOBS_DOCUMENT_MEMORY_MB"
+    bytes_name: str = "SUMMARIZE_JOBS_MAX_DOCUMENT_BYTES"
 
     def __post_init__(self) -> None:
         if self.isolation not in ("process", "inline"):
             raise ValueError(f"isolation must be 'process' or 'inline', got {self.isolation!r}")
+        if self.timeout <= 0:
+            raise ValueError(f"the document time limit must be positive, got {self.timeout:g}")
+        if self.memory_mb < 0 or self.max_bytes < 0:
+            raise ValueError("the document memory and size limits must be 0 (none) or positive")
 
 
 def _child_main(conn: Connection, factory: RegistryFactory, parent: int, memory_mb: int) -> None:
@@ -105,7 +121,7 @@ def _context() -> Any:
         context = multiprocessing.get_context("forkserver")
     except ValueError:  # pragma: no cover - no fork on this platform
         return multiprocessing.get_context("spawn")
-    context.set_forkserver_preload(["summarizers.jobs.warm"])
+    context.set_forkserver_preload(["summarizers.batch.warm"])
     return context
 
 
@@ -171,7 +187,7 @@ class GuardedChild:
                                 self.limits.timeout)
                     return error_record(item.id, SummaryTimeout(
                         f"the document took longer than its {self.limits.timeout:g} s limit "
-                        "(SUMMARIZE_JOBS_DOCUMENT_TIMEOUT)", limit_seconds=self.limits.timeout))
+                        f"({self.limits.timeout_name})", limit_seconds=self.limits.timeout))
             status, value = conn.recv()
         except (EOFError, OSError):
             code = self._process.exitcode if self._process is not None else None
@@ -179,13 +195,13 @@ class GuardedChild:
             log.warning("the process summarizing document %r died (exit %s)", item.id, code)
             return error_record(item.id, InputTooLarge(
                 f"the process summarizing the document died (exit status {code}), most likely out of "
-                f"memory (limit {self.limits.memory_mb} MiB, SUMMARIZE_JOBS_DOCUMENT_MEMORY_MB)",
+                f"memory (limit {self.limits.memory_mb} MiB, {self.limits.memory_name})",
                 limit_mb=self.limits.memory_mb))
         if status == "memory":
             self.kill()  # a child that ran out of memory may be in a bad state: start afresh
             return error_record(item.id, InputTooLarge(
                 f"the document needed more than the {self.limits.memory_mb} MiB a document may use "
-                "(SUMMARIZE_JOBS_DOCUMENT_MEMORY_MB)", limit_mb=self.limits.memory_mb))
+                f"({self.limits.memory_name})", limit_mb=self.limits.memory_mb))
         if status == "error":
             return error_record(item.id, {"code": INTERNAL_ERROR, "message": f"unexpected {value} (see the log)",
                                           "details": {}})
@@ -240,6 +256,12 @@ class GuardedChunks:
             if should_stop():
                 raise Stopped()
             kind = None
+            size = _text_bytes(item) if self.limits.max_bytes else 0
+            if size > self.limits.max_bytes:
+                records[i] = error_record(item.id, InputTooLarge(
+                    f"the document has {size} bytes of text, more than the {self.limits.max_bytes} a document "
+                    f"may have ({self.limits.bytes_name})", limit_bytes=self.limits.max_bytes, bytes=size))
+                continue
             if item.error is None:
                 try:
                     kind = local.prepare(item).method.kind
@@ -270,6 +292,37 @@ class GuardedChunks:
         """Stop the child."""
         if self.child is not None:
             self.child.discard()
+
+
+def _text_bytes(item: Item) -> int:
+    """The UTF-8 size of ``item``'s text (0 for an error item)."""
+    if item.error is not None or not isinstance(item.text, str):
+        return 0
+    return len(item.text.encode("utf-8", "surrogatepass"))
+
+
+class LimitedChunkWorker:
+    """A :class:`~.worker.ChunkWorker` whose documents run under :class:`DocumentLimits`: the
+    worker of ``summarize batch``'s pool processes and Ray actors (picklable as a ``partial``).
+
+    Args:
+        settings: the job's defaults.
+        registry_factory: builds the registry of this process and of its document child.
+        limits: the per-document limits.
+    """
+
+    def __init__(self, settings: Settings, registry_factory: RegistryFactory = default_registry,
+                 limits: DocumentLimits | None = None) -> None:
+        self.settings = settings
+        self.chunks = GuardedChunks(registry_factory, limits)
+
+    def __call__(self, chunk: Sequence[Item], settings: Settings | None = None) -> list[dict[str, Any]]:
+        """One record per item, in order; never raises for a document."""
+        return self.chunks.run(chunk, settings or self.settings)
+
+    def close(self) -> None:
+        """Stop the document child."""
+        self.chunks.close()
 
 
 class GuardedPool:
