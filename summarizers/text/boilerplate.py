@@ -574,27 +574,37 @@ def glued_infixes(sentence: str, families: frozenset[str], max_words: int) -> It
     The text before a piece holds four words or more and the text after it reads as a sentence
     (:func:`reads_as_sentence`); a piece starts where a glued tail may (:data:`_GLUE_TAIL`) and
     ends where a glued prefix may (:data:`_GLUE`), not on an article or a preposition, never
-    inside brackets. A label at the very end is :func:`glued_suffix`'s; one at the start,
+    inside brackets; it opens with a letter or an ``@`` (a counter such as "45 comments" is no
+    label). A label at the very end is :func:`glued_suffix`'s; one at the start,
     :func:`glued_prefixes`'. Linear: each start tries at most ``max_words`` ends.
     """
-    if not may_match(sentence, "word"):
-        return
-    starts = word_starts(sentence)
+    candidates = _candidates(sentence)
+    anywhere = any(_RULES[i][0] in families for i in candidates.unanchored)  # found in the sentence
+    if not anywhere and not (candidates.at_word and any(_RULES[i][0] in families for i in candidates.anchored)):
+        return  # no rule of the families opens at a word of it
+    starts: list[int] | None = None  # word starts and piece ends: only once a start may open a label
+    ends: list[tuple[int, int]] = []
     final = ends_like_sentence(sentence)
-    ends = [(m.start(), m.end()) for m in _GLUE.finditer(sentence)]
-    first_end, depth, counted = 0, 0, 0  # brackets open before the piece, counted up to ``counted``
+    first_end, depth, counted = 0, 0, 0  # brackets open before ``counted`` (counted lazily: linear)
     for tail in _GLUE_TAIL.finditer(sentence):
-        begin, before = tail.end(), bisect_left(starts, tail.start())
+        begin = tail.end()
+        if sentence[begin].isdigit():  # a label is words ("1.2K shares" is a counter)
+            continue
+        if not anywhere and not any(_RULES[i][0] in families
+                                    for i in _opened_by(sentence[begin:begin + _LONGEST_OPENING])):
+            continue
+        depth += sentence.count("(", counted, begin) - sentence.count(")", counted, begin)
+        counted = begin
+        if depth > 0:  # never inside brackets
+            continue
+        if starts is None:
+            starts = word_starts(sentence)
+            ends = [(m.start(), m.end()) for m in _GLUE.finditer(sentence)]
+        before = bisect_left(starts, tail.start())
         if before < 4:
             continue
         if len(starts) - before < 5:  # no room for a piece and a sentence after it
             break
-        depth += sentence.count("(", counted, tail.start()) - sentence.count(")", counted, tail.start())
-        counted = tail.start()
-        if depth > 0:
-            continue
-        if not any(_RULES[i][0] in families for i in _opened_by(sentence[begin:begin + _LONGEST_OPENING])):
-            continue
         while first_end < len(ends) and ends[first_end][0] <= begin:
             first_end += 1
         for end, rest in ends[first_end:first_end + max_words]:  # a piece of max_words words ends by then
