@@ -66,16 +66,17 @@ def summarize_batch_view() -> Response:
     results: list[dict[str, Any]] = []
     for position, (document, outcome) in enumerate(zip(body.documents, outcomes, strict=True)):
         doc_id = document.id if document.id is not None else position
+        head: dict[str, Any] = {"id": doc_id} if document.id is not None else {"id": doc_id, "id_generated": True}
         if isinstance(outcome, SummarizerError):
             status = status_for(outcome)
             if status >= 500:
                 log.warning("batch document %r failed: %s", doc_id, outcome.message)
             state.metrics.summaries.labels(method=body.method, outcome=outcome.code).inc()
-            results.append({"id": doc_id, "status": status, "error": outcome.to_dict()})
+            results.append({**head, "status": status, "error": outcome.to_dict()})
         else:
             state.metrics.summaries.labels(method=body.method, outcome="ok").inc()
             results.append(
-                {"id": doc_id, **_render(outcome, body.offsets, text=document.text)}
+                {**head, **_render(outcome, body.offsets, text=document.text)}
             )
     failed = sum(1 for r in results if "error" in r)
     return jsonify(

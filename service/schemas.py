@@ -161,7 +161,8 @@ class BatchDocument(BaseModel):
     model_config = _STRICT
 
     id: str | int | None = Field(
-        None, description="echoed in the result; the position in the list if left out"
+        None, description="echoed in the result; the position in the list if left out (the result then "
+                          "says ``id_generated: true``)"
     )
     text: str | None = Field(None, description="the article text")
     html: str | None = Field(None, description="an article page")
@@ -262,6 +263,8 @@ class ErrorEnvelope(BaseModel):
 BatchSummaryOut: type[BaseModel] = create_model(
     "BatchSummaryOut", __base__=SummaryResult, __doc__="A document of a batch that was summarized.",
     id=(str | int, ...),
+    id_generated=(bool | None, Field(None, description="true when the document had no id and ``id`` is its "
+                                                       "position (a given id may hold the same value)")),
 )
 
 
@@ -269,6 +272,7 @@ class BatchErrorOut(BaseModel):
     """A document of a batch that failed; ``status`` is what a single request would have got."""
 
     id: str | int
+    id_generated: bool | None = Field(None, description="true when the document had no id and ``id`` is its position")
     status: int
     error: ErrorBody
 

@@ -20,6 +20,7 @@ from .text.boilerplate import (
     caption_block_end,
     dateline_length,
     ends_like_sentence,
+    glued_infixes,
     glued_prefixes,
     glued_suffix,
     header_run_length,
@@ -306,8 +307,8 @@ def _clean_unit(text: str, unit: _Unit, context: _Context, removed: list[Removed
             removed.append(Removed(sentence.start, sentence.end, "boilerplate:caption", sentence.text, block_signals))
             continue
         cleaned = _clean(text, sentence, i == 0, context, removed)
-        if cleaned is not None:
-            kept.append(cleaned)
+        if cleaned:
+            kept.extend(cleaned)
         elif removed and removed[-1].start == sentence.start and removed[-1].reason == "boilerplate:caption" \
                 and CAPTION_SENTENCE.match(sentence.text):
             block_end, block_signals = caption_block_end(texts, i), removed[-1].signals
@@ -336,21 +337,40 @@ def _removed(span: Span, reason: str, found: frozenset[str] = frozenset()) -> Re
     return Removed(span.start, span.end, reason, span.text, tuple(sorted(found)))
 
 
-def _clean(text: str, sentence: Span, first: bool, context: _Context, removed: list[Removed]) -> Span | None:
-    """``sentence`` without the boilerplate glued to it, or ``None`` when it is boilerplate
-    (or has no word); whatever is cut or dropped goes to ``removed``."""
+def _clean(text: str, sentence: Span, first: bool, context: _Context, removed: list[Removed]) -> list[Span]:
+    """``sentence`` without the boilerplate glued to it: empty when it is boilerplate (or has no
+    word), two sentences or more when a label glued inside it is cut ("... next year @desk for
+    live updates The council ..."): the text on either side of the label. Whatever is cut or
+    dropped goes to ``removed``."""
+    kept: list[Span] = []
+    rest: Span | None = sentence
+    for cuts in range(len(sentence.text) + 1):  # each turn cuts a label: the rest gets shorter
+        if rest is None:
+            break
+        head, rest = _clean_piece(text, rest, first, context, removed, inner=cuts < MAX_CUTS)
+        if head is not None:
+            kept.append(head)
+        first = False
+    return kept
+
+
+def _clean_piece(text: str, sentence: Span, first: bool, context: _Context, removed: list[Removed], *,
+                 inner: bool = True) -> tuple[Span | None, Span | None]:
+    """``sentence`` without the boilerplate glued to it (``None`` when it is boilerplate), and
+    the rest of it to clean in turn when a label glued inside it was cut (else ``None``; labels
+    inside are looked for only with ``inner``: at most :data:`MAX_CUTS` of them a sentence)."""
     original = sentence
     if not ends_like_sentence(sentence.text) and (rule := all_pieces(sentence.text)):
         found = context.signals(sentence.text, [original])  # only glued pieces: "Most Read 1 of 12"
         if removes(rule, found):
             removed.append(_removed(sentence, f"boilerplate:{rule}", found))
-            return None
+            return None, None
     found = context.signals(sentence.text, [original]) if CAPTION_SENTENCE.match(sentence.text) else frozenset()
     if found and removes("caption", found):
         # "In this March 2, 2019, photo, North Korean leader ..." is a caption as a whole: cutting
         # its opening off would leave the rest of the caption.
         removed.append(_removed(sentence, "boilerplate:caption", found))
-        return None
+        return None, None
     for _ in range(MAX_CUTS):  # a dateline, then a glued prompt, ...
         cut = dateline_length(sentence.text) if first and sentence.start == original.start else 0
         reason = "dateline"
@@ -368,7 +388,16 @@ def _clean(text: str, sentence: Span, first: bool, context: _Context, removed: l
         removed.append(_removed(piece, reason, found))
         start = sentence.start + cut
         sentence = Span(text[start:sentence.end], start, sentence.end)
-    if glued := glued_suffix(sentence.text):
+    rest = None
+    if inner and (label := _glued_inner(context, sentence, original)):
+        begin, end, reason, found = label
+        removed.append(Removed(sentence.start + begin, sentence.start + end, reason, sentence.text[begin:end],
+                               tuple(sorted(found))))
+        after = sentence.start + end + len(sentence.text[end:]) - len(sentence.text[end:].lstrip())
+        rest = Span(text[after:sentence.end], after, sentence.end)
+        head_end = sentence.start + len(sentence.text[:begin].rstrip())
+        sentence = Span(text[sentence.start:head_end], sentence.start, head_end)
+    elif glued := glued_suffix(sentence.text):
         at, rule = glued
         tail = sentence.text[at:].strip()
         found = _glued_signals(context, tail, original, rule)
@@ -381,8 +410,17 @@ def _clean(text: str, sentence: Span, first: bool, context: _Context, removed: l
     found = context.signals(sentence.text, [original])
     if removes(rule, found):
         removed.append(_removed(sentence, f"boilerplate:{rule or 'signals'}", found))
-        return None
-    return sentence if has_words(sentence.text) else None
+        return None, rest
+    return (sentence if has_words(sentence.text) else None), rest
+
+
+def _glued_inner(context: _Context, sentence: Span, original: Span) -> tuple[int, int, str, frozenset[str]] | None:
+    """The first label glued inside ``sentence`` that its signals let go: ``(start, end, reason,
+    signals)`` in the sentence's own offsets, or ``None``."""
+    for begin, end, rule in glued_infixes(sentence.text, GLUED_LABEL_FAMILIES, GLUED_LABEL_WORDS):
+        if found := _glued_signals(context, sentence.text[begin:end], original, rule):
+            return begin, end, f"boilerplate:{rule}", found
+    return None
 
 
 def _lines(text: str) -> list[Span]:

@@ -131,6 +131,23 @@ def test_duplicate_ids_keep_the_first_and_are_reported(tmp_path: Path) -> None:
     assert "1 duplicate id(s)" in text and ": a" in text and 'use the id "line:N"' in text
 
 
+def test_a_given_id_of_the_generated_form_and_an_id_less_record_each_get_a_line(tmp_path: Path) -> None:
+    out = tmp_path / "o.jsonl"
+    rows = [{"id": "line:2", "text": article(1)}, {"text": article(2)}, {"id": 2, "text": article(3)},
+            {"id": "generated:\"line:2\"", "text": article(4)}]
+    first = run_lib(rows[:2], out)
+    assert (first.done, first.duplicates, first.missing_ids) == (2, [], 1)
+    lines = read_output(out)
+    assert [(r["id"], r.get("id_generated")) for r in lines] == [("line:2", None), ("line:2", True)]
+    assert [r["result"]["input"]["characters"] for r in lines] == [len(article(1)), len(article(2))]
+    again = run_lib(rows, out)  # resumes: both line:2 lines count as done, the other two are new
+    assert (again.done, again.skipped, again.duplicates) == (2, 2, [])
+    lines = read_output(out)
+    assert [(r["id"], r.get("id_generated")) for r in lines] == [
+        ("line:2", None), ("line:2", True), (2, None), ('generated:"line:2"', None)]
+    assert "0 done, 0 failed, 4 skipped" in run_lib(rows, out).lines()[0]
+
+
 def test_rerun_skips_done_ids_and_retry_failed_redoes_only_errors(tmp_path: Path) -> None:
     out = tmp_path / "o.jsonl"
     rows: list[Any] = [*records(4), {"id": "e", "text": ""}]

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from summarizers import default_registry, prepare, summarize
-from summarizers.text.boilerplate import boilerplate_reason, dateline_length
+from summarizers.text.boilerplate import boilerplate_reason, dateline_length, glued_infixes
 
 EXTRACTIVE = [m.name for m in default_registry() if m.kind == "extractive"]
 
@@ -159,3 +159,12 @@ def test_boilerplate_injected_into_real_articles_is_never_selected(bbc_articles:
             for s in result.sentences:
                 assert text[s.start:s.end] == s.text
                 assert all(s.end <= a or s.start >= b for a, b in injected), (method, s.text)
+
+
+def test_glued_infixes_find_the_shortest_label_between_two_sentences() -> None:
+    sentence = "Officials said the plan would cut spending More stories Read more The vote is due next week."
+    families = frozenset({"navigation"})
+    found = [(sentence[a:b], reason) for a, b, reason in glued_infixes(sentence, families, 5)]
+    assert found == [("More stories", "navigation"), ("Read more", "navigation")]
+    assert list(glued_infixes(sentence, frozenset({"share"}), 5)) == []  # another family
+    assert list(glued_infixes("Said More stories The vote is due next week.", families, 5)) == []  # no head

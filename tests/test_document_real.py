@@ -207,6 +207,41 @@ def test_boilerplate_glued_to_the_end_of_a_one_line_page_is_cut(page: str, cut: 
     assert doc.sentences[-1].text.startswith("Officials said the plan would cut spending")
 
 
+@pytest.mark.parametrize(("label", "reason"), [
+    ("More stories", "navigation"), ("@desk for live updates", "share"), ("Watch the video above", "video"),
+    ("Follow @BBCNews for live updates", "share"), ("Read more", "navigation"),
+])
+def test_a_label_glued_inside_a_sentence_of_a_one_line_page_is_cut(label: str, reason: str) -> None:
+    after = "The council will vote on the proposal next week."
+    page = f"{LEAD} {label} {after} It is expected to pass."
+    doc = prepare(page)
+    (cut,) = doc.removed
+    assert (cut.text, cut.reason) == (label, f"boilerplate:{reason}") and page[cut.start:cut.end] == label
+    assert [s.text for s in doc.sentences] == [LEAD.split(". ")[0] + ".", LEAD.split(". ")[1], after,
+                                               "It is expected to pass."]
+    assert all(page[s.start:s.end] == s.text for s in doc.sentences)
+
+
+@pytest.mark.parametrize("page", [
+    LEAD + " Share prices fell sharply after the announcement on Friday.",  # "Share" opens a sentence
+    "The machine comes with Mac OS X, the Apple operating system, and the software suite iLife.",
+    LEAD + " (More stories The council will vote on the proposal next week.)",  # inside brackets
+    LEAD + " More stories about it.",  # the rest is too short to read as a sentence
+])
+def test_words_of_a_label_inside_a_sentence_that_are_not_one_stay(page: str) -> None:
+    doc = prepare(page)
+    assert not doc.removed and " ".join(s.text for s in doc.sentences) == page
+
+
+def test_two_labels_inside_one_sentence_are_both_cut() -> None:
+    page = (f"{LEAD} More stories The council will vote on the proposal next week Watch the video above "
+            "The motion is expected to pass.")
+    doc = prepare(page)
+    assert [r.text for r in doc.removed] == ["More stories", "Watch the video above"]
+    assert [s.text for s in doc.sentences][-2:] == ["The council will vote on the proposal next week",
+                                                    "The motion is expected to pass."]
+
+
 def test_a_lone_agency_name_ending_a_sentence_stays() -> None:
     doc = prepare("Officials said the plan would cut spending by a fifth, a spokesman told Reuters. It passed.")
     assert doc.sentences[0].text.endswith("told Reuters.")

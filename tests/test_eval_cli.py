@@ -244,11 +244,13 @@ def test_every_command_and_option_is_documented() -> None:
 def test_score_reads_summarize_batch_output_as_it_is(tmp_path: Path) -> None:
     from eval.external import read_system_outputs
     from summarizers import InvalidInput, summarize
+    from summarizers.batch.job import Item
     from summarizers.batch.worker import error_record, result_record
 
     summary = summarize("The council approved the budget on Monday. Residents welcomed it. The vote was close.",
                         method="lead", length={"sentences": 1})
-    lines = [result_record("a-1", summary), error_record("a-2", InvalidInput("text is empty", field="text"))]
+    lines = [result_record(Item(id="a-1", line=1), summary),
+             error_record(Item(id="a-2", line=2), InvalidInput("text is empty", field="text"))]
     path = tmp_path / "batch.jsonl"
     path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
     assert read_system_outputs(path) == {"lead": {"a-1": summary.summary}}

@@ -73,6 +73,7 @@ def test_bad_documents_end_partially_succeeded_with_an_error_line_each(app: Flas
     assert job["counts"] == {"total": 5, "done": 2, "failed": 3} and job["progress"] == 1.0
     page = client.get(f"/v1/jobs/{job_id}/results").get_json()
     assert [r["id"] for r in page["results"]] == ["a", "b", "c", "d", 4] and page["next_cursor"] is None
+    assert [r.get("id_generated") for r in page["results"]] == [None] * 4 + [True]  # 4: its position
     errors = {r["id"]: r["error"]["code"] for r in page["results"] if "error" in r}
     assert set(errors) == {"b", "c", "d"} and all(code == "invalid_input" for code in errors.values())
     assert len(page["results"][4]["result"]["sentences"]) == 1  # the per-document length override

@@ -139,6 +139,7 @@ def test_batch_with_one_bad_document_returns_the_others_in_order(client: FlaskCl
     data = response.get_json()
     assert response.status_code == 200, data
     assert [r["id"] for r in data["results"]] == ["a", "b", 2, 7]
+    assert [r.get("id_generated") for r in data["results"]] == [None, None, True, None]  # 2: a position
     assert data["count"] == 4 and data["failed"] == 2
     assert data["results"][0]["length"]["sentences"] == 2
     assert data["results"][1]["status"] == 422

@@ -30,7 +30,8 @@ def encode(record: Mapping[str, Any]) -> bytes:
     try:
         return encode_compact(record)
     except (TypeError, ValueError, RecursionError) as exc:
-        return encode_compact({"id": record.get("id"), "error": {
+        head = {"id": record.get("id"), **({"id_generated": True} if record.get("id_generated") is True else {})}
+        return encode_compact({**head, "error": {
             "code": INTERNAL_ERROR, "message": f"the result could not be written as JSON: {exc}", "details": {}}})
 
 
@@ -56,7 +57,8 @@ class Item:
     """One input record, ready to be summarized or already known to be bad.
 
     Attributes:
-        id: the record's id as given (a string or an integer), or ``"line:N"`` when it had none.
+        id: the record's id as given (a string or an integer), or ``"line:N"`` when it had none
+            (its output line then says ``"id_generated": true``).
         line: the 1-based line of the input it came from.
         text: the text (or HTML, when ``html``) to summarize; ``None`` for a bad record.
         html: whether ``text`` holds an HTML page.
@@ -65,7 +67,7 @@ class Item:
         method: a per-record method override, or ``None``.
         length: a per-record length override (an int or a mapping), or ``None``.
         error: for a bad record, the error line's ``{"code", "message", "details"}``.
-        id_given: whether the record had its own id (``False`` for ``"line:N"`` ids).
+        id_given: whether the record had its own id (``False`` for generated ``"line:N"`` ids).
         extra: the values of the record's :attr:`Fields.extra` fields that it has (e.g. the
             digest's ``source``, ``published``, ``language``), or ``None``.
     """
@@ -84,8 +86,9 @@ class Item:
 
     @property
     def key(self) -> str:
-        """The id as compared when resuming: its JSON form, so ``5`` and ``"5"`` differ."""
-        return id_key(self.id)
+        """The id as compared when resuming: its JSON form, so ``5`` and ``"5"`` differ, and a
+        generated id apart from every given one (a given ``"line:2"`` is not line 2's own id)."""
+        return id_key(self.id, generated=not self.id_given)
 
     def document(self) -> dict[str, Any]:
         """The mapping :func:`summarizers.summarize_batch` takes for this record."""
@@ -95,9 +98,16 @@ class Item:
         return doc
 
 
-def id_key(value: Any) -> str:
-    """The key under which an id is remembered (its compact JSON form)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+#: Prefix of the key of a generated id. A given id's key is its JSON form, which opens with a
+#: quote, a digit or a minus sign, so the two kinds of keys can never be equal.
+_GENERATED = "generated:"
+
+
+def id_key(value: Any, *, generated: bool = False) -> str:
+    """The key under which an id is remembered: its compact JSON form, or for an id the batch
+    generated (``"id_generated": true`` on its line) that form after a prefix no JSON form has."""
+    key = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _GENERATED + key if generated else key
 
 
 @dataclass
@@ -138,7 +148,7 @@ class Report:
                        f"of each was summarized: {shown}")
         if self.missing_ids:
             out.append(f"{self.missing_ids} record(s) had no id; their output lines use the id \"line:N\" "
-                       "(N: the input line)")
+                       "(N: the input line) with \"id_generated\": true")
         if self.repaired:
             out.append(self.repaired)
         if self.output_duplicates:
@@ -151,7 +161,7 @@ def line_key(record: Any) -> str | None:
     """The id key of a batch output record (``id`` and exactly one of ``result``/``error``), else ``None``."""
     if not isinstance(record, dict) or "id" not in record or ("result" in record) == ("error" in record):
         return None
-    return id_key(record["id"])
+    return id_key(record["id"], generated=record.get("id_generated") is True)
 
 
 def parse_line(raw: bytes) -> tuple[str, bool] | None:

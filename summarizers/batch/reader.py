@@ -200,15 +200,16 @@ def _item(record: Mapping[str, Any], number: int, fields: Fields, html: bool) ->
     )
 
 
-#: Ids given to records without one; refused as given ids, so the two can never clash.
-_LINE_ID = re.compile(r"line:[0-9]+")
-
 #: The longest id written as given (a longer one stands for a mistake, e.g. the text field).
 MAX_ID_CHARACTERS = 1024
 
 
 def line_id(number: int) -> str:
-    """The id of the record on line ``number`` when it has none (or one that cannot be used)."""
+    """The id of the record on line ``number`` when it has none (or one that cannot be used).
+
+    Any string is a valid given id, ``"line:2"`` included: a generated id is told apart by
+    ``"id_generated": true`` on its output line (and by its resume key, :func:`~.job.id_key`).
+    """
     return f"line:{number}"
 
 
@@ -216,9 +217,9 @@ def id_problem(value: str | int) -> str | None:
     """Why a given id cannot be written as the id of its output line, or ``None`` when it can.
 
     Refused: a string holding half a UTF-16 surrogate pair (not text: it cannot be written as
-    UTF-8), one longer than :data:`MAX_ID_CHARACTERS`, one of the form ``line:N`` (the ids of
-    records without one), and an integer of more than 18 digits (beyond what JSON readers in
-    other languages hold exactly).
+    UTF-8), one longer than :data:`MAX_ID_CHARACTERS`, and an integer of more than 18 digits
+    (beyond what JSON readers in other languages hold exactly). Any other string is an id as
+    given, one of the form ``line:N`` included.
     """
     if isinstance(value, int):
         return "is an integer too large to be an id (more than 18 digits)" if abs(value) >= 10**18 else None
@@ -226,8 +227,6 @@ def id_problem(value: str | int) -> str | None:
         return "holds half a UTF-16 surrogate pair, which cannot be written as UTF-8"
     if len(value) > MAX_ID_CHARACTERS:
         return f"is longer than {MAX_ID_CHARACTERS} characters"
-    if _LINE_ID.fullmatch(value):
-        return "has the form line:N, which is reserved for records without an id"
     return None
 
 

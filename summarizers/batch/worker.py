@@ -33,14 +33,19 @@ DELAY_ENV = "SUMMARIZE_BATCH_TEST_DELAY"
 RegistryFactory = Callable[[], Registry]
 
 
-def result_record(item_id: str | int, summary: Summary) -> dict[str, Any]:
+def _head(item: Item) -> dict[str, Any]:
+    """An output line's id, marked ``"id_generated": true`` when the record had no id of its own."""
+    return {"id": item.id} if item.id_given else {"id": item.id, "id_generated": True}
+
+
+def result_record(item: Item, summary: Summary) -> dict[str, Any]:
     """The output line of a summarized document."""
-    return {"id": item_id, "result": summary.to_dict()}
+    return {**_head(item), "result": summary.to_dict()}
 
 
-def error_record(item_id: str | int, error: SummarizerError | Mapping[str, Any]) -> dict[str, Any]:
+def error_record(item: Item, error: SummarizerError | Mapping[str, Any]) -> dict[str, Any]:
     """The output line of a failed document (``error`` as ``{"code", "message", "details"}``)."""
-    return {"id": item_id, "error": error.to_dict() if isinstance(error, SummarizerError) else dict(error)}
+    return {**_head(item), "error": error.to_dict() if isinstance(error, SummarizerError) else dict(error)}
 
 
 def internal_error(exc: BaseException) -> dict[str, Any]:
@@ -88,12 +93,12 @@ class ChunkWorker:
         groups: dict[Request, list[int]] = {}
         for i, item in enumerate(chunk):
             if item.error is not None:
-                records[i] = error_record(item.id, item.error)
+                records[i] = error_record(item, item.error)
                 continue
             try:
                 request = self.prepare(item)
             except SummarizerError as exc:  # a bad per-record method or length, an unavailable method
-                records[i] = error_record(item.id, exc)
+                records[i] = error_record(item, exc)
                 continue
             groups.setdefault(request, []).append(i)
         for request, indexes in groups.items():
@@ -145,16 +150,16 @@ class ChunkWorker:
     def _record(self, item: Item, outcome: Any) -> dict[str, Any]:
         if isinstance(outcome, Summary):
             try:
-                return result_record(item.id, outcome)
+                return result_record(item, outcome)
             except Exception as exc:
                 outcome = exc
         if isinstance(outcome, SummarizerError):
-            return error_record(item.id, outcome)
+            return error_record(item, outcome)
         if isinstance(outcome, BaseException):
             log.error("document %r (line %d) failed", item.id, item.line, exc_info=outcome)
-            return error_record(item.id, internal_error(outcome))
+            return error_record(item, internal_error(outcome))
         log.error("document %r (line %d): unexpected result %r", item.id, item.line, type(outcome))
-        return error_record(item.id, internal_error(TypeError(f"not a Summary: {type(outcome).__name__}")))
+        return error_record(item, internal_error(TypeError(f"not a Summary: {type(outcome).__name__}")))
 
     def _options_for(self, method: Any) -> Mapping[str, Any]:
         """The job's options; for a record's own method, only those that method accepts.

@@ -209,7 +209,7 @@ _RULES: list[tuple[str, re.Pattern[str], int | None]] = [
     ("video", re.compile(r"^(scroll|swipe)\s+(down|up)\s+(for|to\s+(see|watch))\s+(the\s+)?video", _I), 15),
     ("navigation", re.compile(r"^(scroll|swipe)\s+(down|up)\s+(for|to)\s+(see\s+|read\s+|watch\s+)?(more|the\s+full|"
                               r"all|our|comments|pictures|photos)\b", _I), 12),
-    ("video", re.compile(r"^(watch|play)(\s+the)?(\s+full)?\s+video\b", _I), 12),
+    ("video", re.compile(r"^(watch|play)(\s+the)?(\s+full)?\s+video(\s+(above|below|here))?\b", _I), 12),
     ("video", re.compile(r"^(watch|listen|video|vidéo|vídeo|ansehen|écouter|ver|mira)\s*:", _I), 20),
     ("video", re.compile(r"^(video|vidéo|vídeo)\s*:?$", _I), 2),
     ("video", re.compile(r"^(video\s+abspielen|vidéo\s+suivante|regarder\s+la\s+vidéo|ver\s+(el\s+)?v[ií]deo|"
@@ -564,6 +564,61 @@ def glued_suffix(sentence: str) -> tuple[int, str] | None:
         if reason and reason not in _NOT_GLUED_AFTER:
             return match.start(), reason
     return None
+
+
+def glued_infixes(sentence: str, families: frozenset[str], max_words: int) -> Iterator[tuple[int, int, str]]:
+    """Boilerplate labels glued, without punctuation, inside ``sentence``, leftmost and shortest
+    first: ``(start, end, reason)`` of each piece of at most ``max_words`` words that a rule of
+    one of ``families`` matches ("... a fifth next year @desk for live updates The council ...").
+
+    The text before a piece holds four words or more and the text after it reads as a sentence
+    (:func:`reads_as_sentence`); a piece starts where a glued tail may (:data:`_GLUE_TAIL`) and
+    ends where a glued prefix may (:data:`_GLUE`), not on an article or a preposition, never
+    inside brackets; it opens with a letter or an ``@`` (a counter such as "45 comments" is no
+    label). A label at the very end is :func:`glued_suffix`'s; one at the start,
+    :func:`glued_prefixes`'. Linear: each start tries at most ``max_words`` ends.
+    """
+    candidates = _candidates(sentence)
+    anywhere = any(_RULES[i][0] in families for i in candidates.unanchored)  # found in the sentence
+    if not anywhere and not (candidates.at_word and any(_RULES[i][0] in families for i in candidates.anchored)):
+        return  # no rule of the families opens at a word of it
+    starts: list[int] | None = None  # word starts and piece ends: only once a start may open a label
+    ends: list[tuple[int, int]] = []
+    final = ends_like_sentence(sentence)
+    first_end, depth, counted = 0, 0, 0  # brackets open before ``counted`` (counted lazily: linear)
+    for tail in _GLUE_TAIL.finditer(sentence):
+        begin = tail.end()
+        if sentence[begin].isdigit():  # a label is words ("1.2K shares" is a counter)
+            continue
+        if not anywhere and not any(_RULES[i][0] in families
+                                    for i in _opened_by(sentence[begin:begin + _LONGEST_OPENING])):
+            continue
+        depth += sentence.count("(", counted, begin) - sentence.count(")", counted, begin)
+        counted = begin
+        if depth > 0:  # never inside brackets
+            continue
+        if starts is None:
+            starts = word_starts(sentence)
+            ends = [(m.start(), m.end()) for m in _GLUE.finditer(sentence)]
+        before = bisect_left(starts, tail.start())
+        if before < 4:
+            continue
+        if len(starts) - before < 5:  # no room for a piece and a sentence after it
+            break
+        while first_end < len(ends) and ends[first_end][0] <= begin:
+            first_end += 1
+        for end, rest in ends[first_end:first_end + max_words]:  # a piece of max_words words ends by then
+            words = bisect_left(starts, end) - before
+            rest_words = len(starts) - bisect_left(starts, rest)  # the rest reads as a sentence
+            if words > max_words or rest_words < 4 or not (final or rest_words >= 8):
+                break
+            piece = sentence[begin:end]
+            if piece.rsplit(None, 1)[-1].lower() in _OPEN_ENDED:  # "OS X, the | Apple ..." goes on
+                continue
+            reason = _reason(piece, words, sentence)
+            if reason in families:
+                yield begin, end, reason
+                break
 
 
 #: Families that are never glued after a sentence ("I'll Stand By You", "director Lars Von Trier").
