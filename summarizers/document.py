@@ -43,6 +43,10 @@ GLUED_LABEL_WORDS = 5
 GLUED_LABEL_FAMILIES = frozenset({"navigation", "video", "share", "newsletter", "app"})
 #: At most this many pieces are cut from the start of one sentence.
 MAX_CUTS = 6
+#: A sentence holding a run of more than this many characters without a space is not prose (the
+#: longest word or link in BBC and SummEval has 49 characters): a pasted blob, an encoded image, a
+#: hostile input. It is never a candidate (reason ``unbroken``), so a text of nothing else is refused.
+UNBROKEN_MAX = 1_000
 
 _LINE_RE = re.compile(r"[^\r\n]+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -184,7 +188,7 @@ def prepare(
 
     paragraphs = _remove_block_edges(paragraphs, removed)
     if not paragraphs and fragments:  # a text of short unpunctuated lines: keep them
-        paragraphs = [[f] for f in fragments if has_words(f.text)]
+        paragraphs = [[f] for f in fragments if has_words(f.text) and not unbroken(f.text)]
     else:
         removed.extend(Removed(f.start, f.end, "fragment", f.text) for f in fragments)
     if not paragraphs and headline is not None:  # only a "headline": it is the text
@@ -333,6 +337,12 @@ def _glued_signals(context: _Context, piece: str, sentence: Span, rule: str = ""
     return frozenset()
 
 
+def unbroken(text: str) -> bool:
+    """Whether ``text`` holds a run of more than :data:`UNBROKEN_MAX` characters without
+    whitespace (linear in the text)."""
+    return len(text) > UNBROKEN_MAX and any(len(word) > UNBROKEN_MAX for word in text.split())
+
+
 def _removed(span: Span, reason: str, found: frozenset[str] = frozenset()) -> Removed:
     return Removed(span.start, span.end, reason, span.text, tuple(sorted(found)))
 
@@ -360,6 +370,9 @@ def _clean_piece(text: str, sentence: Span, first: bool, context: _Context, remo
     the rest of it to clean in turn when a label glued inside it was cut (else ``None``; labels
     inside are looked for only with ``inner``: at most :data:`MAX_CUTS` of them a sentence)."""
     original = sentence
+    if unbroken(sentence.text):
+        removed.append(_removed(sentence, "unbroken"))
+        return None
     if not ends_like_sentence(sentence.text) and (rule := all_pieces(sentence.text)):
         found = context.signals(sentence.text, [original])  # only glued pieces: "Most Read 1 of 12"
         if removes(rule, found):

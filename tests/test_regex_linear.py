@@ -147,3 +147,22 @@ def test_the_library_summarizes_an_80000_character_token_in_under_a_second(famil
     started = time.perf_counter()
     summarizers.summarize(text)
     assert time.perf_counter() - started < 1.0
+
+
+def test_a_text_of_one_unbroken_megabyte_is_refused_at_once() -> None:
+    """A 1 MB run without a space is no prose: refused (in a job or batch: that document's error
+    entry) in well under a second of work per 80,000 characters."""
+    started = time.perf_counter()
+    with pytest.raises(summarizers.InvalidInput, match="no sentence"):
+        summarizers.summarize(_token("letters", MB))
+    assert time.perf_counter() - started < 10.0
+
+
+def test_an_unbroken_run_inside_an_article_is_left_out_and_reported() -> None:
+    blob = _token("letters", 5_000)
+    text = ("The council approved the new budget on Monday after a long debate. "
+            f"Attached: {blob} end. Officials said the plan would fund schools and repair roads.")
+    result = summarizers.summarize(text, length={"sentences": 3})
+    assert blob not in result.summary
+    assert "Officials said the plan would fund schools" in result.summary
+    assert [r.reason for r in result.input.removed if blob in r.text] == ["unbroken"]
