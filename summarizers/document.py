@@ -372,7 +372,7 @@ def _clean_piece(text: str, sentence: Span, first: bool, context: _Context, remo
     original = sentence
     if unbroken(sentence.text):
         removed.append(_removed(sentence, "unbroken"))
-        return None
+        return None, None
     if not ends_like_sentence(sentence.text) and (rule := all_pieces(sentence.text)):
         found = context.signals(sentence.text, [original])  # only glued pieces: "Most Read 1 of 12"
         if removes(rule, found):

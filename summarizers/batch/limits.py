@@ -174,7 +174,7 @@ class GuardedChild:
         except (RuntimeError, OSError) as exc:
             log.error("document %r: %s", item.id, exc)
             self.discard()
-            return error_record(item.id, {"code": INTERNAL_ERROR, "message": f"{exc} (see the log)", "details": {}})
+            return error_record(item, {"code": INTERNAL_ERROR, "message": f"{exc} (see the log)", "details": {}})
         deadline = time.monotonic() + self.limits.timeout
         try:
             while not conn.poll(min(POLL_SECONDS, max(0.0, deadline - time.monotonic()))):
@@ -185,7 +185,7 @@ class GuardedChild:
                     self.kill()
                     log.warning("document %r ran past its %g s limit; its process was killed", item.id,
                                 self.limits.timeout)
-                    return error_record(item.id, SummaryTimeout(
+                    return error_record(item, SummaryTimeout(
                         f"the document took longer than its {self.limits.timeout:g} s limit "
                         f"({self.limits.timeout_name})", limit_seconds=self.limits.timeout))
             status, value = conn.recv()
@@ -193,17 +193,17 @@ class GuardedChild:
             code = self._process.exitcode if self._process is not None else None
             self.discard()
             log.warning("the process summarizing document %r died (exit %s)", item.id, code)
-            return error_record(item.id, InputTooLarge(
+            return error_record(item, InputTooLarge(
                 f"the process summarizing the document died (exit status {code}), most likely out of "
                 f"memory (limit {self.limits.memory_mb} MiB, {self.limits.memory_name})",
                 limit_mb=self.limits.memory_mb))
         if status == "memory":
             self.kill()  # a child that ran out of memory may be in a bad state: start afresh
-            return error_record(item.id, InputTooLarge(
+            return error_record(item, InputTooLarge(
                 f"the document needed more than the {self.limits.memory_mb} MiB a document may use "
                 f"({self.limits.memory_name})", limit_mb=self.limits.memory_mb))
         if status == "error":
-            return error_record(item.id, {"code": INTERNAL_ERROR, "message": f"unexpected {value} (see the log)",
+            return error_record(item, {"code": INTERNAL_ERROR, "message": f"unexpected {value} (see the log)",
                                           "details": {}})
         return value[0]
 
@@ -258,7 +258,7 @@ class GuardedChunks:
             kind = None
             size = _text_bytes(item) if self.limits.max_bytes else 0
             if size > self.limits.max_bytes:
-                records[i] = error_record(item.id, InputTooLarge(
+                records[i] = error_record(item, InputTooLarge(
                     f"the document has {size} bytes of text, more than the {self.limits.max_bytes} a document "
                     f"may have ({self.limits.bytes_name})", limit_bytes=self.limits.max_bytes, bytes=size))
                 continue
@@ -274,7 +274,7 @@ class GuardedChunks:
                     with time_limit(self.limits.timeout):
                         records[i] = local.run([item])[0]
                 except SummaryTimeout as exc:
-                    records[i] = error_record(item.id, exc)
+                    records[i] = error_record(item, exc)
             else:
                 records[i] = self.child.run(item, settings, should_stop)
         if in_process:
@@ -283,7 +283,7 @@ class GuardedChunks:
                 with time_limit(self.limits.timeout * len(items)):
                     done = local.run(items)
             except SummaryTimeout as exc:
-                done = [error_record(item.id, exc) for item in items]
+                done = [error_record(item, exc) for item in items]
             for i, record in zip(in_process, done, strict=True):
                 records[i] = record
         return records  # type: ignore[return-value]
