@@ -19,14 +19,13 @@ from pydantic.json_schema import models_json_schema
 
 from summarizers.digest.build import make_plan
 from summarizers.digest.job import assemble, is_digest, submit_digest
-from summarizers.errors import InvalidOption
-from summarizers.jobs import IdempotencyConflict, public_view
+from summarizers.jobs import public_view
 from summarizers.jobs.store import FINAL
 from summarizers.methods.query import MAX_QUERY_CHARACTERS
 
 from .errors import ApiError
-from .jobs_api import EXTENSION, MAX_IDEMPOTENCY_KEY, JobCounts, _owner, current_jobs
-from .schemas import ApiJsonSchema, LengthField
+from .jobs_api import EXTENSION, MAX_IDEMPOTENCY_KEY, JobCounts, _owner, accepted, current_jobs
+from .schemas import ApiJsonSchema, LengthField, with_query
 from .state import current_state
 
 bp = Blueprint("digests", __name__)
@@ -66,16 +65,8 @@ class DigestRequest(BaseModel):
                                "(listed in the result's filtered)")
 
     def library_options(self) -> dict[str, Any]:
-        """``options`` with the top-level ``query`` in it.
-
-        Raises:
-            InvalidOption: a query given both at the top level and in ``options``, differently.
-        """
-        if self.query is None:
-            return self.options
-        if self.options.get("query") not in (None, self.query):
-            raise InvalidOption("give the query once: query and options.query differ", field="query")
-        return {**self.options, "query": self.query}
+        """``options`` with the top-level ``query`` in it (see :func:`.schemas.with_query`)."""
+        return with_query(self.options, self.query)
 
 
 class DigestJobOut(BaseModel):
@@ -154,16 +145,10 @@ def submit() -> Response:
     settings = {"method": body.method, "length": body.length, "language": body.language, "options": options,
                 "group_by": body.group_by, **({"query_filter": True} if body.query_filter else {})}
     documents = [d.model_dump(exclude_none=True) for d in body.documents]
-    try:
-        job_id = submit_digest(jobs, documents, settings, owner=_owner(), idempotency_key=key,
-                               request_hash=hashlib.sha256(b"digest:" + request.get_data(cache=True)).hexdigest())
-    except IdempotencyConflict as exc:
-        raise ApiError(409, "idempotency_conflict", "this Idempotency-Key was used with another request body",
-                       details={"field": "Idempotency-Key", "job": exc.job_id}) from None
-    response = jsonify(_view(_digest_or_404(job_id)))
-    response.status_code = 202
-    response.headers["Location"] = url_for("digests.get_digest", job_id=job_id)
-    return response
+    digest_hash = hashlib.sha256(b"digest:" + request.get_data(cache=True)).hexdigest()
+    return accepted(lambda: submit_digest(jobs, documents, settings, owner=_owner(), idempotency_key=key,
+                                          request_hash=digest_hash),
+                    lambda job_id: _view(_digest_or_404(job_id)), "digests.get_digest")
 
 
 @bp.get("/digests/<job_id>")

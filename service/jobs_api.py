@@ -15,7 +15,7 @@ import json
 import math
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, stream_with_context, url_for
@@ -223,17 +223,27 @@ def submit_job() -> Response:
     settings = {"method": body.method, "length": body.length, "language": body.language,
                 "options": body.library_options()}
     documents = [d.model_dump(exclude_none=True) for d in body.documents]
+    return accepted(lambda: jobs.submit(documents, settings, owner=_owner(), idempotency_key=key,
+                                        request_hash=hashlib.sha256(request.get_data(cache=True)).hexdigest(),
+                                        webhook=body.webhook),
+                    lambda job_id: _view(jobs.get(job_id)), "jobs.get_job")  # type: ignore[arg-type]
+
+
+def accepted(submit: Callable[[], str], view: Callable[[str], dict[str, Any]], endpoint: str) -> Response:
+    """The 202 answer to a job submission: ``submit()`` makes the job (or finds the one its
+    Idempotency-Key made) and returns its id; the body is ``view(id)``, ``Location`` its URL.
+
+    Raises:
+        ApiError: 409 ``idempotency_conflict`` when the key was used with another request body.
+    """
     try:
-        job_id = jobs.submit(documents, settings, owner=_owner(), idempotency_key=key,
-                             request_hash=hashlib.sha256(request.get_data(cache=True)).hexdigest(),
-                             webhook=body.webhook)
+        job_id = submit()
     except IdempotencyConflict as exc:
         raise ApiError(409, "idempotency_conflict", "this Idempotency-Key was used with another request body",
                        details={"field": "Idempotency-Key", "job": exc.job_id}) from None
-    job = jobs.get(job_id)
-    response = jsonify(_view(job))  # type: ignore[arg-type]
+    response = jsonify(view(job_id))
     response.status_code = 202
-    response.headers["Location"] = url_for("jobs.get_job", job_id=job_id)
+    response.headers["Location"] = url_for(endpoint, job_id=job_id)
     return response
 
 

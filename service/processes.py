@@ -14,7 +14,7 @@ worker therefore computes extractive summaries in ``size`` child processes of it
 - a child that dies (killed from outside, a crash) is replaced; the caller gets
   :class:`ChildCrashed`;
 - children are forked from a ``forkserver`` that imported and warmed the library once
-  (:mod:`service.warm`), so a replacement is ready in milliseconds and starts clean (no locks or
+  (:mod:`summarizers.batch.warm`), so a replacement is ready in milliseconds and starts clean (no locks or
   torch threads inherited from the multi-threaded gunicorn worker); they die with the worker
   (the forkserver ends when the worker does, and children have ``PR_SET_PDEATHSIG``).
 
@@ -52,7 +52,7 @@ RegistryFactory = Callable[[], Registry]
 START_SECONDS = 30.0
 
 #: Modules the forkserver imports (and so warms) once, before forking any child.
-FORKSERVER_PRELOAD = ["service.warm"]
+FORKSERVER_PRELOAD = ["summarizers.batch.warm"]
 
 
 class ChildCrashed(RuntimeError):

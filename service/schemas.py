@@ -89,6 +89,19 @@ LENGTH_SCHEMA: dict[str, Any] = {
 LengthField = Annotated[dict[str, Any], WithJsonSchema(LENGTH_SCHEMA)]
 
 
+def with_query(options: dict[str, Any], query: str | None) -> dict[str, Any]:
+    """``options`` with a request's top-level ``query`` in it (the library checks the query).
+
+    Raises:
+        InvalidOption: a query given both at the top level and in ``options``, differently.
+    """
+    if query is None:
+        return options
+    if options.get("query") not in (None, query):
+        raise InvalidOption("give the query once: query and options.query differ", field="query")
+    return {**options, "query": query}
+
+
 class SummarizeSettings(BaseModel):
     """What a single request and a batch share: method, length, language, options, offsets."""
 
@@ -122,16 +135,8 @@ class SummarizeSettings(BaseModel):
         return registry.prepare(self.method, self.length, self.language, self.library_options())
 
     def library_options(self) -> dict[str, Any]:
-        """``options``, with the top-level ``query`` in it (checked by the library, not here).
-
-        Raises:
-            InvalidOption: a query given both at the top level and in ``options``, differently.
-        """
-        if self.query is None:
-            return self.options
-        if self.options.get("query") not in (None, self.query):
-            raise InvalidOption("give the query once: query and options.query differ", field="query")
-        return {**self.options, "query": self.query}
+        """``options``, with the top-level ``query`` in it (see :func:`with_query`)."""
+        return with_query(self.options, self.query)
 
 
 class SummarizeRequest(SummarizeSettings):

@@ -1,4 +1,5 @@
-"""Imported once by the forkserver of the document processes of job workers and batch runs (never elsewhere).
+"""Imported once by the forkserver of the document processes of job workers, batch runs and the
+service's per-request children (never elsewhere).
 
 Each document process then starts warm and single-threaded: numeric libraries limited to one
 thread, the library and its built-in extractive methods imported, and one tiny summary computed
@@ -11,7 +12,7 @@ import logging
 import os
 
 for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_name, "1")
+    os.environ[_name] = "1"  # each child runs one document on one core
 
 import summarizers  # noqa: E402
 
