@@ -33,15 +33,16 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, TypeVar
 
 from ..deadline import time_limit
 from ..errors import InputTooLarge, SummaryTimeout
-from ..registry import default_registry
+from ..registry import Registry, default_registry
 from .job import INTERNAL_ERROR, Item, Settings
 from .worker import ChunkWorker, RegistryFactory, error_record
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: Seconds between two checks of ``should_stop`` while a document runs.
 POLL_SECONDS = 0.2
@@ -51,6 +52,18 @@ START_SECONDS = 120.0
 
 class Stopped(Exception):
     """The chunk was abandoned because ``should_stop`` turned true (its job was cancelled)."""
+
+
+class ChildFailed(Exception):
+    """A document's task failed unexpectedly in the child, or the child could not start.
+
+    Attributes:
+        error: the document's ``internal_error`` entry (``{"code", "message", "details"}``).
+    """
+
+    def __init__(self, error: dict[str, Any]) -> None:
+        super().__init__(error["message"])
+        self.error = error
 
 
 @dataclass(frozen=True)
@@ -73,6 +86,14 @@ class DocumentLimits:
     memory_name: str = "SUMMARIZE_JOBS_DOCUMENT_MEMORY_MB"
     bytes_name: str = "SUMMARIZE_JOBS_MAX_DOCUMENT_BYTES"
 
+    def oversize(self, size: int) -> InputTooLarge | None:
+        """The ``input_too_large`` error of a document of ``size`` UTF-8 bytes over ``max_bytes``,
+        or ``None``."""
+        if not self.max_bytes or size <= self.max_bytes:
+            return None
+        return InputTooLarge(f"the document has {size} bytes of text, more than the {self.max_bytes} a document "
+                             f"may have ({self.bytes_name})", limit_bytes=self.max_bytes, bytes=size)
+
     def __post_init__(self) -> None:
         if self.isolation not in ("process", "inline"):
             raise ValueError(f"isolation must be 'process' or 'inline', got {self.isolation!r}")
@@ -83,7 +104,8 @@ class DocumentLimits:
 
 
 def _child_main(conn: Connection, factory: RegistryFactory, parent: int, memory_mb: int) -> None:
-    """A child's life: summarize single documents sent over ``conn`` until it closes."""
+    """A child's life: run the tasks sent over ``conn`` until it closes: ``("items", items,
+    settings)`` (summarize single documents) or ``("call", task)`` (``task(registry)``)."""
     from ..engine.pool import child_setup
 
     child_setup(1, os.getppid())  # the forkserver (or, with spawn, the worker), which ends with the worker
@@ -96,11 +118,14 @@ def _child_main(conn: Connection, factory: RegistryFactory, parent: int, memory_
     conn.send(("ready", None))
     while True:
         try:
-            items, settings = conn.recv()
+            message = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            records = worker.run(items, settings)
+            if message[0] == "call":
+                conn.send(("ok", message[1](worker.registry)))
+                continue
+            records = worker.run(message[1], message[2])
             memory = any(_out_of_memory(r) for r in records)
             conn.send(("memory" if memory else "ok", records))
         except MemoryError:
@@ -169,12 +194,36 @@ class GuardedChild:
             Stopped: ``should_stop()`` turned true while the document ran (the child was killed).
         """
         try:
+            records = self._exchange(("items", [item], settings), item.id, should_stop)
+        except ChildFailed as exc:
+            return error_record(item, exc.error)
+        except (SummaryTimeout, InputTooLarge) as exc:
+            return error_record(item, exc)
+        return records[0]  # type: ignore[no-any-return]
+
+    def call(self, task: Callable[[Registry], T], label: Any = None,
+             should_stop: Callable[[], bool] = lambda: False) -> T:
+        """``task(registry)`` run in the child (on the child's registry) within the limits: the
+        per-document work of callers other than batch (a digest's article). ``task`` and its
+        value must be picklable; ``label`` names the document in the log.
+
+        Raises:
+            SummaryTimeout: past the time limit (the child was killed).
+            InputTooLarge: past the memory limit (the child was replaced).
+            ChildFailed: the task raised (its message) or the child could not start.
+            Stopped: ``should_stop()`` turned true (the child was killed).
+        """
+        return self._exchange(("call", task), label, should_stop)  # type: ignore[no-any-return]
+
+    def _exchange(self, message: tuple[Any, ...], label: Any, should_stop: Callable[[], bool]) -> Any:
+        """Send ``message`` to the child and wait for its answer within the limits (see :meth:`call`)."""
+        try:
             conn = self._ensure()
-            conn.send(([item], settings))
+            conn.send(message)
         except (RuntimeError, OSError) as exc:
-            log.error("document %r: %s", item.id, exc)
+            log.error("document %r: %s", label, exc)
             self.discard()
-            return error_record(item, {"code": INTERNAL_ERROR, "message": f"{exc} (see the log)", "details": {}})
+            raise ChildFailed({"code": INTERNAL_ERROR, "message": f"{exc} (see the log)", "details": {}}) from None
         deadline = time.monotonic() + self.limits.timeout
         try:
             while not conn.poll(min(POLL_SECONDS, max(0.0, deadline - time.monotonic()))):
@@ -183,29 +232,29 @@ class GuardedChild:
                     raise Stopped()
                 if time.monotonic() >= deadline:
                     self.kill()
-                    log.warning("document %r ran past its %g s limit; its process was killed", item.id,
+                    log.warning("document %r ran past its %g s limit; its process was killed", label,
                                 self.limits.timeout)
-                    return error_record(item, SummaryTimeout(
+                    raise SummaryTimeout(
                         f"the document took longer than its {self.limits.timeout:g} s limit "
-                        f"({self.limits.timeout_name})", limit_seconds=self.limits.timeout))
+                        f"({self.limits.timeout_name})", limit_seconds=self.limits.timeout)
             status, value = conn.recv()
         except (EOFError, OSError):
             code = self._process.exitcode if self._process is not None else None
             self.discard()
-            log.warning("the process summarizing document %r died (exit %s)", item.id, code)
-            return error_record(item, InputTooLarge(
+            log.warning("the process summarizing document %r died (exit %s)", label, code)
+            raise InputTooLarge(
                 f"the process summarizing the document died (exit status {code}), most likely out of "
                 f"memory (limit {self.limits.memory_mb} MiB, {self.limits.memory_name})",
-                limit_mb=self.limits.memory_mb))
+                limit_mb=self.limits.memory_mb) from None
         if status == "memory":
             self.kill()  # a child that ran out of memory may be in a bad state: start afresh
-            return error_record(item, InputTooLarge(
+            raise InputTooLarge(
                 f"the document needed more than the {self.limits.memory_mb} MiB a document may use "
-                f"({self.limits.memory_name})", limit_mb=self.limits.memory_mb))
+                f"({self.limits.memory_name})", limit_mb=self.limits.memory_mb)
         if status == "error":
-            return error_record(item, {"code": INTERNAL_ERROR, "message": f"unexpected {value} (see the log)",
-                                          "details": {}})
-        return value[0]
+            raise ChildFailed({"code": INTERNAL_ERROR, "message": f"unexpected {value} (see the log)",
+                               "details": {}})
+        return value
 
     def kill(self) -> None:
         """Kill the child (a fresh one starts with the next document)."""
@@ -256,11 +305,9 @@ class GuardedChunks:
             if should_stop():
                 raise Stopped()
             kind = None
-            size = _text_bytes(item) if self.limits.max_bytes else 0
-            if size > self.limits.max_bytes:
-                records[i] = error_record(item, InputTooLarge(
-                    f"the document has {size} bytes of text, more than the {self.limits.max_bytes} a document "
-                    f"may have ({self.limits.bytes_name})", limit_bytes=self.limits.max_bytes, bytes=size))
+            oversize = self.limits.oversize(_text_bytes(item) if self.limits.max_bytes else 0)
+            if oversize is not None:
+                records[i] = error_record(item, oversize)
                 continue
             if item.error is None:
                 try:

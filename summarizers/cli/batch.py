@@ -66,15 +66,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--ray-runtime-env", type=_json_object, help="Ray runtime environment, as a JSON object")
     p.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK_SIZE,
                    help=f"records per unit of work and per write (default {DEFAULT_CHUNK_SIZE})")
-    p.add_argument("--document-timeout", type=float, default=DOCUMENT_TIMEOUT, metavar="SECONDS",
-                   help="seconds one document may take; then its process is killed and its line is a "
-                        f"timeout error (default {DOCUMENT_TIMEOUT:g}, as a request to the service)")
-    p.add_argument("--document-memory-mb", type=int, default=DOCUMENT_MEMORY_MB, metavar="MIB",
-                   help="address space of the process summarizing a document; beyond it the line is an "
-                        f"input_too_large error (default {DOCUMENT_MEMORY_MB}; 0: no cap)")
-    p.add_argument("--max-document-bytes", type=int, default=MAX_DOCUMENT_BYTES, metavar="BYTES",
-                   help="largest text of one document; a larger one is an input_too_large error line "
-                        f"(default {MAX_DOCUMENT_BYTES}, the service's largest body; 0: no limit)")
+    add_limit_arguments(p)
     p.add_argument("--retry-failed", action="store_true", help="redo the ids whose line in OUT is an error")
     p.add_argument("--progress", choices=("auto", "bar", "log", "off"), default="auto",
                    help="auto (default): a bar on a terminal, else a log line every --progress-every s")
@@ -89,11 +81,9 @@ def run(args: argparse.Namespace) -> int:
         value = getattr(args, name)
         if value is not None and value < 1:
             return _usage(f"--{name.replace('_', '-')} must be at least 1, got {value}")
-    if not args.document_timeout > 0:
-        return _usage(f"--document-timeout must be positive, got {args.document_timeout:g}")
-    for name in ("document_memory_mb", "max_document_bytes"):
-        if getattr(args, name) < 0:
-            return _usage(f"--{name.replace('_', '-')} must be 0 (none) or positive, got {getattr(args, name)}")
+    limits = limits_from_args(args)
+    if isinstance(limits, str):
+        return _usage(limits)
     if args.ray_address and args.engine != "ray":
         return _usage("--ray-address needs --engine ray")
     if args.file != "-" and os.path.exists(args.out) and os.path.exists(args.file) \
@@ -143,13 +133,37 @@ def local_jobs(records: int | None, cores: int | None = None) -> int:
 
 
 def _engine(args: argparse.Namespace, settings: Settings) -> LocalEngine | RayEngine:
-    limits = DocumentLimits(timeout=args.document_timeout, memory_mb=args.document_memory_mb,
-                            max_bytes=args.max_document_bytes, timeout_name="--document-timeout",
-                            memory_name="--document-memory-mb", bytes_name="--max-document-bytes")
+    limits = limits_from_args(args)
+    assert isinstance(limits, DocumentLimits)  # checked in run()
     if args.engine == "ray":
         return RayEngine(settings, args.jobs, address=args.ray_address, limits=limits,
                          gpus_per_worker=args.ray_gpus_per_worker, runtime_env=args.ray_runtime_env)
     return LocalEngine(settings, args.jobs, limits=limits)
+
+
+def add_limit_arguments(p: argparse.ArgumentParser) -> None:
+    """The per-document limit flags (of ``batch`` and ``digest``)."""
+    p.add_argument("--document-timeout", type=float, default=DOCUMENT_TIMEOUT, metavar="SECONDS",
+                   help="seconds one document may take; then its process is killed and its line is a "
+                        f"timeout error (default {DOCUMENT_TIMEOUT:g}, as a request to the service)")
+    p.add_argument("--document-memory-mb", type=int, default=DOCUMENT_MEMORY_MB, metavar="MIB",
+                   help="address space of the process summarizing a document; beyond it the line is an "
+                        f"input_too_large error (default {DOCUMENT_MEMORY_MB}; 0: no cap)")
+    p.add_argument("--max-document-bytes", type=int, default=MAX_DOCUMENT_BYTES, metavar="BYTES",
+                   help="largest text of one document; a larger one is an input_too_large error line "
+                        f"(default {MAX_DOCUMENT_BYTES}, the service's largest body; 0: no limit)")
+
+
+def limits_from_args(args: argparse.Namespace) -> DocumentLimits | str:
+    """The :class:`DocumentLimits` of the limit flags, or the usage error's message."""
+    if not args.document_timeout > 0:
+        return f"--document-timeout must be positive, got {args.document_timeout:g}"
+    for name in ("document_memory_mb", "max_document_bytes"):
+        if getattr(args, name) < 0:
+            return f"--{name.replace('_', '-')} must be 0 (none) or positive, got {getattr(args, name)}"
+    return DocumentLimits(timeout=args.document_timeout, memory_mb=args.document_memory_mb,
+                          max_bytes=args.max_document_bytes, timeout_name="--document-timeout",
+                          memory_name="--document-memory-mb", bytes_name="--max-document-bytes")
 
 
 def _usage(message: str) -> int:

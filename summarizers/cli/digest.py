@@ -23,6 +23,7 @@ from ..digest.worker import DigestWorker
 from ..engine.pool import WorkerPool
 from ..engine.ray import RayPool
 from ..registry import default_registry
+from .batch import add_limit_arguments, limits_from_args
 from .common import add_request_arguments, request_from_args
 
 EXIT_FAILED, EXIT_USAGE = 1, 2
@@ -49,6 +50,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--jobs", "-j", type=int, default=1, help="worker processes, or Ray actors (default 1)")
     p.add_argument("--engine", choices=("local", "ray"), default="local", help="where to run (default local)")
     p.add_argument("--ray-address", help="join this Ray cluster (default: start a local Ray)")
+    add_limit_arguments(p)
     p.add_argument("--no-progress", action="store_true", help="no progress bar on standard error")
     p.set_defaults(run=run)
 
@@ -58,12 +60,16 @@ def run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         print(f"summarize: error: --jobs must be at least 1, got {args.jobs}", file=sys.stderr)
         return EXIT_USAGE
+    limits = limits_from_args(args)
+    if isinstance(limits, str):
+        print(f"summarize: error: {limits}", file=sys.stderr)
+        return EXIT_USAGE
     request = request_from_args(args)
     registry = default_registry()
     plan = make_plan(registry, request["method"], request["length"], request["language"], request["options"],
                      query_filter=args.query_filter)
     fmt = detect_format(args.file, args.input_format)
-    factory = partial(DigestWorker, plan, default_registry)
+    factory = partial(DigestWorker, plan, default_registry, limits)
     pool: Any = (RayPool(factory, args.jobs, address=args.ray_address) if args.engine == "ray"
                  else WorkerPool(factory, args.jobs))
     bar = _Bar(disabled=args.no_progress)

@@ -12,6 +12,7 @@ from functools import partial
 from typing import Any
 
 from ..batch.job import Item
+from ..batch.limits import DocumentLimits
 from ..engine.pool import WorkerPool, run_ordered
 from ..errors import InvalidInput, InvalidLength, InvalidOption
 from ..registry import Registry, default_registry
@@ -52,6 +53,8 @@ def summarize_digest(
     pool: Any = None,
     progress: ProgressCallback | None = None,
     query_filter: bool = False,
+    limits: DocumentLimits | None = None,
+    registry_factory: Callable[[], Registry] | None = None,
 ) -> Digest:
     """A newsletter digest of ``documents``: one entry per story, nothing said twice.
 
@@ -76,15 +79,24 @@ def summarize_digest(
         query_filter: with ``options.query``, leave out the stories that do not bear on it (whose
             articles use less than :data:`QUERY_FILTER_COVERAGE` of the query's terms); they are
             listed in the digest's ``filtered``.
+        limits: each article's limits (time, memory, size), as a batch document's: an article
+            past them is its ``timeout`` or ``input_too_large`` error entry (see
+            :mod:`~summarizers.digest.worker`). ``None`` (default): in-process, no limits.
+        registry_factory: builds ``registry`` in each worker and article process (picklable),
+            instead of pickling ``registry`` itself.
 
     Raises:
         SummarizerError: for settings every document shares (unknown method, bad length...).
     """
-    registry = registry if registry is not None else default_registry()
+    if registry is None:
+        registry = registry_factory() if registry_factory is not None else default_registry()
+        if registry_factory is None and limits is not None:
+            registry_factory = default_registry  # the article processes build theirs
     plan = make_plan(registry, method, length, language, options, query_filter=query_filter)
     own_pool = pool is None
     if own_pool:
-        pool = WorkerPool(partial(DigestWorker, plan, partial(registry_of, registry)), jobs)
+        factory = registry_factory or partial(registry_of, registry)
+        pool = WorkerPool(partial(DigestWorker, plan, factory, limits), jobs)
     try:
         return run_digest(documents, plan, pool, group_by=group_by, progress=progress)
     finally:

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from ..batch.limits import DocumentLimits
 from ..errors import InvalidInput, SummarizerError
 from ..registry import Registry, default_registry
 from .build import summarize_digest
@@ -74,15 +75,18 @@ def is_digest(settings: Mapping[str, Any]) -> bool:
 
 
 def run_digest_chunk(docs: Sequence[Mapping[str, Any]], settings: Mapping[str, Any],
-                     registry_factory: Callable[[], Registry] = default_registry) -> list[dict[str, Any]]:
-    """The digest of a job's stored documents, as one record per document (see the module)."""
+                     registry_factory: Callable[[], Registry] = default_registry,
+                     limits: DocumentLimits | None = None) -> list[dict[str, Any]]:
+    """The digest of a job's stored documents, as one record per document (see the module);
+    each article under ``limits`` (see :func:`~.build.summarize_digest`)."""
     group_by = settings.get("group_by")
     articles = [{k: v for k, v in d.items() if k not in ("i", "id_given")} for d in docs if "error" not in d]
     try:
         digest = summarize_digest(
             articles, method=settings.get("method", "newsrank"), length=settings.get("length"),
             language=settings.get("language", "english"), options=settings.get("options") or {},
-            group_by=group_by, registry=registry_factory(), query_filter=bool(settings.get("query_filter")))
+            group_by=group_by, registry_factory=registry_factory, query_filter=bool(settings.get("query_filter")),
+            limits=limits)
     except Exception as exc:  # settings were checked at submission; a bug must not lose the job
         from ..batch.worker import internal_error
 

@@ -1,17 +1,27 @@
 """The digest's per-article and per-story work, the same in this process, a pool process or a
 Ray actor: prepare articles, rank stories, write abstractive summaries. One registry per worker
-(models load once); a failing article becomes its error, never an exception."""
+(models load once); a failing article becomes its error, never an exception.
+
+With :class:`~summarizers.batch.limits.DocumentLimits`, each article's preparation (the document
+stage and the method's scoring: the work whose cost one client-sent article decides) runs under
+the limits of a batch document: in the worker's one warm child (:class:`~summarizers.batch.limits.GuardedChild`,
+reused across articles, killed past the time limit, its address space capped), or, with
+``isolation="inline"``, here under the cooperative deadline; an article over ``max_bytes`` is
+refused. Past a limit the article is its ``timeout`` or ``input_too_large`` error entry."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from ..api import summarize_prepared
+from ..batch.limits import ChildFailed, DocumentLimits, GuardedChild
 from ..batch.worker import internal_error
-from ..errors import SummarizerError
+from ..deadline import time_limit
+from ..errors import InputTooLarge, SummarizerError, SummaryTimeout
 from ..methods.base import Request
 from ..registry import Registry, default_registry
 from ..types import DEFAULT_LANGUAGE, DEFAULT_METHOD
@@ -50,13 +60,17 @@ class DigestWorker:
     Args:
         plan: the digest's settings.
         registry_factory: builds the registry on first use (picklable).
+        limits: each article's limits (``None``: none, the article is prepared here).
     """
 
-    def __init__(self, plan: Plan, registry_factory: RegistryFactory = default_registry) -> None:
+    def __init__(self, plan: Plan, registry_factory: RegistryFactory = default_registry,
+                 limits: DocumentLimits | None = None) -> None:
         self.plan = plan
         self._factory = registry_factory
         self._registry: Registry | None = None
         self._requests: dict[tuple[str, str], Request] = {}
+        self.limits = limits
+        self._child: GuardedChild | None = None
 
     def request(self, kind: str, language: str | None) -> Request:
         """The prepared request of ``kind`` (``extractive`` or ``abstractive``) for ``language``.
@@ -84,13 +98,44 @@ class DigestWorker:
         return [getattr(self, f"_{task}")(x) for x in payload]
 
     def _prepare(self, article: Article) -> PreparedArticle | dict[str, Any]:
+        limits = self.limits
+        try:
+            if limits is None:
+                return self.prepare(article)
+            oversize = limits.oversize(_text_bytes(article)) if article.kind != "url" else None
+            if oversize is not None:
+                return oversize.to_dict()
+            if limits.isolation == "inline":
+                with time_limit(limits.timeout):
+                    return self.prepare(article)
+            if self._child is None:
+                self._child = GuardedChild(self._factory, limits)
+            return self._child.call(PrepareTask(self.plan, article), article.id)
+        except (SummaryTimeout, InputTooLarge) as exc:
+            return exc.to_dict()
+        except ChildFailed as exc:
+            log.error("digest: article %r failed in its process: %s", article.id, exc)
+            return exc.error
+        except Exception as exc:  # a bug must cost one article, not the digest
+            log.exception("digest: article %r failed", article.id)
+            return internal_error(exc)
+
+    def prepare(self, article: Article) -> PreparedArticle | dict[str, Any]:
+        """``article`` prepared here, or its error entry for a refused article.
+
+        Raises:
+            Exception: a bug (or ``MemoryError``): the caller decides what it costs.
+        """
         try:
             return prepare_article(article, self.request("extractive", article.language))
         except SummarizerError as exc:
             return exc.to_dict()
-        except Exception as exc:  # a bug must cost one article, not the digest
-            log.exception("digest: article %r failed", article.id)
-            return internal_error(exc)
+
+    def close(self) -> None:
+        """Stop the article child, if any."""
+        if self._child is not None:
+            self._child.discard()
+            self._child = None
 
     def _rank(self, story: Sequence[PreparedArticle]) -> RankedStory:
         return rank_story(story, self.request("extractive", story[0].language))
@@ -101,3 +146,29 @@ class DigestWorker:
             return summarize_prepared(self.request("abstractive", language), text)
         except SummarizerError as exc:
             return exc
+
+
+def _text_bytes(article: Article) -> int:
+    return len(article.text.encode("utf-8", "surrogatepass")) if isinstance(article.text, str) else 0
+
+
+#: The digest worker of a child process, kept across its articles (its prepared requests).
+_IN_CHILD: dict[tuple[int, str], DigestWorker] = {}
+
+
+@dataclass(frozen=True)
+class PrepareTask:
+    """One article's preparation, sent to a :class:`~summarizers.batch.limits.GuardedChild`:
+    called there with the child's registry (see :meth:`GuardedChild.call`)."""
+
+    plan: Plan
+    article: Article
+
+    def __call__(self, registry: Registry) -> PreparedArticle | dict[str, Any]:
+        """The article prepared (or its error entry); ``MemoryError`` and bugs propagate."""
+        key = (id(registry), repr(self.plan))
+        worker = _IN_CHILD.get(key)
+        if worker is None:
+            _IN_CHILD.clear()
+            worker = _IN_CHILD[key] = DigestWorker(self.plan, partial(registry_of, registry))
+        return worker.prepare(self.article)

@@ -22,7 +22,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..batch.job import Item, Settings
@@ -85,6 +85,8 @@ class JobWorker:
         self.limits = DocumentLimits(timeout=config.document_timeout, memory_mb=config.document_memory_mb,
                                      isolation=config.isolation)
         self.pool = GuardedPool(processes, registry_factory, self.limits)
+        # A digest's articles are checked for size as they run (a batch job's at submission).
+        self.digest_limits = replace(self.limits, max_bytes=config.max_document_bytes)
         self.faults = 0  # store faults met (each logged, then waited out)
         self.on_finish = on_finish
         self.registry_factory = registry_factory
@@ -188,7 +190,8 @@ class JobWorker:
         if job is None or not docs:
             return True
         if is_digest(job["settings"]):
-            handle = self._digest_thread().submit(run_digest_chunk, docs, job["settings"], self.registry_factory)
+            handle = self._digest_thread().submit(run_digest_chunk, docs, job["settings"], self.registry_factory,
+                                                  self.digest_limits)
         else:
             handle = self.pool.submit([to_item(d) for d in docs], job_settings(job["settings"]),
                                       self._cancel_check(job_id))
