@@ -10,6 +10,7 @@ from typing import Any
 from ..engine.errors import EngineError, WorkerFailed
 from ..engine.ray import EngineUnavailable
 from ..engine.sink import JsonlSink, encode_compact
+from ..errors import InvalidInput
 from ..types import DEFAULT_LANGUAGE, DEFAULT_METHOD
 
 #: Error code of a document that failed for a reason that is not the caller's (a bug, a crash).
@@ -214,3 +215,18 @@ class OutputFile(JsonlSink[str, bool]):
                 raise
             existing.status = {k: ok for k, ok in existing.status.items() if ok}
         return existing
+
+
+def document_head(index: int, doc: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """The start of the stored form of one submitted document (its index and id, for a summary
+    job and a digest alike) and its body, the text or the HTML; a document without exactly one
+    of ``text`` and ``html`` has no body and its head carries the error."""
+    given = doc.get("id") is not None
+    item: dict[str, Any] = {"i": index, "id": doc["id"] if given else index, "id_given": given}
+    text, html = doc.get("text"), doc.get("html")
+    if (text is None) == (html is None):
+        which = "both" if text is not None else "neither"
+        item["error"] = InvalidInput(f"document {index}: give exactly one of text or html, not {which}",
+                                     field=f"documents.{index}").to_dict()
+        return item, None
+    return item, text if text is not None else html

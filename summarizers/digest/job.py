@@ -16,8 +16,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from ..batch.job import document_head
 from ..batch.limits import DocumentLimits
-from ..errors import InvalidInput, SummarizerError
+from ..errors import SummarizerError
 from ..registry import Registry, default_registry
 from .build import summarize_digest
 
@@ -30,15 +31,10 @@ FIELDS = ("title", "source", "published", "language")
 def stored_item(index: int, doc: Mapping[str, Any], group_by: str | None = None) -> dict[str, Any]:
     """The stored form of one submitted article; one without exactly one of ``text``/``html``
     carries its error."""
-    given = doc.get("id") is not None
-    item: dict[str, Any] = {"i": index, "id": doc["id"] if given else index, "id_given": given}
-    text, html = doc.get("text"), doc.get("html")
-    if (text is None) == (html is None):
-        which = "both" if text is not None else "neither"
-        item["error"] = InvalidInput(f"document {index}: give exactly one of text or html, not {which}",
-                                     field=f"documents.{index}").to_dict()
+    item, body = document_head(index, doc)
+    if body is None:
         return item
-    item["text" if text is not None else "html"] = text if text is not None else html
+    item["text" if doc.get("text") is not None else "html"] = body
     for name in (*FIELDS, *((group_by,) if group_by else ())):
         if doc.get(name) is not None:
             item[name] = doc[name]

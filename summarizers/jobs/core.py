@@ -16,7 +16,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import InputTooLarge, InvalidInput
+from ..batch.job import document_head
+from ..errors import InputTooLarge
 from .config import JobsConfig
 from .store import FINAL, JobStore, NewJob, SqliteStore, now, translate_faults
 
@@ -71,15 +72,10 @@ def _document_item(index: int, doc: Mapping[str, Any], max_bytes: int | None = N
     """The stored form of one submitted document; a document without exactly one of ``text``
     and ``html``, or over ``max_bytes`` (UTF-8), carries its error instead of its text (it gets
     an error line, the others are summarized)."""
-    given = doc.get("id") is not None
-    item: dict[str, Any] = {"i": index, "id": doc["id"] if given else index, "id_given": given}
-    text, html = doc.get("text"), doc.get("html")
-    if (text is None) == (html is None):
-        which = "both" if text is not None else "neither"
-        item["error"] = InvalidInput(f"document {index}: give exactly one of text or html, not {which}",
-                                     field=f"documents.{index}").to_dict()
+    item, body = document_head(index, doc)
+    if body is None:
         return item
-    body = text if text is not None else html
+    text, html = doc.get("text"), doc.get("html")
     size = len(body.encode("utf-8", "surrogatepass")) if isinstance(body, str) else 0
     if max_bytes is not None and size > max_bytes:
         item["error"] = InputTooLarge(
