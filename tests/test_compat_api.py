@@ -347,3 +347,28 @@ def test_settings_come_from_prefixed_variables_and_are_checked() -> None:
         CompatConfig.from_env({"SUMMARIZE_COMPAT_AZURE_PAGE_SIZE": "many"})
     with pytest.raises(ValueError, match="azure_max_characters"):
         CompatConfig.from_env({"SUMMARIZE_COMPAT_AZURE_MAX_CHARACTERS": "0"})
+
+
+def query_registry() -> Registry:
+    full = default_registry()
+    return Registry([full.get("newsrank"), full.get("lead")])
+
+
+def test_extractive_query_selects_the_sentences_that_bear_on_it(tmp_path: Path) -> None:
+    reg = query_registry()
+    app = create_app({"preload": [], "log_level": "WARNING", "api_keys": [KEY], "isolation": "thread",
+                      "jobs": JobsConfig(db=str(tmp_path / "jobs.db"))}, registry=reg)
+    client = app.test_client()
+    url = submit(client, job_body([{"id": "a", "text": TEXT, "language": "en"}],
+                                  extractive(name="plain", sentenceCount=1),
+                                  extractive(name="roads", sentenceCount=1, query="road repairs")))
+    JobWorker(app.extensions["summarize_jobs"]["jobs"], registry_factory=query_registry).run(until_idle=True)
+    job = client.get(url, headers=AZ).get_json()
+    picked = {item["taskName"]: item["results"]["documents"][0]["sentences"][0]["text"]
+              for item in job["tasks"]["items"]}
+    assert picked["roads"] == "Road repairs get a larger share than last year."
+    assert picked["plain"] != picked["roads"]
+    bad = client.post(JOBS, json=job_body([{"id": "a", "text": TEXT, "language": "en"}],
+                                          extractive(modelVersion="lead", query="roads")), headers=AZ)
+    assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "InvalidArgument"
+    assert "query" in bad.get_json()["error"]["message"]

@@ -39,7 +39,7 @@ DEFAULT_INDEX: StringIndexType = "TextElements_v8"
 TRANSACTION_CHARACTERS = 1000
 
 _TASK_PARAMETERS = {
-    EXTRACTIVE: {"loggingOptOut", "modelVersion", "sentenceCount", "sortBy", "stringIndexType"},
+    EXTRACTIVE: {"loggingOptOut", "modelVersion", "query", "sentenceCount", "sortBy", "stringIndexType"},
     ABSTRACTIVE: {"loggingOptOut", "modelVersion", "sentenceCount", "summaryLength", "stringIndexType"},
 }
 _TRUNCATED = re.compile(r"over the model's|was cut|truncat", re.IGNORECASE)
@@ -254,7 +254,13 @@ def _task(i: int, raw: Any, methods: Methods) -> Task:
             raise invalid(f"Invalid model version {version!r}: use latest, or one of this server's extractive "
                           f"methods: {', '.join(sorted(methods.extractive))}.", "ModelVersionIncorrect",
                           target=where + ".parameters.modelVersion")
-        return Task(kind, task_name, method, {"sentences": sentences or DEFAULT_EXTRACTIVE_SENTENCES}, {},
+        query = params.get("query")
+        if query is not None and not isinstance(query, str):
+            raise invalid("query must be a string.", target=where + ".parameters.query")
+        # the sentences that bear on the query (options.query: the library checks its length and
+        # refuses it for a method without a query-aware variant)
+        options = {"query": query} if query and query.strip() else {}
+        return Task(kind, task_name, method, {"sentences": sentences or DEFAULT_EXTRACTIVE_SENTENCES}, options,
                     sort_by, index_type, method)
     if not methods.abstractive_models:
         raise invalid("Abstractive summarization is not available on this server (no abstractive method).",
