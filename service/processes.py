@@ -336,7 +336,7 @@ def child_main(conn: Connection, factory: RegistryFactory, parent: int, memory_m
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     registry = factory()
-    from .warm import warm
+    from summarizers.batch.warm import warm
 
     warm(registry)  # this registry's own method objects: lazily built tables, before a task waits
     while True:
