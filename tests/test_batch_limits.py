@@ -14,35 +14,12 @@ from typing import Any
 import pytest
 from batch_helpers import by_id, read_output, write_jsonl
 from fixtures import cli
+from hostile_helpers import HUNGRY, SLOW, hostile_registry
 
-from summarizers import Registry
 from summarizers.batch import DocumentLimits, LocalEngine, OutputFile, Settings, read_items, run_batch
-from summarizers.methods.lead import LeadMethod
 
 TEXT = ("The council approved the new budget on Monday. Spending on schools rises by four percent. "
         "Road repairs get a larger share than last year. The vote was close, seven to six.")
-SLOW = "SLOW-DOCUMENT"  # the test method sleeps on it
-HUNGRY = "HUNGRY-DOCUMENT"  # ...and allocates without end
-
-
-class HostileLead(LeadMethod):
-    """``lead``, except on documents that sleep or eat memory (a pathological input)."""
-
-    def summarize(self, *args: Any, **kwargs: Any) -> Any:
-        text = str(args[0] if args else kwargs.get("document", ""))
-        if SLOW in text:
-            time.sleep(600)
-        if HUNGRY in text:
-            hoard = []
-            while True:
-                hoard.append(bytearray(50 * 1024 * 1024))
-        return super().summarize(*args, **kwargs)
-
-
-def hostile_registry() -> Registry:
-    return Registry([HostileLead()])
-
-
 def _run(rows: list[dict[str, Any]], out: Path, limits: DocumentLimits, jobs: int = 1) -> Any:
     data = "".join(json.dumps(r) + "\n" for r in rows).encode()
     engine = LocalEngine(Settings(method="lead"), jobs, registry_factory=hostile_registry, limits=limits)

@@ -8,33 +8,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from hostile_helpers import HUNGRY, SLOW, hostile_registry
 from test_digest import BUDGET, FLOOD, MATCH
 
-from summarizers import Registry
 from summarizers.batch import DocumentLimits
 from summarizers.digest import summarize_digest
 from summarizers.digest.job import run_digest_chunk
-from summarizers.methods.lead import LeadMethod
-
-SLOW = "SLOWARTICLE"  # the test method sleeps on it
-HUNGRY = "HUNGRYARTICLE"  # ...and allocates without end
-
-
-class HostileLead(LeadMethod):
-    """``lead``, except on articles that sleep or eat memory while scored (a pathological input)."""
-
-    def score(self, document: Any, request: Any) -> Any:
-        if SLOW in document.text:
-            time.sleep(600)
-        if HUNGRY in document.text:
-            hoard = []
-            while True:
-                hoard.append(bytearray(50 * 1024 * 1024))
-        return super().score(document, request)
-
-
-def hostile_registry() -> Registry:
-    return Registry([HostileLead()])
 
 
 def _articles() -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 import pytest
 from flask import Flask
+from hostile_helpers import HUNGRY, SLOW, hostile_registry
 
 from service.app import create_app
 from summarizers import Registry
@@ -25,28 +26,6 @@ from summarizers.methods.lead import LeadMethod
 
 TEXT = ("The council approved the new budget on Monday. Spending on schools rises by four percent. "
         "Road repairs get a larger share than last year. The vote was close, seven to six.")
-SLOW = "SLOW-DOCUMENT"  # the test method sleeps on it
-HUNGRY = "HUNGRY-DOCUMENT"  # ...and allocates without end
-
-
-class HostileLead(LeadMethod):
-    """``lead``, except on documents that sleep or eat memory (a pathological input)."""
-
-    def summarize(self, *args: Any, **kwargs: Any) -> Any:
-        text = str(args[0] if args else kwargs.get("document", ""))
-        if SLOW in text:
-            time.sleep(600)
-        if HUNGRY in text:
-            hoard = []
-            while True:
-                hoard.append(bytearray(50 * 1024 * 1024))
-        return super().summarize(*args, **kwargs)
-
-
-def hostile_registry() -> Registry:
-    return Registry([HostileLead()])
-
-
 def lead_registry() -> Registry:
     return Registry([LeadMethod()])
 
