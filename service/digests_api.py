@@ -24,11 +24,20 @@ from summarizers.jobs.store import FINAL
 from summarizers.methods.query import MAX_QUERY_CHARACTERS
 
 from .errors import ApiError
-from .jobs_api import EXTENSION, MAX_IDEMPOTENCY_KEY, JobCounts, _owner, accepted, current_jobs
+from .jobs_api import (
+    EXTENSION,
+    MAX_IDEMPOTENCY_KEY,
+    JobCounts,
+    _owner,
+    accepted,
+    current_jobs,
+    guard_jobs_blueprint,
+)
 from .schemas import ApiJsonSchema, LengthField, with_query
 from .state import current_state
 
 bp = Blueprint("digests", __name__)
+guard_jobs_blueprint(bp)  # the jobs body limit, quotas and store faults, as /v1/jobs
 
 
 class DigestDocument(BaseModel):
@@ -94,12 +103,6 @@ class DigestOut(BaseModel):
     settings: dict[str, Any]
     filtered: list[dict[str, Any]] | None = Field(None, description="with query_filter: the stories left out "
                                                   "(headline, documents, query_coverage)")
-
-
-@bp.before_request
-def _body_limit() -> None:
-    """Digest bodies may be as large as job bodies (``SUMMARIZE_JOBS_MAX_BODY_BYTES``)."""
-    request.max_content_length = current_app.extensions[EXTENSION]["config"].max_body_bytes
 
 
 def _schema() -> type[DigestRequest]:

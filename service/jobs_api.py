@@ -122,7 +122,6 @@ def current_jobs() -> Jobs:
     return _jobs_of(current_app)  # type: ignore[arg-type]
 
 
-@bp.before_request
 def _jobs_body_limit() -> None:
     """Job bodies may be larger than single requests (``SUMMARIZE_JOBS_MAX_BODY_BYTES``)."""
     limit = current_app.extensions[EXTENSION]["config"].max_body_bytes
@@ -131,7 +130,6 @@ def _jobs_body_limit() -> None:
         raise too_large(limit, "SUMMARIZE_JOBS_MAX_BODY_BYTES")
 
 
-@bp.errorhandler(QuotaExceeded)
 def _quota_exceeded(exc: QuotaExceeded) -> Response:
     """429 with ``Retry-After``: the key holds as many open jobs or stored bytes as it may."""
     return error_response(429, "quota_exceeded", exc.message,
@@ -159,8 +157,17 @@ def _store_fault_classes() -> tuple[type[BaseException], ...]:
     return tuple(classes)
 
 
-for _cls in _store_fault_classes():
-    bp.register_error_handler(_cls, store_unavailable_response)
+def guard_jobs_blueprint(blueprint: Blueprint) -> None:
+    """What every blueprint that queues jobs answers alike (``/v1/jobs``, ``/v1/digests``): the
+    jobs body limit (413 quoting ``SUMMARIZE_JOBS_MAX_BODY_BYTES``), a key over its quotas (429),
+    a store fault (503)."""
+    blueprint.before_request(_jobs_body_limit)
+    blueprint.register_error_handler(QuotaExceeded, _quota_exceeded)
+    for cls in _store_fault_classes():
+        blueprint.register_error_handler(cls, store_unavailable_response)
+
+
+guard_jobs_blueprint(bp)
 
 
 def store_health() -> dict[str, Any] | None:

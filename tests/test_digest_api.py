@@ -5,6 +5,7 @@ isolation and cancellation as for jobs."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 from flask import Flask
@@ -67,3 +68,23 @@ def test_a_key_sees_only_its_own_digests(tmp_path: Path) -> None:
     cancelled = client.delete(f"/v1/digests/{job_id}", headers=alpha).get_json()
     assert cancelled["status"] == "cancelled"
     assert client.get(f"/v1/digests/{job_id}/result", headers=alpha).status_code == 409
+
+
+def test_digests_answer_quotas_and_the_jobs_body_limit_as_jobs_do(tmp_path: Path) -> None:
+    """A digest is a job like any other: it counts against the key's open-jobs quota (429 with
+    Retry-After), its stored bytes are counted, and a body over the jobs limit is a 413 quoting it."""
+    config = JobsConfig(db=str(tmp_path / "jobs.db"), max_open_jobs=1, max_body_bytes=20_000)
+    app = create_app({"preload": [], "log_level": "WARNING", "jobs": config}, registry=lead_registry())
+    client = app.test_client()
+    body = {"method": "lead", "documents": _articles()[:2]}
+    first = client.post("/v1/digests", json=body)
+    assert first.status_code == 202, first.get_json()
+    usage = app.extensions["summarize_jobs"]["jobs"].store.usage("", time.time())
+    assert usage["open"] == 1 and usage["bytes"] == sum(len(d["text"].encode()) for d in body["documents"])
+    over = client.post("/v1/digests", json=body)
+    assert over.status_code == 429 and over.headers["Retry-After"]
+    assert over.get_json()["error"]["code"] == "quota_exceeded"
+    same_quota = client.post("/v1/jobs", json={"method": "lead", "documents": [{"text": "One. Two."}]})
+    assert same_quota.status_code == 429
+    large = client.post("/v1/digests", json={"documents": [{"text": "word " * 5_000}]})
+    assert large.status_code == 413 and "SUMMARIZE_JOBS_MAX_BODY_BYTES" in large.get_json()["error"]["message"]

@@ -11,7 +11,6 @@ turns the records back into the digest's JSON, the same as ``summarize digest --
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -50,18 +49,12 @@ def submit_digest(jobs: Any, documents: Sequence[Mapping[str, Any]], settings: M
 
     Raises:
         IdempotencyConflict: the key was used before with another request.
+        QuotaExceeded: the owner is over its open-jobs or stored-bytes quota (as any job).
     """
-    from ..jobs.store import NewJob, now
-
     group_by = settings.get("group_by")
     items = [stored_item(i, d, group_by) for i, d in enumerate(documents)]
-    created = now()
-    job = NewJob(id=uuid.uuid4().hex, owner=owner, settings={**settings, "kind": DIGEST_KIND}, total=len(items),
-                 chunks=1, created_at=created, expires_at=created + jobs.config.ttl,
-                 idempotency_key=idempotency_key, request_hash=request_hash)
-    job_id: str = jobs.store.create(job, [items])
-    if job_id == job.id:
-        jobs.enqueue(job_id, 0)
+    job_id: str = jobs.create(items, {**settings, "kind": DIGEST_KIND}, [items], owner=owner,
+                              idempotency_key=idempotency_key, request_hash=request_hash)
     return job_id
 
 

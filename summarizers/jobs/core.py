@@ -68,6 +68,14 @@ class QuotaExceeded(Exception):
 OPEN_JOBS_RETRY_AFTER = 30
 
 
+def _stored_body(item: Mapping[str, Any]) -> str:
+    """The text or HTML a stored document carries (empty for one stored with its error)."""
+    for name in ("text", "html"):
+        if isinstance(item.get(name), str):
+            return item[name]
+    return ""
+
+
 def _document_item(index: int, doc: Mapping[str, Any], max_bytes: int | None = None) -> dict[str, Any]:
     """The stored form of one submitted document; a document without exactly one of ``text``
     and ``html``, or over ``max_bytes`` (UTF-8), carries its error instead of its text (it gets
@@ -131,11 +139,23 @@ class Jobs:
             StoreUnavailable: the store cannot be written now.
         """
         items = [_document_item(i, d, self.config.max_document_bytes) for i, d in enumerate(documents)]
-        stored = sum(len(str(it.get("text") or "").encode("utf-8", "surrogatepass")) for it in items)
+        size = self.config.chunk
+        return self.create(items, settings, [items[i:i + size] for i in range(0, len(items), size)], owner=owner,
+                           idempotency_key=idempotency_key, request_hash=request_hash, webhook=webhook)
+
+    def create(self, items: Sequence[dict[str, Any]], settings: Mapping[str, Any],
+               chunks: Sequence[list[dict[str, Any]]], *, owner: str, idempotency_key: str | None = None,
+               request_hash: str | None = None, webhook: str | None = None) -> str:
+        """Store and queue a job of ``items`` (documents in their stored form) cut into ``chunks``:
+        the one place a job of any kind (summaries, a digest) is made, its quotas checked and its
+        stored bytes counted.
+
+        Raises:
+            IdempotencyConflict, QuotaExceeded, StoreUnavailable: as :meth:`submit`.
+        """
+        stored = sum(len(_stored_body(it).encode("utf-8", "surrogatepass")) for it in items)
         if idempotency_key is None or not self._known_key(owner, idempotency_key):
             self.check_quota(owner, stored)
-        size = self.config.chunk
-        chunks = [items[i:i + size] for i in range(0, len(items), size)]
         created = now()
         job = NewJob(id=uuid.uuid4().hex, owner=owner, settings=dict(settings), total=len(items),
                      chunks=len(chunks), created_at=created, expires_at=created + self.config.ttl,
