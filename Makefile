@@ -24,11 +24,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 
 test: install
-	$(BIN)/ruff check summarizers service eval tests
+	$(BIN)/ruff check summarizers service eval benchmarks scripts tests
 	$(BIN)/python -m pytest -q
 
 lint: install
-	$(BIN)/ruff check summarizers service eval tests
+	$(BIN)/ruff check summarizers service eval benchmarks scripts tests
 
 serve: install
 	$(BIN)/gunicorn --config service/gunicorn.conf.py --bind $(HOST):$(PORT) "service.app:create_app()"

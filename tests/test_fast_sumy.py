@@ -1,7 +1,7 @@
 """The numpy/scipy fast paths select the same sentences as sumy's own code.
 
 A deterministic sample of the BBC articles (every 75th) runs both implementations; the full
-comparison over all 2,225 articles is ``python -m eval.compare_fast_sumy`` (docs/evaluation.md).
+comparison over all 2,225 articles is ``python -m benchmarks.compare_fast_sumy`` (docs/evaluation.md).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import os
 import pytest
 from conftest import BBC
 
-from eval.compare_fast_sumy import chosen, ratings, tie_explains
+from benchmarks.compare_fast_sumy import chosen, ratings, tie_explains
 from summarizers import default_registry, prepare, summarize
 
 STEP = 75
@@ -44,7 +44,7 @@ def test_same_selection_as_sumy_on_bbc(method: str, sample: list) -> None:
         elif not tie_explains(fast, a, b):
             unexplained.append((doc.text[:40], a, b))
     assert not unexplained, unexplained
-    # the full run (eval.compare_fast_sumy) must reach 99%; a sample of 30 may hold one tie
+    # the full run (benchmarks.compare_fast_sumy) must reach 99%; a sample of 30 may hold one tie
     assert same >= len(sample) - 1, (method, same, len(sample))
 
 

@@ -16,7 +16,7 @@ from jobs_helpers import clean_env, free_port, kill_group, start_gunicorn, wait_
 
 pytestmark = pytest.mark.slow
 
-BOOTS = 1  # python -m eval.stress --attacks supervisor replays five boots
+BOOTS = 1  # python -m benchmarks.stress --attacks supervisor replays five boots
 TEXT = ("The council approved the new budget on Monday. Spending on schools rises by four percent. "
         "Road repairs get a larger share than last year. The vote was close, seven to six.")
 

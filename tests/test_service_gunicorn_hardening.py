@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 from service_helpers import ARTICLE
 
-from eval.stress import Client, cpu_busy, descendants, gunicorn, long_text, repros
+from benchmarks.stress import Client, cpu_busy, descendants, gunicorn, long_text, repros
 
 pytestmark = pytest.mark.slow
 

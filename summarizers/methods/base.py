@@ -45,7 +45,7 @@ class Cost:
 #: Linear in the text: 100,000 sentences (about 12 MiB of text) is far beyond any article.
 LINEAR = Cost("linear", 100_000)
 #: Quadratic work done in compiled code (sparse sentence-pair products): about a second of CPU
-#: at 2,500 sentences of text whose sentences share many words (eval/bench_extractive.py).
+#: at 2,500 sentences of text whose sentences share many words (benchmarks/bench_extractive.py).
 QUADRATIC_FAST = Cost("quadratic", 2_500)
 #: A greedy choice rescoring every candidate with one sparse product per step (KL-Sum, SumBasic
 #: vectorized): about a second of CPU at 1,500 sentences.

@@ -28,7 +28,7 @@ sentences in proportion to their relevance to the query (:mod:`.query`).
 Where sumy keys ratings by sentence (a dict whose keys compare by text), duplicate sentences
 share one rating here too. Floating-point sums run in a different order than sumy's, so two
 sentences whose ratings are equal up to rounding may swap; that is the only source of
-differences (``tests/test_fast_sumy.py``, ``eval/compare_fast_sumy.py``).
+differences (``tests/test_fast_sumy.py``, ``benchmarks/compare_fast_sumy.py``).
 """
 
 from __future__ import annotations

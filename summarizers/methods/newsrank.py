@@ -47,7 +47,7 @@ from .query import relevance as query_relevance
 from .terms import count_matrix
 
 # Tuned on SummEval (CNN/DailyMail, 3 sentences) and BBC (matched lengths) by
-# ``python -m eval.tune_newsrank``; see docs/evaluation.md#newsrank.
+# ``python -m benchmarks.tune_newsrank``; see docs/evaluation.md#newsrank.
 POSITION_SCALE = 0.5
 BACKWARD_WEIGHT = 0.0
 CENTRALITY_WEIGHT = 0.25

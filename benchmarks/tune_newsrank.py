@@ -2,8 +2,8 @@
 
 ::
 
-    python -m eval.tune_newsrank --dataset ../shared/datasets/summeval/summeval.jsonl --sentences 3
-    python -m eval.tune_newsrank --dataset ../shared/datasets/bbc-news-summary/bbc-news-summary.jsonl \
+    python -m benchmarks.tune_newsrank --dataset ../shared/datasets/summeval/summeval.jsonl --sentences 3
+    python -m benchmarks.tune_newsrank --dataset ../shared/datasets/bbc-news-summary/bbc-news-summary.jsonl \
         --match-reference --limit 400
 
 A coordinate search: starting from the shipped constants, each constant in turn takes the
@@ -25,12 +25,11 @@ from pathlib import Path
 import numpy as np
 
 import summarizers
+from eval.datasets import Fields, load_examples
+from eval.scoring import RougeEvaluator, fmeasures, sentences_of
 from summarizers import Length
 from summarizers.methods import newsrank as nr
 from summarizers.text.words import lexical_words
-
-from .datasets import Fields, load_examples
-from .scoring import RougeEvaluator, fmeasures, sentences_of
 
 GRID = {
     "position_scale": [0.5, 1.0, 2.0, 4.0],

@@ -2,8 +2,8 @@
 
 ::
 
-    python -m eval.bench_digest                         # every language the library supports
-    python -m eval.bench_digest --languages en,fr --json
+    python -m benchmarks.bench_digest                         # every language the library supports
+    python -m benchmarks.bench_digest --languages en,fr --json
 
 **Grouping**: the 100 articles of one language (10 stories x 10), shuffled (``--seed``), go
 through :func:`summarizers.digest.summarize_digest` with the default settings; the B-cubed F1
@@ -28,12 +28,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from eval.scoring import RougeEvaluator, ScorerConfig
 from summarizers.digest import summarize_digest
 from summarizers.document import prepare
 from summarizers.errors import SummarizerError
 from summarizers.text.language import get_language
-
-from .scoring import RougeEvaluator, ScorerConfig
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "multiling2011" / "multiling2011.jsonl"
 BUDGETS = (250, 100, 70)
@@ -124,7 +123,7 @@ def evaluate(language: str, clusters: Sequence[Mapping[str, Any]], seed: int = 0
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the figures (a table, or ``--json``)."""
-    parser = argparse.ArgumentParser(prog="python -m eval.bench_digest", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_digest", description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DATA, help="multiling2011.jsonl")
     parser.add_argument("--languages", default="en,fr,cs,el,ar,he", help="comma-separated ISO codes")
     parser.add_argument("--seed", type=int, default=0, help="the shuffle's seed (default 0)")

@@ -11,8 +11,8 @@ Each (model, backend, beams, batch size) is measured in its own process, which l
 model through the library's loader and generates through the library's generation code, so
 that its peak RSS is its own (``ru_maxrss``: load and generation included).
 
-    python -m eval.bench_abstractive --backends transformers,ctranslate2 --json
-    python -m eval.bench_abstractive --models distilbart-cnn-12-6 --beams 1,4 --batch-sizes 1,8
+    python -m benchmarks.bench_abstractive --backends transformers,ctranslate2 --json
+    python -m benchmarks.bench_abstractive --models distilbart-cnn-12-6 --beams 1,4 --batch-sizes 1,8
 
 A benchmark, not a test: figures on a shared machine are noisy; compare backends within one run.
 """
@@ -153,7 +153,7 @@ def measure(name: str, workdir: Path, backend: str, beams: int, batch_size: int,
 
 
 def _child(argv: list[str]) -> list[str]:
-    return [sys.executable, "-m", "eval.bench_abstractive", *argv]
+    return [sys.executable, "-m", "benchmarks.bench_abstractive", *argv]
 
 
 def _csv(value: str, kind: type = str) -> list[Any]:

@@ -2,8 +2,8 @@
 
 ::
 
-    python -m eval.bench_digest_scale                 # 6,675 inputs, --jobs 1
-    python -m eval.bench_digest_scale --limit 300 --jobs 2
+    python -m benchmarks.bench_digest_scale                 # 6,675 inputs, --jobs 1
+    python -m benchmarks.bench_digest_scale --limit 300 --jobs 2
 
 Each copy is the original lightly edited as syndication does: a dateline added, one paragraph
 dropped (a different one in each copy), a credit line appended, and a changed title; it is
@@ -92,7 +92,7 @@ def _timed(command: list[str]) -> float:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Build the inputs, run both commands, print the figures."""
-    parser = argparse.ArgumentParser(prog="python -m eval.bench_digest_scale", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_digest_scale", description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DATA, help="bbc-news-summary.jsonl")
     parser.add_argument("--limit", type=int, help="only the first N BBC articles")
     parser.add_argument("--jobs", type=int, default=1, help="worker processes for both commands (default 1)")

@@ -1,7 +1,7 @@
 """Time :func:`summarizers.check_faithfulness` on news-length input (one core, CPU time).
 
-    python -m eval.bench_grounding                                   # SummEval, if present
-    python -m eval.bench_grounding --dataset ../shared/datasets/summeval/summeval.jsonl --limit 50
+    python -m benchmarks.bench_grounding                                   # SummEval, if present
+    python -m benchmarks.bench_grounding --dataset ../shared/datasets/summeval/summeval.jsonl --limit 50
 
 Each SummEval article (~700 words) comes with 16 systems' summaries. Three figures, in CPU
 seconds of this process (so other processes on a busy machine count less):

@@ -1,6 +1,6 @@
 """Speed of the per-article path: the document stage and each method, against segmentation.
 
-    python -m eval.bench_document ../shared/datasets/bbc-news-summary/bbc-news-summary.jsonl \
+    python -m benchmarks.bench_document ../shared/datasets/bbc-news-summary/bbc-news-summary.jsonl \
         --articles 800 --methods lead,newsrank,lexrank,textrank
 
 Everything runs in one process on the same texts, so the ratios hold on a busy machine: first

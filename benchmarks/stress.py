@@ -2,8 +2,8 @@
 
 Every loop is bounded in requests and time and stops by itself. Against a server you run::
 
-    python -m eval.stress --url http://127.0.0.1:8000 --pid <gunicorn master pid>
-    python -m eval.stress --start            # starts gunicorn (service/gunicorn.conf.py) on a free
+    python -m benchmarks.stress --url http://127.0.0.1:8000 --pid <gunicorn master pid>
+    python -m benchmarks.stress --start            # starts gunicorn (service/gunicorn.conf.py) on a free
                                               # loopback port, attacks it, stops it
 
 Attacks (``--attacks``, comma-separated; default all):
@@ -604,7 +604,7 @@ def gunicorn(env: dict[str, str], log: Path) -> Iterator[tuple[str, int]]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the attacks; print one JSON object per attack."""
-    parser = argparse.ArgumentParser(prog="python -m eval.stress", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.stress", description=__doc__.split("\n\n")[0])
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--url", help="the running service, e.g. http://127.0.0.1:8000")
     where.add_argument("--start", action="store_true", help="start gunicorn on a free loopback port")

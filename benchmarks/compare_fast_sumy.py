@@ -2,7 +2,7 @@
 
 ::
 
-    python -m eval.compare_fast_sumy --dataset ../shared/datasets/bbc-news-summary/bbc-news-summary.jsonl
+    python -m benchmarks.compare_fast_sumy --dataset ../shared/datasets/bbc-news-summary/bbc-news-summary.jsonl
 
 For every document and every method with ``options.implementation``, both implementations
 rate every sentence; the 3 best (``--sentences``) are compared. A difference is *explained by
@@ -22,10 +22,9 @@ from collections.abc import Sequence
 from functools import cache
 
 import summarizers
+from eval.datasets import Fields, load_examples
 from summarizers import Document, Length
 from summarizers.methods.extractive import select
-
-from .datasets import Fields, load_examples
 
 METHODS = ("lexrank", "textrank", "reduction", "kl", "sumbasic", "lsa", "luhn")
 

@@ -1,6 +1,6 @@
 """What the document stage leaves out of real text, per rule and per signal.
 
-    python -m eval.bench_boilerplate ../shared/datasets/bbc-news-summary/bbc-news-summary.jsonl \
+    python -m benchmarks.bench_boilerplate ../shared/datasets/bbc-news-summary/bbc-news-summary.jsonl \
         ../shared/datasets/summeval/summeval.jsonl ../shared/samples/*.txt
 
 For each input (a JSONL data set with a ``document`` field, one record per article, or a text

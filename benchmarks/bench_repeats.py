@@ -1,6 +1,6 @@
 """Summaries that say the same thing twice, and ROUGE, for the default method.
 
-    python -m eval.bench_repeats ../shared/datasets/summeval/summeval.jsonl \
+    python -m benchmarks.bench_repeats ../shared/datasets/summeval/summeval.jsonl \
         ../shared/datasets/bbc-news-summary/bbc-news-summary.jsonl --limit 400
 
 For each data set (JSONL with ``document`` and ``summary``: a string or a list of references)

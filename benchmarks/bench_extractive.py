@@ -2,9 +2,9 @@
 
 ::
 
-    python -m eval.bench_extractive              # a table
-    python -m eval.bench_extractive --json       # the same figures as one JSON object
-    python -m eval.bench_extractive --sizes 100,1000 --cap 20
+    python -m benchmarks.bench_extractive              # a table
+    python -m benchmarks.bench_extractive --json       # the same figures as one JSON object
+    python -m benchmarks.bench_extractive --sizes 100,1000 --cap 20
 
 For every extractive method and each implementation it has (``fast`` and ``sumy`` where
 ``options.implementation`` exists, ``default`` otherwise), one subprocess summarizes synthetic
@@ -109,7 +109,7 @@ def run(method_name: str, implementation: str, sizes: Sequence[int], cap: float)
         if results and any(r.get("ms") is None for r in results.values()):
             results[str(size)] = {"ms": None, "over_cap_s": cap}
             continue
-        command = [sys.executable, "-m", "eval.bench_extractive", "--one", method_name, implementation,
+        command = [sys.executable, "-m", "benchmarks.bench_extractive", "--one", method_name, implementation,
                    "--sizes", str(size)]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=cap, check=False)

@@ -1,5 +1,5 @@
 """Query-focused summaries on real data: do the queries select what they ask for, and what do
-they do to ROUGE? ``python -m eval.bench_query [--part single|multi|all]``.
+they do to ROUGE? ``python -m benchmarks.bench_query [--part single|multi|all]``.
 
 - **single** (BBC News; SummEval has no titles): each article's title as the query (the title itself is not
   given as ``options.title``, so only the query carries it). Reported: the mean share of the
