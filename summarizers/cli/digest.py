@@ -4,7 +4,7 @@ Input: the batch format (JSON Lines or CSV; ``text``, ``html`` or ``url``) with 
 optionally ``title``, ``source``, ``published`` and ``language``. Output: JSON (the library's
 ``Digest.to_dict()``), Markdown or a self-contained HTML page. Exit status: 0 when every record
 is in the digest, 1 when any record was refused (it is listed in ``errors``) or the request is
-invalid, 3 when the method or engine is unavailable.
+invalid, 2 for a bad command line, 3 when the method or engine is unavailable (:mod:`.status`).
 """
 
 from __future__ import annotations
