@@ -25,6 +25,8 @@ from summarizers import errors as lib
 from summarizers.errors import MethodUnavailable, PayloadTooLarge, SummarizerError, SummaryTimeout
 from summarizers.jobs.store import store_fault
 
+from .envelope import envelope
+
 log = logging.getLogger(__name__)
 
 #: HTTP status of each library error (the most specific class listed wins).
@@ -138,11 +140,6 @@ def library_error(exc: BaseException) -> SummarizerError | None:
         log.warning("job store unavailable (%s): %s", fault.reason, fault.message)
         return fault.public()
     return exc if isinstance(exc, SummarizerError) else None
-
-
-def envelope(code: str, message: str, details: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The JSON body of every error answer."""
-    return {"error": {"code": code, "message": message, "details": dict(details or {})}}
 
 
 def error_response(

@@ -111,3 +111,29 @@ def test_an_unknown_job_and_an_unfinished_digest_have_their_codes(tmp_path: Path
     submitted = client.post("/v1/digests", json={"documents": [{"text": ARTICLE}], "method": "lead"})
     assert submitted.status_code == 202, submitted.get_data(as_text=True)
     assert error_of(client.get(submitted.get_json()["result_url"]), 409)["code"] == "not_finished"
+
+
+def test_the_azure_api_translates_quotas_and_store_faults(tmp_path: Path, registry: Registry) -> None:
+    config = JobsConfig(db=str(tmp_path / "jobs.db"), max_open_jobs=1, isolation="inline")
+    app = make_app(registry, jobs=config, api_keys=["k"])
+    client = app.test_client()
+    jobs = "/language/analyze-text/jobs?api-version=2023-04-01"
+    body = {"analysisInput": {"documents": [{"id": "1", "text": ARTICLE, "language": "en"}]},
+            "tasks": [{"kind": "ExtractiveSummarization", "taskName": "x", "parameters": {}}]}
+    key = {"Ocp-Apim-Subscription-Key": "k"}
+    assert client.post(jobs, json=body, headers=key).status_code == 202
+    over = client.post(jobs, json=body, headers=key)  # the same quota as /v1/jobs, in Azure's envelope
+    assert over.status_code == 429 and over.get_json()["error"]["code"] == "TooManyRequests"
+    assert over.headers["Retry-After"] == "30"
+    store = app.extensions["summarize_jobs"]["jobs"].store
+
+    def broken(*_: Any, **__: Any) -> Any:
+        raise lib.StoreUnavailable("disk_full", "the job store failed (disk_full): /secret/path")
+
+    store.get = broken
+    down = client.get(f"{jobs.split('?')[0]}/{'0' * 32}?api-version=2023-04-01", headers=key)
+    assert down.status_code == 503 and down.get_json()["error"]["code"] == "ServiceUnavailable"
+    assert "/secret" not in down.get_data(as_text=True) and down.headers["Retry-After"]
+    v1 = client.get("/v1/jobs/abc", headers={"Authorization": "Bearer k"})
+    assert error_of(v1, 503) == {"code": "store_unavailable", "details": {"reason": "disk_full"},
+                                 "message": "the job store is unavailable (disk full); retry later"}
