@@ -192,7 +192,7 @@ def extend_openapi(document: dict[str, Any], protected: bool) -> None:
     auth = [401] if protected else []
     job_ref = refs[(DigestJobOut, "serialization")]
     post = _operation("Queue a newsletter digest of the articles; 202 with the job and Location", job_ref,
-                      [400, *auth, 409, 413, 415, 422, 500, 503], protected=protected,
+                      [400, *auth, 409, 413, 415, 422, 429, 500, 503], protected=protected,
                       body={"required": True, "content": {"application/json": {"schema": refs[(model, "validation")]}}})
     post["responses"]["202"] = post["responses"].pop("200")
     post["responses"]["202"]["headers"]["Location"] = {"description": "the job's URL", "schema": {"type": "string"}}

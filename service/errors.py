@@ -160,6 +160,12 @@ def error_response(
     return response
 
 
+def own_headers(error: SummarizerError) -> dict[str, str] | None:
+    """The headers a library error sets itself: a quota's ``Retry-After`` (its ``retry_after``)."""
+    retry_after = getattr(error, "retry_after", None)
+    return {"Retry-After": str(retry_after)} if retry_after is not None else None
+
+
 def api_error_response(exc: ApiError) -> Response:
     """The answer for a service error."""
     return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)
@@ -185,9 +191,7 @@ def summarizer_error_response(error: SummarizerError) -> Response:
         log.error("summarizer failed: %s", error.message, extra={"error_code": error.code})
         # A model failure: the client quotes this id; the log line above carries it too.
         details = {**(details or {}), "request_id": g.get("request_id", "-")}
-    retry_after = getattr(error, "retry_after", None)
-    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
-    return error_response(status, body["code"], body["message"], details, headers)
+    return error_response(status, body["code"], body["message"], details, own_headers(error))
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -341,7 +341,7 @@ def extend_openapi(document: dict[str, Any], protected: bool) -> None:
     job_ref, page_ref = refs[(JobOut, "serialization")], refs[(JobResultsOut, "serialization")]
     post = _operation(f"Queue a job of up to {current_app.extensions[EXTENSION]['config'].max_documents} "
                       "documents; 202 with the job and Location", job_ref,
-                      [400, *auth, 409, 413, 415, 422, 500, 503], protected=protected,
+                      [400, *auth, 409, 413, 415, 422, 429, 500, 503], protected=protected,
                       body={"required": True, "content": {"application/json": {
                           "schema": refs[(request_model, "validation")]}}})
     post["responses"]["202"] = post["responses"].pop("200")

@@ -35,7 +35,7 @@ from summarizers.document import validate_text
 from summarizers.errors import InputTooLarge, InvalidInput, MethodUnavailable, SummarizerError, UnsupportedLanguage
 from summarizers.jobs import FINAL
 
-from ..errors import ApiError, body_too_large, library_error, set_body_limit, status_for
+from ..errors import ApiError, body_too_large, library_error, own_headers, set_body_limit, status_for
 from ..jobs_api import current_jobs
 from ..state import current_state
 from .azure_model import (
@@ -173,9 +173,7 @@ def _library_error(exc: SummarizerError) -> Response:
     """A library error (a body too large, a quota, a store fault...) in Azure's envelope, through
     the service's status table and the one code mapping (:func:`.azure_model.library_error`)."""
     error = library_error(exc) or exc
-    retry_after = getattr(error, "retry_after", None)
-    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
-    return _azure_error(library_azure_error(status_for(error), error.to_dict(), headers=headers))
+    return _azure_error(library_azure_error(status_for(error), error.to_dict(), headers=own_headers(error)))
 
 
 @bp.errorhandler(HTTPException)
