@@ -19,10 +19,10 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from summarizers import Request, SummarizerError, Summary
-from summarizers.errors import UrlNotAllowed
+from summarizers.errors import InputTooLarge, UrlNotAllowed
 from summarizers.fetch import check_url
 
-from .errors import ApiError, ServiceBusy, status_for, too_large
+from .errors import ApiError, ServiceBusy, body_too_large, status_for
 from .offsets import utf16_result
 from .processes import ChildCrashed, ChildOutOfMemory, Task
 from .schemas import SummarizeSettings
@@ -111,12 +111,12 @@ def json_body() -> Any:
 
     Raises:
         ApiError: 415 when the body is not declared as JSON, 400 when it does not parse.
-        ApiError: (413) when the body is over ``SUMMARIZE_MAX_BODY_BYTES``, whether it has a
+        PayloadTooLarge: (413) when the body is over the request's limit
+            (``SUMMARIZE_MAX_BODY_BYTES`` unless a blueprint set its own), whether it has a
             ``Content-Length`` or is chunked.
     """
     if not request.is_json:
         raise ApiError(
-            415,
             "unsupported_media_type",
             "send the request body as JSON, with Content-Type: application/json",
             details={"content_type": request.content_type},
@@ -124,28 +124,26 @@ def json_body() -> Any:
     raw = request.get_data(cache=True)
     if request.content_length is None and _more_input():
         # A chunked body: the stream stopped at the limit, but the client sent more.
-        raise too_large(current_state().config.max_body_bytes)
+        raise body_too_large()
     try:
         data = json.loads(raw.decode("utf-8").removeprefix("\ufeff"))
     except UnicodeDecodeError as exc:
         raise ApiError(
-            400, "malformed_json", f"the request body is not UTF-8 (byte {exc.start}); send UTF-8 JSON"
+            "malformed_json", f"the request body is not UTF-8 (byte {exc.start}); send UTF-8 JSON"
         ) from None
     except json.JSONDecodeError as exc:
-        raise ApiError(400, "malformed_json", f"the request body is not valid JSON: {exc}") from None
+        raise ApiError("malformed_json", f"the request body is not valid JSON: {exc}") from None
     except ValueError as exc:  # an integer of more digits than Python converts
         raise ApiError(
-            422,
             "validation_error",
             f"invalid request: a number in the body is far too large ({exc})",
             details={"field": "body"},
         ) from None
     except RecursionError:
-        raise ApiError(400, "malformed_json", "the request body is nested too deeply") from None
+        raise ApiError("malformed_json", "the request body is nested too deeply") from None
     where = lone_surrogate(data)
     if where is not None:
         raise ApiError(
-            422,
             "validation_error",
             f"invalid request: {where}: a \\u escape encodes half a UTF-16 surrogate pair, "
             "which is not a character",
@@ -200,7 +198,6 @@ def _prepare(state: ServiceState, body: SummarizeSettings) -> Request:
     prepared = body.prepare(state.registry)
     if state.preloader.state(body.method) in ("pending", "loading"):
         raise ApiError(
-            503,
             "loading",
             f"the models of {body.method!r} are still loading; retry shortly",
             details={"field": "method"},
@@ -233,16 +230,14 @@ def _check_size(state: ServiceState, prepared: Request, text: str | None, field:
     are killed at the time limit.)
 
     Raises:
-        ApiError: 422 ``input_too_large`` naming the limit.
+        InputTooLarge: naming the limit (``limit``, ``unit`` ``characters``, ``characters``).
     """
     limit = state.config.abstractive_max_characters
     if prepared.method.kind == "abstractive" and text is not None and len(text) > limit:
-        raise ApiError(
-            422,
-            "input_too_large",
+        raise InputTooLarge.over(
             f"{field} has {len(text)} characters; abstractive summaries take at most {limit} "
             "(SUMMARIZE_ABSTRACTIVE_MAX_CHARACTERS): send a shorter text or use an extractive method",
-            details={"field": field, "characters": len(text), "maximum": limit},
+            field=field, limit=limit, unit="characters", size=len(text),
         )
 
 
@@ -251,7 +246,7 @@ def _run(state: ServiceState, task: Task, prepared: Request, *, timeout: float) 
 
     Raises:
         ServiceBusy: (503) no free slot; SummaryTimeout: (504) over ``timeout``;
-        ApiError: (422) the summary needed more memory than a worker process may use;
+        InputTooLarge: (422) the summary needed more memory than a worker process may use;
         SummarizerError; ChildCrashed: (500) the worker process died.
     """
     kind, method = prepared.method.kind, prepared.method_name
@@ -265,12 +260,8 @@ def _run(state: ServiceState, task: Task, prepared: Request, *, timeout: float) 
         raise
     except ChildOutOfMemory as exc:
         state.metrics.summaries.labels(method=method, outcome="input_too_large").inc()
-        raise ApiError(
-            422,
-            "input_too_large",
-            f"{exc} (SUMMARIZE_CHILD_MEMORY_MB); send a shorter text",
-            details={"field": "text", "memory_limit_mb": exc.limit_mb},
-        ) from None
+        raise InputTooLarge.over(f"{exc} (SUMMARIZE_CHILD_MEMORY_MB); send a shorter text", field="text",
+                                 limit=exc.limit_mb, unit="MiB") from None
     except ChildCrashed:
         state.metrics.summaries.labels(method=method, outcome="internal_error").inc()
         raise

@@ -37,7 +37,7 @@ from .schemas import ApiJsonSchema, LengthField, with_query
 from .state import current_state
 
 bp = Blueprint("digests", __name__)
-guard_jobs_blueprint(bp)  # the jobs body limit, quotas and store faults, as /v1/jobs
+guard_jobs_blueprint(bp)  # the jobs body limit, as /v1/jobs
 
 
 class DigestDocument(BaseModel):
@@ -125,7 +125,7 @@ def _view(job: dict[str, Any]) -> dict[str, Any]:
 def _digest_or_404(job_id: str) -> dict[str, Any]:
     job = current_jobs().get(job_id, _owner())
     if job is None or not is_digest(job["settings"]):
-        raise ApiError(404, "not_found", f"no digest {job_id!r} (unknown, expired, or another key's)",
+        raise ApiError("not_found", f"no digest {job_id!r} (unknown, expired, or another key's)",
                        details={"field": "id"})
     return job
 
@@ -143,7 +143,7 @@ def submit() -> Response:
               query_filter=body.query_filter)
     key = request.headers.get("Idempotency-Key")
     if key is not None and not (0 < len(key) <= MAX_IDEMPOTENCY_KEY):
-        raise ApiError(422, "validation_error", f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters",
+        raise ApiError("validation_error", f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters",
                        details={"field": "Idempotency-Key"})
     settings = {"method": body.method, "length": body.length, "language": body.language, "options": options,
                 "group_by": body.group_by, **({"query_filter": True} if body.query_filter else {})}
@@ -173,7 +173,7 @@ def digest_result(job_id: str) -> Response:
     """The digest, once the job has ended (409 before, or when it was cancelled)."""
     job = _digest_or_404(job_id)
     if job["status"] not in FINAL or job["status"] == "cancelled":
-        raise ApiError(409, "not_ready", f"the digest is {job['status']}, not finished",
+        raise ApiError("not_finished", f"the digest is {job['status']}, not finished",
                        details={"field": "id", "status": job["status"]})
     digest = assemble(json.loads(line) for line in current_jobs().stream(job))
     return Response(json.dumps(digest, ensure_ascii=False), content_type="application/json")
@@ -192,7 +192,7 @@ def extend_openapi(document: dict[str, Any], protected: bool) -> None:
     auth = [401] if protected else []
     job_ref = refs[(DigestJobOut, "serialization")]
     post = _operation("Queue a newsletter digest of the articles; 202 with the job and Location", job_ref,
-                      [400, *auth, 409, 413, 415, 422, 500, 503], protected=protected,
+                      [400, *auth, 409, 413, 415, 422, 429, 500, 503], protected=protected,
                       body={"required": True, "content": {"application/json": {"schema": refs[(model, "validation")]}}})
     post["responses"]["202"] = post["responses"].pop("200")
     post["responses"]["202"]["headers"]["Location"] = {"description": "the job's URL", "schema": {"type": "string"}}

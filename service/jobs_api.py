@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, Literal
@@ -23,12 +22,11 @@ from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.json_schema import models_json_schema
 
-from summarizers.jobs import IdempotencyConflict, Jobs, JobsConfig, public_view
-from summarizers.jobs.core import QuotaExceeded
-from summarizers.jobs.store import StoreUnavailable, store_fault
+from summarizers.jobs import Jobs, JobsConfig, public_view
+from summarizers.jobs.store import store_fault
 from summarizers.jobs.webhook import check_url
 
-from .errors import ApiError, error_response, too_large
+from .errors import ApiError, body_too_large, set_body_limit
 from .schemas import ApiJsonSchema, LengthField, SummarizeSettings
 from .state import current_state
 
@@ -123,48 +121,22 @@ def current_jobs() -> Jobs:
 
 
 def _jobs_body_limit() -> None:
-    """Job bodies may be larger than single requests (``SUMMARIZE_JOBS_MAX_BODY_BYTES``)."""
+    """Job bodies may be larger than single requests (``SUMMARIZE_JOBS_MAX_BODY_BYTES``).
+
+    Raises:
+        PayloadTooLarge: (413) a ``Content-Length`` over the limit.
+    """
     limit = current_app.extensions[EXTENSION]["config"].max_body_bytes
-    request.max_content_length = limit
+    set_body_limit(limit, "SUMMARIZE_JOBS_MAX_BODY_BYTES")
     if request.content_length is not None and request.content_length > limit:
-        raise too_large(limit, "SUMMARIZE_JOBS_MAX_BODY_BYTES")
-
-
-def _quota_exceeded(exc: QuotaExceeded) -> Response:
-    """429 with ``Retry-After``: the key holds as many open jobs or stored bytes as it may."""
-    return error_response(429, "quota_exceeded", exc.message,
-                          {"quota": exc.kind, "limit": exc.limit, "used": exc.used},
-                          headers={"Retry-After": str(exc.retry_after)})
-
-
-def store_unavailable_response(exc: BaseException) -> Response:
-    """503 with ``Retry-After`` in the one envelope: the job store failed (nothing was changed)."""
-    fault = store_fault(exc) or StoreUnavailable("unavailable", str(exc))
-    current_app.logger.warning("job store unavailable (%s): %s", fault.reason, fault.message)
-    return error_response(503, "store_unavailable",
-                          f"the job store is unavailable ({fault.reason.replace('_', ' ')}); retry later",
-                          {"reason": fault.reason})
-
-
-def _store_fault_classes() -> tuple[type[BaseException], ...]:
-    classes: list[type[BaseException]] = [StoreUnavailable, sqlite3.Error]
-    try:
-        import redis
-    except ImportError:  # pragma: no cover - redis is an optional extra
-        pass
-    else:
-        classes.append(redis.RedisError)
-    return tuple(classes)
+        raise body_too_large()
 
 
 def guard_jobs_blueprint(blueprint: Blueprint) -> None:
-    """What every blueprint that queues jobs answers alike (``/v1/jobs``, ``/v1/digests``): the
-    jobs body limit (413 quoting ``SUMMARIZE_JOBS_MAX_BODY_BYTES``), a key over its quotas (429),
-    a store fault (503)."""
+    """What every blueprint that queues jobs shares (``/v1/jobs``, ``/v1/digests``): the jobs
+    body limit (413 quoting ``SUMMARIZE_JOBS_MAX_BODY_BYTES``). A key over its quotas (429) and a
+    store fault (503) are library errors, answered by :mod:`service.errors` like any other."""
     blueprint.before_request(_jobs_body_limit)
-    blueprint.register_error_handler(QuotaExceeded, _quota_exceeded)
-    for cls in _store_fault_classes():
-        blueprint.register_error_handler(cls, store_unavailable_response)
 
 
 guard_jobs_blueprint(bp)
@@ -202,7 +174,7 @@ def _view(job: dict[str, Any]) -> dict[str, Any]:
 def _job_or_404(job_id: str) -> dict[str, Any]:
     job = current_jobs().get(job_id, _owner())
     if job is None:
-        raise ApiError(404, "not_found", f"no job {job_id!r} (unknown, expired, or another key's)",
+        raise ApiError("not_found", f"no job {job_id!r} (unknown, expired, or another key's)",
                        details={"field": "id"})
     return job
 
@@ -223,7 +195,7 @@ def submit_job() -> Response:
                     f"documents.{i}.{'text' if document.text is not None else 'html'}")
     key = request.headers.get("Idempotency-Key")
     if key is not None and not (0 < len(key) <= MAX_IDEMPOTENCY_KEY):
-        raise ApiError(422, "validation_error", f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters",
+        raise ApiError("validation_error", f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters",
                        details={"field": "Idempotency-Key"})
     if body.webhook is not None:
         check_url(body.webhook, jobs.config)
@@ -241,13 +213,10 @@ def accepted(submit: Callable[[], str], view: Callable[[str], dict[str, Any]], e
     Idempotency-Key made) and returns its id; the body is ``view(id)``, ``Location`` its URL.
 
     Raises:
-        ApiError: 409 ``idempotency_conflict`` when the key was used with another request body.
+        IdempotencyConflict: (409) the key was used with another request body.
+        QuotaExceeded: (429) the key is over its quotas; StoreUnavailable: (503) a store fault.
     """
-    try:
-        job_id = submit()
-    except IdempotencyConflict as exc:
-        raise ApiError(409, "idempotency_conflict", "this Idempotency-Key was used with another request body",
-                       details={"field": "Idempotency-Key", "job": exc.job_id}) from None
+    job_id = submit()
     response = jsonify(view(job_id))
     response.status_code = 202
     response.headers["Location"] = url_for(endpoint, job_id=job_id)
@@ -302,7 +271,7 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     except ValueError:
         value = None
     if value is None or not (low <= value <= high):
-        raise ApiError(422, "validation_error", f"{name} must be a whole number from {low} to {high}",
+        raise ApiError("validation_error", f"{name} must be a whole number from {low} to {high}",
                        details={"field": name})
     return value
 
@@ -372,7 +341,7 @@ def extend_openapi(document: dict[str, Any], protected: bool) -> None:
     job_ref, page_ref = refs[(JobOut, "serialization")], refs[(JobResultsOut, "serialization")]
     post = _operation(f"Queue a job of up to {current_app.extensions[EXTENSION]['config'].max_documents} "
                       "documents; 202 with the job and Location", job_ref,
-                      [400, *auth, 409, 413, 415, 422, 500, 503], protected=protected,
+                      [400, *auth, 409, 413, 415, 422, 429, 500, 503], protected=protected,
                       body={"required": True, "content": {"application/json": {
                           "schema": refs[(request_model, "validation")]}}})
     post["responses"]["202"] = post["responses"].pop("200")

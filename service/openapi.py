@@ -37,12 +37,13 @@ _ERROR_TEXT = {
     401: "missing or invalid API key",
     404: "no such path",
     405: "method not allowed",
-    409: "an Idempotency-Key reused with another request body",
+    409: "an Idempotency-Key reused with another request body, or a digest asked for before it has ended",
     413: "body over the size limit",
     415: "body not declared as JSON",
     422: "invalid request; details.field names the field at fault",
+    429: "over the rate limit, or the key over its jobs quotas; see Retry-After",
     500: "internal error (no stack trace; quote the X-Request-ID)",
-    503: "method unavailable, models still loading, or server busy; see Retry-After",
+    503: "method unavailable, models still loading, server busy, or the job store failing; see Retry-After",
     504: "the summary exceeded its time limit",
 }
 

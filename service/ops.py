@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify
 
 from . import digests_api, jobs_api
-from .errors import error_response
+from .errors import ApiError
 from .jobs_workers import STATUS_ENV, read_status
 from .openapi import build_openapi, finish_openapi
 from .state import current_state
@@ -60,7 +60,7 @@ def readyz() -> Response:
         problems.append(f"the job store is unavailable ({store['reason']})")
     if not problems:
         return jsonify({"status": "ready", **details})
-    return error_response(503, "not_ready", "; ".join(problems), details)
+    raise ApiError("not_ready", "; ".join(problems), details=details)
 
 
 @bp.get("/metrics")

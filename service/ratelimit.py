@@ -64,7 +64,6 @@ class RateLimiter:
         if wait > 0:
             seconds = max(1, math.ceil(wait))
             raise ApiError(
-                429,
                 "rate_limited",
                 f"too many requests: at most {self.allowed} per {self.period:g} s; retry in {seconds} s",
                 details={"limit": self.allowed, "period_seconds": self.period},

@@ -53,14 +53,12 @@ class ApiKeys:
         scheme, _, key = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not key.strip():
             raise ApiError(
-                401,
                 "unauthorized",
                 "this API needs a key: send Authorization: Bearer <key>",
                 headers={"WWW-Authenticate": 'Bearer realm="summarize"'},
             )
         if not self.accepts(key.strip()):
             raise ApiError(
-                401,
                 "unauthorized",
                 "the API key is not valid",
                 headers={"WWW-Authenticate": 'Bearer realm="summarize", error="invalid_token"'},

@@ -17,6 +17,8 @@ from typing import Any
 from gunicorn import util
 from gunicorn.workers.gthread import ThreadWorker
 
+from .envelope import envelope
+
 #: Stable codes of the statuses gunicorn answers itself.
 GUNICORN_CODES = {
     400: "bad_request",
@@ -31,15 +33,8 @@ GUNICORN_CODES = {
 
 def error_bytes(status: int, reason: str, message: str) -> bytes:
     """A whole HTTP/1.1 answer carrying the JSON error envelope (the connection is closed after)."""
-    body = json.dumps(
-        {
-            "error": {
-                "code": GUNICORN_CODES.get(status, f"http_{status}"),
-                "message": message or reason,
-                "details": {"status": status},
-            }
-        }
-    ).encode("utf-8")
+    body = json.dumps(envelope(GUNICORN_CODES.get(status, f"http_{status}"), message or reason,
+                               {"status": status})).encode("utf-8")
     head = (
         f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
         f"Content-Length: {len(body)}\r\n\r\n"

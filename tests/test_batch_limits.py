@@ -42,7 +42,8 @@ def test_a_document_past_its_limits_is_an_error_line_and_the_others_are_summariz
     assert "1 s limit" in lines["slow"]["error"]["message"]
     assert lines["hungry"]["error"]["code"] == "input_too_large"
     assert lines["big"]["error"]["code"] == "input_too_large"
-    assert lines["big"]["error"]["details"]["limit_bytes"] == len(TEXT) * 5
+    assert lines["big"]["error"]["details"]["limit"] == len(TEXT) * 5
+    assert lines["big"]["error"]["details"]["unit"] == "bytes"
 
 
 @pytest.mark.slow

@@ -39,7 +39,7 @@ def test_an_article_past_its_limits_is_an_error_entry_and_the_other_stories_are_
     assert errors["slow"]["code"] == "timeout" and "1 s limit" in errors["slow"]["message"]
     assert errors["hungry"]["code"] == "input_too_large"
     assert errors["big"]["code"] == "input_too_large"
-    assert errors["big"]["details"]["limit_bytes"] == limits.max_bytes
+    assert errors["big"]["details"]["limit"] == limits.max_bytes
     placed = {doc for story in digest.stories for doc in story.documents}
     assert placed == {"flood", "match", "budget"}
     assert all(story.summary for story in digest.stories)

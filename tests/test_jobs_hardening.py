@@ -122,7 +122,7 @@ def test_the_jobs_413_quotes_the_jobs_limit(tmp_path: Path) -> None:
     answer = post(app, "k1", [{"text": TEXT * 20}])
     assert answer.status_code == 413
     error = answer.get_json()["error"]
-    assert error["details"]["maximum_bytes"] == 2000 and "SUMMARIZE_JOBS_MAX_BODY_BYTES" in error["message"]
+    assert error["details"] == {"limit": 2000, "unit": "bytes"} and "SUMMARIZE_JOBS_MAX_BODY_BYTES" in error["message"]
 
 
 def _envelope_503(answer: Any, reason: str) -> None:

@@ -40,8 +40,8 @@ def test_over_the_limit_is_refused_before_scoring(monkeypatch: pytest.MonkeyPatc
     err = info.value
     assert isinstance(err, InvalidInput) and err.code == "input_too_large" and not called
     assert "lexrank" in err.message and "5" in err.message and "12 sentences" in err.message
-    assert err.to_dict()["details"] == {"field": "text", "method": "lexrank", "limit": 5, "sentences": 12,
-                                        "cost_class": "quadratic"}
+    assert err.to_dict()["details"] == {"field": "text", "method": "lexrank", "limit": 5, "unit": "sentences",
+                                        "sentences": 12, "cost_class": "quadratic"}
 
 
 def test_limits_per_implementation_and_per_instance(monkeypatch: pytest.MonkeyPatch) -> None:

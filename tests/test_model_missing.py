@@ -13,6 +13,7 @@ from tests_doubles import NoModel
 
 from summarizers import Availability, ModelMissing, Registry
 from summarizers.cli import main as cli
+from summarizers.cli.status import ExitStatus
 from summarizers.methods.abstractive.config import ModelSpec
 from summarizers.methods.abstractive.presence import absent_reason
 from summarizers.methods.lead import LeadMethod
@@ -44,7 +45,7 @@ def test_the_cli_prints_the_error_object_with_json(monkeypatch: pytest.MonkeyPat
     article.write_text("The council met on Monday. It voted for the plan.", encoding="utf-8")
     status = cli.main(["text", "--method", "nomodel", "--json", str(article)])
     out = capsys.readouterr()
-    assert status == cli.EXIT_UNAVAILABLE
+    assert status == ExitStatus.UNAVAILABLE
     assert json.loads(out.out)["error"]["code"] == ModelMissing.code
     assert "summarize models download" in out.err
     assert Availability(False, model_missing=True).model_missing

@@ -147,7 +147,8 @@ def test_abstractive_input_is_bounded_before_any_work() -> None:
     gated.gate.set()
     app = app_with(small_registry(gated), abstractive_max_characters=500)
     error = error_of(app.test_client().post("/v1/summarize", json={"text": ARTICLE, "method": "gated"}), 422)
-    assert error["code"] == "input_too_large" and error["details"]["maximum"] == 500
+    assert error["code"] == "input_too_large" and error["details"]["limit"] == 500
+    assert error["details"]["unit"] == "characters" and error["details"]["characters"] == len(ARTICLE)
     assert not gated.started.is_set()
 
 
@@ -265,7 +266,7 @@ def test_a_chunked_body_over_the_limit_is_413_not_cut() -> None:
                            environ_overrides={"wsgi.input_terminated": True})
 
     valid = json.dumps({"text": "Hello world. Bye now.", "method": "lead"}).encode()
-    assert error_of(chunked(valid + b" " * 3000), 413)["details"]["maximum_bytes"] == 1000
+    assert error_of(chunked(valid + b" " * 3000), 413)["details"] == {"limit": 1000, "unit": "bytes"}
     assert error_of(chunked(b"{" + b" " * 2000 + b'"text": "x"}'), 413)["code"] == "payload_too_large"
     assert chunked(valid).status_code == 200
 

@@ -140,4 +140,5 @@ def test_nginx_errors_are_json_envelopes(proxied: str) -> None:
     assert " 413 " in status_line, answer[:300]
     assert "application/json" in rest.lower()
     body = json.loads(rest.split("\r\n\r\n", 1)[1])
-    assert body["error"]["code"] == "payload_too_large" and body["error"]["details"]["limit_bytes"] == 67108864
+    assert body["error"]["code"] == "payload_too_large"
+    assert body["error"]["details"] == {"limit": 67108864, "unit": "bytes"}

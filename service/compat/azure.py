@@ -18,6 +18,7 @@ Azure's shape. Every error is in Azure's envelope. The key is ``Ocp-Apim-Subscri
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -29,15 +30,15 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from summarizers import Registry
-from summarizers.errors import MethodUnavailable, SummarizerError, UnsupportedLanguage
+from summarizers import Registry, Request
+from summarizers.document import validate_text
+from summarizers.errors import InputTooLarge, InvalidInput, MethodUnavailable, SummarizerError, UnsupportedLanguage
 from summarizers.jobs import FINAL
 
-from ..errors import ApiError
+from ..errors import ApiError, body_too_large, library_error, own_headers, set_body_limit, status_for
 from ..jobs_api import current_jobs
 from ..state import current_state
 from .azure_model import (
-    ABSTRACTIVE,
     API_VERSIONS,
     RESULT_KIND,
     AzureError,
@@ -47,11 +48,9 @@ from .azure_model import (
     Task,
     TaskOutcome,
     azure_language,
-    empty_text_error,
-    error_object,
     invalid,
     job_status,
-    library_error,
+    library_azure_error,
     pair_id,
     parse_job,
     plan_parts,
@@ -60,6 +59,7 @@ from .azure_model import (
     task_status,
     unsupported_language_error,
 )
+from .azure_model import library_error as azure_library_error
 from .config import CompatConfig
 
 log = logging.getLogger(__name__)
@@ -139,7 +139,7 @@ def _authenticate_and_version() -> None:
                          f"The HTTP resource that matches the request URI does not support the API version "
                          f"'{version}'. Supported versions: {', '.join(API_VERSIONS)}.")
     cfg = compat_config()
-    request.max_content_length = 16 * cfg.azure_max_characters + 1024 * 1024
+    set_body_limit(16 * cfg.azure_max_characters + 1024 * 1024, "SUMMARIZE_COMPAT_AZURE_MAX_CHARACTERS")
 
 
 @bp.errorhandler(AzureError)
@@ -160,10 +160,7 @@ def with_retry_after(response: Response) -> Response:
 
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError) -> Response:
-    """The service's own errors (body parsing, size) in Azure's envelope."""
-    if exc.status == 413:
-        return _azure_error(AzureError(413, "InvalidRequest", f"Request payload too large: {exc.message}",
-                                       "InvalidDocumentBatch"))
+    """The service's own errors (body parsing) in Azure's envelope."""
     if exc.status in (400, 415):
         return _azure_error(AzureError(exc.status, "InvalidRequest", exc.message, "InvalidRequestBodyFormat"))
     if exc.status == 503:
@@ -171,15 +168,28 @@ def _api_error(exc: ApiError) -> Response:
     return _azure_error(invalid(exc.message))
 
 
+@bp.errorhandler(SummarizerError)
+def _library_error(exc: SummarizerError) -> Response:
+    """A library error (a body too large, a quota, a store fault...) in Azure's envelope, through
+    the service's status table and the one code mapping (:func:`.azure_model.library_error`)."""
+    error = library_error(exc) or exc
+    return _azure_error(library_azure_error(status_for(error), error.to_dict(), headers=own_headers(error)))
+
+
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException) -> Response:
     status = exc.code or 500
-    code = {404: "NotFound", 405: "InvalidRequest", 413: "InvalidRequest"}.get(status, "InvalidRequest")
+    if status == 413:
+        return _library_error(body_too_large())
+    code = {404: "NotFound"}.get(status, "InvalidRequest")
     return _azure_error(AzureError(status, code, exc.description or exc.name))
 
 
 @bp.errorhandler(Exception)
 def _unexpected(exc: Exception) -> Response:
+    known = library_error(exc)  # a store driver's error the store did not translate
+    if known is not None:
+        return _library_error(known)
     log.exception("unhandled error in the Azure-compatible API")
     return _azure_error(AzureError(500, "InternalServerError",
                                    f"Internal error; quote request id {g.get('request_id', '-')} when reporting it."))
@@ -199,37 +209,43 @@ def server_methods(registry: Registry, config: CompatConfig) -> Methods:
     return Methods(extractive, default, models, name)
 
 
-def document_checker(registry: Registry, abstractive_max: int) -> Callable[[Task, Document], dict[str, Any] | None]:
+def document_checker(registry: Registry, check_size: Callable[[Request, str, str], None]
+                     ) -> Callable[[Task, Document], dict[str, Any] | None]:
     """The check run on every (task, document) pair before the job is queued: each task is
-    prepared once per language; an unsupported language, an empty text or an abstractive input
-    over ``SUMMARIZE_ABSTRACTIVE_MAX_CHARACTERS`` is that document's error.
+    prepared once per language; the library's refusal of the document (an empty or binary text,
+    an unsupported language) or ``check_size``'s (an abstractive input over
+    ``SUMMARIZE_ABSTRACTIVE_MAX_CHARACTERS``, the service's own check) is that document's error,
+    in Azure's form.
 
     Raises (from the returned function):
         AzureError: 400 for a task the library refuses whatever the document (bad length or
             options), 503 for a method that is unavailable.
     """
-    prepared: dict[tuple[str, str], dict[str, Any] | None] = {}
+    prepared: dict[tuple[str, str], Request | dict[str, Any]] = {}
 
     def check(task: Task, doc: Document) -> dict[str, Any] | None:
-        if not doc.text.strip():
-            return empty_text_error()
+        try:
+            validate_text(doc.text, "Document text")
+        except InvalidInput as exc:
+            return azure_library_error(exc.to_dict())
         language = azure_language(doc.language)
         key = (json.dumps(task.to_dict(), sort_keys=True), language)
         if key not in prepared:
             try:
-                registry.prepare(task.method, task.length, language, task.options)
-                prepared[key] = None
+                prepared[key] = registry.prepare(task.method, task.length, language, task.options)
             except UnsupportedLanguage as exc:
                 prepared[key] = unsupported_language_error(doc.language, exc.details.get("supported") or [])
-            except MethodUnavailable as exc:
-                raise AzureError(503, "ServiceUnavailable", exc.message) from None
             except SummarizerError as exc:
-                raise invalid(f"Task {task.name!r}: {exc.message}") from None
-        error = prepared[key]
-        if error is None and task.kind == ABSTRACTIVE and len(doc.text) > abstractive_max:
-            return error_object("InvalidArgument", f"Document text has {len(doc.text)} characters; abstractive "
-                                f"summaries take at most {abstractive_max} on this server.", "InvalidDocument")
-        return error
+                prefix = "" if isinstance(exc, MethodUnavailable) else f"Task {task.name!r}: "
+                raise library_azure_error(status_for(exc), exc.to_dict(), prefix=prefix) from None
+        found = prepared[key]
+        if isinstance(found, dict):
+            return found
+        try:
+            check_size(found, doc.text, f"document {doc.id!r}")
+        except InputTooLarge as exc:
+            return azure_library_error(exc.to_dict())
+        return None
 
     return check
 
@@ -254,12 +270,12 @@ def _job_url(job_id: str) -> str:
 @bp.post("/jobs")
 def submit_job() -> Response:
     """Queue an analyze-text job; 202 with ``Operation-Location``."""
-    from ..api_v1 import json_body
+    from ..api_v1 import _check_size, json_body
 
     state, cfg = current_state(), compat_config()
     job = parse_job(json_body(), server_methods(state.registry, cfg), max_documents=cfg.azure_max_documents,
                     max_characters=cfg.azure_max_characters)
-    parts, errors = plan_parts(job, document_checker(state.registry, state.config.abstractive_max_characters))
+    parts, errors = plan_parts(job, document_checker(state.registry, functools.partial(_check_size, state)))
     jobs, owner = current_jobs(), owner_of(request_key())
     others = [jobs.submit(_part_documents(job, p.pairs, p.placeholders), _part_settings(job, p.pairs, p.language,
                                                                                        p.options), owner=owner)
@@ -394,7 +410,7 @@ def _outcomes(parts: list[dict[str, Any]], meta: dict[str, Any], tasks: int
                 if name:
                     versions.setdefault(t, str(name))
             else:
-                outcomes[t][i] = {"error": library_error(record["error"])}
+                outcomes[t][i] = {"error": azure_library_error(record["error"])}
     for key, error in meta["errors"].items():  # found before any work: known at once, and they win
         t, i = (int(x) for x in key.split("."))
         outcomes[t][i] = {"error": error}

@@ -334,18 +334,14 @@ def plan_parts(job: JobRequest, document_error: Callable[[Task, Document], dict[
     return parts, errors
 
 
-def empty_text_error() -> dict[str, Any]:
-    """Azure's error for a document with no text."""
-    return error_object("InvalidArgument", "Document text is empty.", "InvalidDocument")
-
-
 def unsupported_language_error(language: str, supported: Sequence[str]) -> dict[str, Any]:
     """Azure's error for a document in a language the task does not support."""
     return error_object("InvalidArgument", f"Invalid language code {language!r}. Supported languages: "
                         f"{', '.join(supported)}. (Or auto, to detect it.)", "UnsupportedLanguageCode")
 
 
-#: Azure's codes for the library's and the jobs engine's error codes.
+#: Azure's codes (top-level, inner) for the library's and the jobs engine's error codes: the one
+#: translation of library errors, for a document's error and for a whole request's alike.
 _ERROR_CODES = {
     "unsupported_language": ("InvalidArgument", "UnsupportedLanguageCode"),
     "invalid_input": ("InvalidArgument", "InvalidDocument"),
@@ -355,6 +351,11 @@ _ERROR_CODES = {
     "unknown_method": ("InvalidArgument", "ModelVersionIncorrect"),
     "method_unavailable": ("ServiceUnavailable", None),
     "input_too_large": ("InvalidArgument", "InvalidDocument"),
+    "payload_too_large": ("InvalidRequest", "InvalidDocumentBatch"),
+    "model_missing": ("ServiceUnavailable", None),
+    "quota_exceeded": ("TooManyRequests", None),
+    "store_unavailable": ("ServiceUnavailable", None),
+    "idempotency_conflict": ("InvalidRequest", None),
     "timeout": ("Timeout", None),
 }
 
@@ -363,6 +364,15 @@ def library_error(error: Mapping[str, Any]) -> dict[str, Any]:
     """A library error (``{"code", "message", "details"}``) as Azure's error object."""
     code, inner = _ERROR_CODES.get(str(error.get("code")), ("InternalServerError", None))
     return error_object(code, str(error.get("message") or "the document could not be summarized"), inner)
+
+
+def library_azure_error(status: int, error: Mapping[str, Any], *, prefix: str = "",
+                        headers: Mapping[str, str] | None = None) -> AzureError:
+    """A library error (``{"code", "message", "details"}``) answering a whole request with
+    ``status`` (the service's; Azure answers 400 where the service answers 422)."""
+    obj = library_error(error)
+    inner = obj.get("innererror", {}).get("code")
+    return AzureError(400 if status == 422 else status, obj["code"], prefix + obj["message"], inner, headers=headers)
 
 
 def is_server_error(error: Mapping[str, Any]) -> bool:

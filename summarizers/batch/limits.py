@@ -91,8 +91,9 @@ class DocumentLimits:
         or ``None``."""
         if not self.max_bytes or size <= self.max_bytes:
             return None
-        return InputTooLarge(f"the document has {size} bytes of text, more than the {self.max_bytes} a document "
-                             f"may have ({self.bytes_name})", limit_bytes=self.max_bytes, bytes=size)
+        return InputTooLarge.over(f"the document has {size} bytes of text, more than the {self.max_bytes} a "
+                                  f"document may have ({self.bytes_name})", limit=self.max_bytes, unit="bytes",
+                                  size=size)
 
     def __post_init__(self) -> None:
         if self.isolation not in ("process", "inline"):
@@ -242,15 +243,15 @@ class GuardedChild:
             code = self._process.exitcode if self._process is not None else None
             self.discard()
             log.warning("the process summarizing document %r died (exit %s)", label, code)
-            raise InputTooLarge(
+            raise InputTooLarge.over(
                 f"the process summarizing the document died (exit status {code}), most likely out of "
                 f"memory (limit {self.limits.memory_mb} MiB, {self.limits.memory_name})",
-                limit_mb=self.limits.memory_mb) from None
+                limit=self.limits.memory_mb, unit="MiB") from None
         if status == "memory":
             self.kill()  # a child that ran out of memory may be in a bad state: start afresh
-            raise InputTooLarge(
+            raise InputTooLarge.over(
                 f"the document needed more than the {self.limits.memory_mb} MiB a document may use "
-                f"({self.limits.memory_name})", limit_mb=self.limits.memory_mb)
+                f"({self.limits.memory_name})", limit=self.limits.memory_mb, unit="MiB")
         if status == "error":
             raise ChildFailed({"code": INTERNAL_ERROR, "message": f"unexpected {value} (see the log)",
                                "details": {}})

@@ -1,9 +1,9 @@
 """``summarize batch IN --out OUT``: summarize many documents, one JSON line per input id.
 
 Resumable (a rerun skips the ids already in OUT), parallel (``--jobs``), and on Ray with
-``--engine ray``. Exit status: 0 when every record has a result, 1 when any has an error line
-(or the job's own request is invalid), 3 when the method or engine is unavailable, 4 when a
-worker died (rerun to finish).
+``--engine ray``. Exit status (:mod:`.status`): 0 when every record has a result, 1 when any has
+an error line (or the job's own request is invalid), 2 for a bad command line, 3 when the method
+or engine is unavailable, 5 when a worker died (rerun to finish).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from typing import Any
 
 from ..batch import (
     DEFAULT_CHUNK_SIZE,
-    BatchError,
     DocumentLimits,
     Fields,
     LocalEngine,
@@ -24,7 +23,6 @@ from ..batch import (
     Progress,
     RayEngine,
     Settings,
-    WorkerFailed,
     count_records,
     default_jobs,
     detect_format,
@@ -34,8 +32,8 @@ from ..batch import (
 )
 from ..registry import default_registry
 from .common import add_request_arguments, request_from_args
+from .status import ExitStatus, UsageError
 
-EXIT_FAILED, EXIT_USAGE, EXIT_ABORTED = 1, 2, 4
 #: Per-document limits by default: those of a synchronous request to the service
 #: (``SUMMARIZE_REQUEST_TIMEOUT``, ``SUMMARIZE_CHILD_MEMORY_MB``, ``SUMMARIZE_MAX_BODY_BYTES``).
 DOCUMENT_TIMEOUT, DOCUMENT_MEMORY_MB, MAX_DOCUMENT_BYTES = 60.0, 2048, 1024 * 1024
@@ -76,19 +74,22 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the batch job; print the counts; exit 1 when any record failed."""
+    """Run the batch job; print the counts; exit 1 when any record failed.
+
+    Raises:
+        UsageError: a bad flag value; SummarizerError: a bad request, an unavailable method or
+            engine, a job that cannot start or go on (a dead worker: ``WorkerFailed``).
+    """
     for name in ("jobs", "chunk_size"):
         value = getattr(args, name)
         if value is not None and value < 1:
-            return _usage(f"--{name.replace('_', '-')} must be at least 1, got {value}")
-    limits = limits_from_args(args)
-    if isinstance(limits, str):
-        return _usage(limits)
+            raise UsageError(f"--{name.replace('_', '-')} must be at least 1, got {value}")
+    limits_from_args(args)
     if args.ray_address and args.engine != "ray":
-        return _usage("--ray-address needs --engine ray")
+        raise UsageError("--ray-address needs --engine ray")
     if args.file != "-" and os.path.exists(args.out) and os.path.exists(args.file) \
             and os.path.samefile(args.file, args.out):
-        return _usage(f"--out {args.out} is the input file")
+        raise UsageError(f"--out {args.out} is the input file")
     request = request_from_args(args)
     settings = Settings(method=request["method"], length=request["length"], language=request["language"],
                         options=request["options"])
@@ -106,14 +107,13 @@ def run(args: argparse.Namespace) -> int:
             report = run_batch(read_items(stream, fmt, fields, html=args.html), OutputFile(args.out), engine,
                                retry_failed=args.retry_failed, chunk_size=args.chunk_size,
                                progress=progress, total=total)
-    except BatchError as exc:
+    except BaseException:
         if progress is not None:
             progress.close()
-        print(f"summarize: error: {exc.message}", file=sys.stderr)
-        return EXIT_ABORTED if isinstance(exc, WorkerFailed) else EXIT_FAILED
+        raise
     for line in report.lines():
         print(f"summarize batch: {line}", file=sys.stderr)
-    return 0 if report.ok else EXIT_FAILED
+    return ExitStatus.OK if report.ok else ExitStatus.ERROR
 
 
 #: Each worker process beyond the first must have at least this many records to pay for its
@@ -134,7 +134,6 @@ def local_jobs(records: int | None, cores: int | None = None) -> int:
 
 def _engine(args: argparse.Namespace, settings: Settings) -> LocalEngine | RayEngine:
     limits = limits_from_args(args)
-    assert isinstance(limits, DocumentLimits)  # checked in run()
     if args.engine == "ray":
         return RayEngine(settings, args.jobs, address=args.ray_address, limits=limits,
                          gpus_per_worker=args.ray_gpus_per_worker, runtime_env=args.ray_runtime_env)
@@ -154,21 +153,20 @@ def add_limit_arguments(p: argparse.ArgumentParser) -> None:
                         f"(default {MAX_DOCUMENT_BYTES}, the service's largest body; 0: no limit)")
 
 
-def limits_from_args(args: argparse.Namespace) -> DocumentLimits | str:
-    """The :class:`DocumentLimits` of the limit flags, or the usage error's message."""
+def limits_from_args(args: argparse.Namespace) -> DocumentLimits:
+    """The :class:`DocumentLimits` of the limit flags.
+
+    Raises:
+        UsageError: a flag out of its range.
+    """
     if not args.document_timeout > 0:
-        return f"--document-timeout must be positive, got {args.document_timeout:g}"
+        raise UsageError(f"--document-timeout must be positive, got {args.document_timeout:g}")
     for name in ("document_memory_mb", "max_document_bytes"):
         if getattr(args, name) < 0:
-            return f"--{name.replace('_', '-')} must be 0 (none) or positive, got {getattr(args, name)}"
+            raise UsageError(f"--{name.replace('_', '-')} must be 0 (none) or positive, got {getattr(args, name)}")
     return DocumentLimits(timeout=args.document_timeout, memory_mb=args.document_memory_mb,
                           max_bytes=args.max_document_bytes, timeout_name="--document-timeout",
                           memory_name="--document-memory-mb", bytes_name="--max-document-bytes")
-
-
-def _usage(message: str) -> int:
-    print(f"summarize: error: {message}", file=sys.stderr)
-    return EXIT_USAGE
 
 
 def _json_object(value: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import argparse
 from ..document import validate_text
 from ..grounding import check_faithfulness
 from .common import print_json, read_input
+from .status import UsageError
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -26,7 +27,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Check the summary and print the report."""
     if args.summary == "-" and args.source == "-":
-        raise SystemExit("summarize: error: only one of SUMMARY and --source can be standard input")
+        raise UsageError("only one of SUMMARY and --source can be standard input")
     summary = validate_text(read_input(args.summary), "summary")
     source = validate_text(read_input(args.source), "source")
     report = check_faithfulness(summary, source, language=args.language)

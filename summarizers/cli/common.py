@@ -12,6 +12,7 @@ from ..fetch import FetchPolicy
 from ..methods.base import Request
 from ..registry import Registry
 from ..types import DEFAULT_LANGUAGE, DEFAULT_METHOD, DEFAULT_SENTENCES
+from .status import UsageError
 
 #: Named flags that map onto method options: (flag, option name, type, help).
 OPTION_FLAGS: list[tuple[str, str, type, str]] = [
@@ -51,7 +52,7 @@ def request_from_args(args: argparse.Namespace) -> dict[str, Any]:
     for item in args.option:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise SystemExit(f"summarize: error: --option expects KEY=VALUE, got {item!r}")
+            raise UsageError(f"--option expects KEY=VALUE, got {item!r}")
         try:
             options[key] = json.loads(value)
         except json.JSONDecodeError:

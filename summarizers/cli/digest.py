@@ -4,7 +4,7 @@ Input: the batch format (JSON Lines or CSV; ``text``, ``html`` or ``url``) with 
 optionally ``title``, ``source``, ``published`` and ``language``. Output: JSON (the library's
 ``Digest.to_dict()``), Markdown or a self-contained HTML page. Exit status: 0 when every record
 is in the digest, 1 when any record was refused (it is listed in ``errors``) or the request is
-invalid, 3 when the method or engine is unavailable.
+invalid, 2 for a bad command line, 3 when the method or engine is unavailable (:mod:`.status`).
 """
 
 from __future__ import annotations
@@ -25,8 +25,7 @@ from ..engine.ray import RayPool
 from ..registry import default_registry
 from .batch import add_limit_arguments, limits_from_args
 from .common import add_request_arguments, request_from_args
-
-EXIT_FAILED, EXIT_USAGE = 1, 2
+from .status import ExitStatus, UsageError
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -56,14 +55,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Build the digest and write it; exit 1 when any record was refused."""
+    """Build the digest and write it; exit 1 when any record was refused.
+
+    Raises:
+        UsageError: a bad flag value; SummarizerError: a bad request or an unavailable method.
+    """
     if args.jobs < 1:
-        print(f"summarize: error: --jobs must be at least 1, got {args.jobs}", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
     limits = limits_from_args(args)
-    if isinstance(limits, str):
-        print(f"summarize: error: {limits}", file=sys.stderr)
-        return EXIT_USAGE
     request = request_from_args(args)
     registry = default_registry()
     plan = make_plan(registry, request["method"], request["length"], request["language"], request["options"],
@@ -95,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
           f"articles, {sum(len(s.duplicates) for s in digest.stories)} duplicates, {len(digest.errors)} refused"
           + (f", {len(digest.filtered)} stories left out by the query filter" if digest.filtered is not None else ""),
           file=sys.stderr)
-    return EXIT_FAILED if digest.errors else 0
+    return ExitStatus.ERROR if digest.errors else ExitStatus.OK
 
 
 class _Bar:

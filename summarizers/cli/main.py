@@ -1,7 +1,9 @@
 """Entry point of the ``summarize`` console script.
 
-Exit status: 0 success; 1 bad input or request; 2 bad command line; 3 method unavailable;
-4 internal error. Errors are one line on stderr, never a traceback (``--debug`` shows one).
+Exit status (the one table, :mod:`.status`): 0 success; 1 bad input or request (or, for
+``batch`` and ``digest``, some records refused); 2 bad command line; 3 method or engine
+unavailable; 4 internal error; 5 ``batch`` stopped by a dead worker (rerun to finish); 130
+interrupted. Errors are one line on stderr, never a traceback (``--debug`` shows one).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from ..errors import MethodUnavailable, SummarizerError
+from ..errors import SummarizerError
+from .status import EPILOG, ExitStatus, UsageError, exit_status
 
 #: Modules of the subcommands; each defines ``add_parser(subparsers)``.
 COMMANDS = (
@@ -27,14 +30,13 @@ COMMANDS = (
     "summarizers.cli.check",
 )
 
-EXIT_ERROR, EXIT_USAGE, EXIT_UNAVAILABLE, EXIT_INTERNAL = 1, 2, 3, 4
-
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The ``summarize`` parser with every subcommand, or with ``command``'s alone (each
     subcommand's module imports what it needs: ``summarize text`` loads no batch engine,
     jobs store or model code)."""
-    parser = argparse.ArgumentParser(prog="summarize", description="Summarize news articles.")
+    parser = argparse.ArgumentParser(prog="summarize", description="Summarize news articles.", epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
@@ -68,24 +70,30 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     try:
         return int(args.run(args) or 0)
-    except MethodUnavailable as exc:
-        _report(exc, args)
-        return EXIT_UNAVAILABLE
-    except SummarizerError as exc:
-        _report(exc, args)
-        return EXIT_ERROR
-    except OSError as exc:
-        print(f"summarize: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
-        return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("summarize: interrupted", file=sys.stderr)
-        return 130
     except Exception as exc:
-        if debug:
+        status = exit_status(exc)
+        if status == ExitStatus.INTERNAL and debug:
             raise
+        _say(exc, status, args)
+        return int(status)
+    except KeyboardInterrupt as exc:
+        _say(exc, exit_status(exc), args)
+        return int(ExitStatus.INTERRUPTED)
+
+
+def _say(exc: BaseException, status: ExitStatus, args: argparse.Namespace) -> None:
+    """The one line on standard error for a command that raised ``exc`` (exit ``status``)."""
+    if isinstance(exc, SummarizerError):
+        _report(exc, args)
+    elif isinstance(exc, UsageError):
+        print(f"summarize: error: {exc}", file=sys.stderr)
+    elif isinstance(exc, OSError):
+        print(f"summarize: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+    elif status == ExitStatus.INTERRUPTED:
+        print("summarize: interrupted", file=sys.stderr)
+    else:
         print(f"summarize: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
               file=sys.stderr)
-        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import sys
 from ..api import summarize_prepared
 from ..registry import default_registry
 from .common import add_request_arguments, fetch_policy_from_env, prepare_from_args, print_json, read_input
+from .status import ExitStatus, UsageError
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -26,8 +27,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Summarize the file (or the page at ``--url``) and print the summary (or the JSON result)."""
     if (args.file is None) == (args.url is None):
-        print("summarize text: error: give a FILE (or - for standard input) or --url URL, not both", file=sys.stderr)
-        return 2
+        raise UsageError("give a FILE (or - for standard input) or --url URL, not both")
     request = prepare_from_args(default_registry(), args)
     if args.url is not None:
         result = summarize_prepared(request, url=args.url, fetch_policy=fetch_policy_from_env())
@@ -40,4 +40,4 @@ def run(args: argparse.Namespace) -> int:
         print(result.summary)
         for warning in result.warnings:
             print(f"summarize: warning: {warning}", file=sys.stderr)
-    return 0
+    return ExitStatus.OK

@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from ..jobs import Jobs, JobsConfig, JobWorker
 from ..lifetime import die_with_parent
+from .status import ExitStatus, UsageError
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -33,8 +34,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Serve the queue until SIGTERM, Ctrl-C, or (``--until-idle``) an empty queue."""
     if args.processes < 1:
-        print("summarize: error: --processes must be at least 1", file=sys.stderr)
-        return 2
+        raise UsageError("--processes must be at least 1")
     config = JobsConfig.from_env()
     if args.db:
         config = replace(config, db=args.db)
@@ -51,4 +51,4 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         worker.stop()
     print(f"summarize worker: stopped after {worker.documents} document(s)", file=sys.stderr)
-    return 0
+    return ExitStatus.OK

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..batch.job import document_head
-from ..errors import InputTooLarge
+from ..errors import InputTooLarge, QuotaExceeded
 from .config import JobsConfig
 from .store import FINAL, JobStore, NewJob, SqliteStore, now, translate_faults
 
@@ -51,19 +51,6 @@ def make_store(config: JobsConfig) -> JobStore:
     return SqliteStore(config.db, timeout=config.store_timeout)
 
 
-class QuotaExceeded(Exception):
-    """A key holds as much as it may (``kind``: ``open_jobs`` or ``stored_bytes``); ``retry_after``
-    is the number of seconds after which a submission may succeed (when known)."""
-
-    def __init__(self, kind: str, message: str, *, limit: int, used: int, retry_after: int) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
-        self.limit = limit
-        self.used = used
-        self.retry_after = retry_after
-
-
 #: Seconds after which a key at its open-jobs quota is told to try again.
 OPEN_JOBS_RETRY_AFTER = 30
 
@@ -86,10 +73,10 @@ def _document_item(index: int, doc: Mapping[str, Any], max_bytes: int | None = N
     text, html = doc.get("text"), doc.get("html")
     size = len(body.encode("utf-8", "surrogatepass")) if isinstance(body, str) else 0
     if max_bytes is not None and size > max_bytes:
-        item["error"] = InputTooLarge(
+        item["error"] = InputTooLarge.over(
             f"document {index}: {size} bytes is over the {max_bytes}-byte limit of one document "
             "(SUMMARIZE_JOBS_MAX_DOCUMENT_BYTES)", field=f"documents.{index}", limit=max_bytes,
-            bytes=size).to_dict()
+            unit="bytes", size=size).to_dict()
         return item
     item["text"], item["html"] = (text, False) if text is not None else (html, True)
     for name in ("title", "method", "length"):

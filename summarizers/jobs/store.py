@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from ..batch.job import encode
+from ..errors import IdempotencyConflict, StoreUnavailable
 
 #: A job's statuses; the last four are final.
 STATUSES = ("queued", "running", "succeeded", "partially_succeeded", "failed", "cancelled")
@@ -43,19 +44,6 @@ def final_status(done: int, failed: int) -> str:
     if failed == 0:
         return "succeeded"
     return "failed" if done == 0 else "partially_succeeded"
-
-
-class StoreUnavailable(Exception):
-    """The job store cannot be used now (disk full, locked, read-only, corrupt, unreachable).
-
-    ``reason`` is one of ``disk_full``, ``locked``, ``read_only``, ``corrupt``, ``unavailable``.
-    Nothing was changed by the failed operation; retry once the fault is cleared.
-    """
-
-    def __init__(self, reason: str, message: str) -> None:
-        super().__init__(message)
-        self.reason = reason
-        self.message = message
 
 
 def store_fault(exc: BaseException) -> StoreUnavailable | None:
@@ -112,14 +100,6 @@ def translate_faults(fn: F) -> F:
             raise fault from exc
 
     return wrapper  # type: ignore[return-value]
-
-
-class IdempotencyConflict(Exception):
-    """An ``Idempotency-Key`` reused with another request body (carries the first job's id)."""
-
-    def __init__(self, job_id: str) -> None:
-        super().__init__(job_id)
-        self.job_id = job_id
 
 
 @dataclass(frozen=True)

@@ -302,11 +302,10 @@ class Method(ABC):
             which = f" ({impl} implementation)" if impl not in ("default", "fast") else ""
             cost_class = self.cost(request).cost_class
             hint = "" if cost_class == "linear" else " or use a linear-time method such as 'newsrank'"
-            raise InputTooLarge(
+            raise InputTooLarge.over(
                 f"the text has {n} sentences; method {self.name!r}{which} accepts at most {limit} "
                 f"(cost class: {cost_class}): send a shorter text{hint}",
-                field="text", method=self.name, limit=limit, sentences=n,
-                cost_class=self.cost(request).cost_class,
+                field="text", limit=limit, unit="sentences", size=n, method=self.name, cost_class=cost_class,
             )
 
     def availability(self) -> Availability:
