@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"summarize: error: {limits}", file=sys.stderr)
         return EXIT_USAGE
     request = request_from_args(args)
-    registry = default_registry()
+    registry = default_registry(config=args.config)
     plan = make_plan(registry, request["method"], request["length"], request["language"], request["options"],
                      query_filter=args.query_filter)
     fmt = detect_format(args.file, args.input_format)

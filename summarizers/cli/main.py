@@ -10,10 +10,10 @@ import argparse
 import importlib
 import json
 import logging
-import os
 import sys
 from collections.abc import Sequence
 
+from ..config import ConfigError, read_config
 from ..errors import MethodUnavailable, SummarizerError
 
 #: Modules of the subcommands; each defines ``add_parser(subparsers)``.
@@ -63,11 +63,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(_command(argv))
     args = parser.parse_args(argv)
-    debug = args.debug or bool(os.environ.get("SUMMARIZE_DEBUG"))
+    try:  # every SUMMARIZE_* variable the commands use is read here, once (the commands get args.config)
+        args.config = read_config()
+    except ConfigError as exc:
+        print(f"summarize: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    debug = args.debug or args.config.debug
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     try:
         return int(args.run(args) or 0)
+    except ConfigError as exc:  # the jobs settings of `summarize worker`, read when it starts
+        print(f"summarize: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except MethodUnavailable as exc:
         _report(exc, args)
         return EXIT_UNAVAILABLE
