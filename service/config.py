@@ -1,45 +1,14 @@
 """The service's configuration: one frozen dataclass, read from ``SUMMARIZE_*`` environment variables.
 
 Every setting has a default that suits a small CPU machine; :func:`load_service_config` reads
-the variables below once, at start (through the readers of :mod:`summarizers.config`, the one
+the variables once, at start (through the readers of :mod:`summarizers.config`, the one
 module that reads ``SUMMARIZE_*`` variables), and refuses a bad value with one line naming the
 variable, its value and what is allowed.
 
-=====================================  ==========  ==================================================
-variable                               default     meaning
-=====================================  ==========  ==================================================
-``SUMMARIZE_MAX_BODY_BYTES``           1048576     largest request body (413 beyond)
-``SUMMARIZE_MAX_BATCH``                100         most documents in one batch request (422 beyond)
-``SUMMARIZE_REQUEST_TIMEOUT``          60          seconds one summary may take (504 beyond)
-``SUMMARIZE_BATCH_TIMEOUT``            300         seconds one batch request may take (504 beyond)
-``SUMMARIZE_PROCESSES``                cores /     extractive summaries at once per worker (processes)
-                                       workers
-``SUMMARIZE_ISOLATION``                process     ``process``: extractive work in killable processes;
-                                                   ``thread``: everything in threads (no kill)
-``SUMMARIZE_CHILD_MEMORY_MB``          2048        address space of each worker process (422 beyond)
-``SUMMARIZE_CHILD_RECYCLE_MB``         512         replace a worker process above this resident size
-``SUMMARIZE_CHILD_MAX_TASKS``          1000        replace a worker process after this many tasks
-``SUMMARIZE_ABSTRACTIVE_CONCURRENCY``  1           abstractive summaries at once per worker
-``SUMMARIZE_ABSTRACTIVE_MAX_CHARACTERS`` 100000    longest abstractive input (422 beyond)
-``SUMMARIZE_QUEUE``                    8           requests waiting for a slot per worker (503 beyond)
-``SUMMARIZE_QUEUE_WAIT``               0.5         seconds a request waits for a slot before a 503
-``SUMMARIZE_RATE_LIMIT``               (none)      requests per key (or client address): ``N/second``,
-                                                   ``N/minute`` or ``N/hour``; 429 beyond
-``SUMMARIZE_RETRY_AFTER``              5           the ``Retry-After`` of 503 answers, in seconds
-``SUMMARIZE_API_KEYS``                 (none)      comma-separated keys; when set, ``/v1/*`` needs one
-``SUMMARIZE_CORS_ORIGINS``             (none)      comma-separated origins allowed by CORS, or ``*``
-``SUMMARIZE_PRELOAD``                  abstractive methods whose models load when a worker starts
-``SUMMARIZE_LOG_LEVEL``                INFO        level of the JSON log lines
-``SUMMARIZE_ALLOW_URLS``               0           1 to accept ``url`` (an article page to fetch)
-``SUMMARIZE_URL_HOSTS``                (none)      comma-separated hosts ``url`` may name (required
-                                                   with ``SUMMARIZE_ALLOW_URLS``; ``*.example.com``)
-``SUMMARIZE_URL_TIMEOUT``              10          seconds to fetch one page, redirects included
-``SUMMARIZE_URL_MAX_BYTES``            5242880     largest page fetched
-``SUMMARIZE_URL_ALLOW_NETWORKS``       (none)      networks otherwise refused that pages may come from
-                                                   (``10.0.0.0/8``; the CLI's and the library's too)
-=====================================  ==========  ==================================================
+The variables, their defaults and meanings are the table of docs/service.md ("Configuration");
+:data:`summarizers.config.SERVICE` lists those of :class:`ServiceConfig`.
 
-The jobs API reads ``SUMMARIZE_JOBS_*`` (see :mod:`summarizers.jobs.config` and docs/jobs.md).
+The jobs API reads ``SUMMARIZE_JOBS_*`` (:class:`summarizers.config.JobsConfig`, docs/jobs.md).
 
 ``SUMMARIZE_WORKERS``, ``SUMMARIZE_GRACEFUL_TIMEOUT``, ``SUMMARIZE_THREADS`` and
 ``SUMMARIZE_JOBS_SUPERVISOR_STATUS`` are gunicorn's (:class:`ServerConfig`, used by
