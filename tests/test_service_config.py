@@ -61,7 +61,8 @@ def test_processes_and_torch_threads_default_to_each_workers_share_of_the_cores(
     assert read_server({}, cores=16).workers == 4 and read_server({}, cores=1).workers == 1
     mine = load_service_config({"SUMMARIZE_TORCH_THREADS": "3", "SUMMARIZE_PROCESSES": "5"}, cores=8)
     assert (mine.processes, mine.abstractive.torch_threads) == (5, 3)
-    assert load_service_config({}, cores=2) == ServiceConfig(processes=1, abstractive=read_abstractive({}, torch_threads=1))
+    expected = ServiceConfig(processes=1, abstractive=read_abstractive({}, torch_threads=1))
+    assert load_service_config({}, cores=2) == expected
 
 
 @pytest.mark.parametrize("variable, value, allowed", [
