@@ -248,9 +248,9 @@ def read_config(environ: Environ | None = None, *, torch_threads: int | None = N
         ConfigError: for a bad value, naming the variable.
     """
     env = os.environ if environ is None else environ
-    debug = values((Variable(DEBUG_VARIABLE, "debug", flag),), env)
-    return Config(fetch=read_fetch_policy(env), abstractive=read_abstractive(env, torch_threads=torch_threads),
-                  sentence_limits=read_sentence_limits(env), debug=bool(debug and debug["debug"][0]))
+    return read(Config, (Variable(DEBUG_VARIABLE, "debug", flag),), env, fetch=read_fetch_policy(env),
+                abstractive=read_abstractive(env, torch_threads=torch_threads),
+                sentence_limits=read_sentence_limits(env))
 
 
 def read_fetch_policy(environ: Environ | None = None) -> FetchPolicy:
@@ -284,12 +284,7 @@ def read_abstractive(environ: Environ | None = None, *, torch_threads: int | Non
     given: dict[str, Any] = {"models": models, "default": name}
     if torch_threads is not None:
         given["torch_threads"] = torch_threads
-    try:
-        return build(AbstractiveConfig, found, **given)
-    except ValueError as exc:  # a model's own backend (in SUMMARIZE_MODELS)
-        if isinstance(exc, ConfigError):
-            raise
-        raise ConfigError(MODELS_VARIABLE, raw_models, str(exc)) from None
+    return build(AbstractiveConfig, found, **given)
 
 
 def parse_models(value: str) -> dict[str, ModelSpec]:
