@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from summarizers import Length, SummarizerError
+from summarizers.config import ConfigError
 from summarizers.text.language import resolve_language_name
 
 from .bootstrap import DEFAULT_CONFIDENCE, DEFAULT_SAMPLES
@@ -281,6 +282,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = {"run": cmd_run, "score": cmd_score, "compare": cmd_compare, "meta": cmd_meta}[args.command]
     try:
         return handler(args)
+    except ConfigError as exc:  # a bad SUMMARIZE_* variable (read when the registry is built)
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
     except (EvalError, SummarizerError) as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 1

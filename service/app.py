@@ -16,12 +16,11 @@ from flask import Flask, Response, g, request
 
 import summarizers
 from summarizers import Method, Registry
-from summarizers.jobs.config import JobsConfig
 
 from . import api_v1, digests_api, jobs_api, ops, playground
 from .compat import azure as compat_azure
 from .compat import hf as compat_hf
-from .config import ServiceConfig, parse_rate
+from .config import ServiceConfig, config_with_overrides, load_service_config, parse_rate
 from .errors import ApiError, register_error_handlers
 from .logging import clean_request_id, configure_logging, request_id_var
 from .metrics import Metrics, metric_method
@@ -53,13 +52,13 @@ def create_app(
         ValueError: for an invalid configuration (the message names the setting).
     """
     if config is None:
-        cfg = ServiceConfig.from_env()
+        cfg = load_service_config()
     elif isinstance(config, ServiceConfig):
         cfg = config
-    else:  # the jobs settings still come from SUMMARIZE_JOBS_* unless given
-        cfg = ServiceConfig(jobs=JobsConfig.from_env()).with_overrides(config)
+    else:  # the jobs, drop-in and model settings still come from SUMMARIZE_* unless given
+        cfg = config_with_overrides(config)
     configure_logging(cfg.log_level)
-    registry = registry if registry is not None else summarizers.default_registry()
+    registry = registry if registry is not None else summarizers.default_registry(config=cfg.library())
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = cfg.max_body_bytes
@@ -89,7 +88,7 @@ def create_app(
     jobs_api.init_app(app, cfg.jobs)
     app.register_blueprint(compat_azure.bp)  # Azure AI Language and Hugging Face drop-ins (docs/migration.md)
     app.register_blueprint(compat_hf.bp)
-    compat_azure.init_app(app)
+    compat_azure.init_app(app, cfg.compat)
     app.register_blueprint(digests_api.bp, url_prefix="/v1")  # digests: jobs of their own kind
     app.register_blueprint(ops.bp)
     app.register_blueprint(playground.bp)  # the page at / (its own strict CSP)

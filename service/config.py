@@ -1,62 +1,55 @@
 """The service's configuration: one frozen dataclass, read from ``SUMMARIZE_*`` environment variables.
 
-Every setting has a default that suits a small CPU machine; :meth:`ServiceConfig.from_env` reads
-the variables below and refuses bad values with a message naming the variable.
+Every setting has a default that suits a small CPU machine; :func:`load_service_config` reads
+the variables once, at start (through the readers of :mod:`summarizers.config`, the one
+module that reads ``SUMMARIZE_*`` variables), and refuses a bad value with one line naming the
+variable, its value and what is allowed.
 
-=====================================  ==========  ==================================================
-variable                               default     meaning
-=====================================  ==========  ==================================================
-``SUMMARIZE_MAX_BODY_BYTES``           1048576     largest request body (413 beyond)
-``SUMMARIZE_MAX_BATCH``                100         most documents in one batch request (422 beyond)
-``SUMMARIZE_REQUEST_TIMEOUT``          60          seconds one summary may take (504 beyond)
-``SUMMARIZE_BATCH_TIMEOUT``            300         seconds one batch request may take (504 beyond)
-``SUMMARIZE_PROCESSES``                2           extractive summaries at once per worker (processes)
-``SUMMARIZE_ISOLATION``                process     ``process``: extractive work in killable processes;
-                                                   ``thread``: everything in threads (no kill)
-``SUMMARIZE_CHILD_MEMORY_MB``          2048        address space of each worker process (422 beyond)
-``SUMMARIZE_CHILD_RECYCLE_MB``         512         replace a worker process above this resident size
-``SUMMARIZE_CHILD_MAX_TASKS``          1000        replace a worker process after this many tasks
-``SUMMARIZE_ABSTRACTIVE_CONCURRENCY``  1           abstractive summaries at once per worker
-``SUMMARIZE_ABSTRACTIVE_MAX_CHARACTERS`` 100000    longest abstractive input (422 beyond)
-``SUMMARIZE_QUEUE``                    8           requests waiting for a slot per worker (503 beyond)
-``SUMMARIZE_QUEUE_WAIT``               0.5         seconds a request waits for a slot before a 503
-``SUMMARIZE_RATE_LIMIT``               (none)      requests per key (or client address): ``N/second``,
-                                                   ``N/minute`` or ``N/hour``; 429 beyond
-``SUMMARIZE_RETRY_AFTER``              5           the ``Retry-After`` of 503 answers, in seconds
-``SUMMARIZE_API_KEYS``                 (none)      comma-separated keys; when set, ``/v1/*`` needs one
-``SUMMARIZE_CORS_ORIGINS``             (none)      comma-separated origins allowed by CORS, or ``*``
-``SUMMARIZE_PRELOAD``                  abstractive methods whose models load when a worker starts
-``SUMMARIZE_LOG_LEVEL``                INFO        level of the JSON log lines
-``SUMMARIZE_ALLOW_URLS``               0           1 to accept ``url`` (an article page to fetch)
-``SUMMARIZE_URL_HOSTS``                (none)      comma-separated hosts ``url`` may name (required
-                                                   with ``SUMMARIZE_ALLOW_URLS``; ``*.example.com``)
-``SUMMARIZE_URL_TIMEOUT``              10          seconds to fetch one page, redirects included
-``SUMMARIZE_URL_MAX_BYTES``            5242880     largest page fetched
-=====================================  ==========  ==================================================
+The variables, their defaults and meanings are the table of docs/service.md ("Configuration");
+:data:`summarizers.config.SERVICE` lists those of :class:`ServiceConfig`.
 
-The jobs API reads ``SUMMARIZE_JOBS_*`` (see :mod:`summarizers.jobs.config` and docs/jobs.md).
+The jobs API reads ``SUMMARIZE_JOBS_*`` (:class:`summarizers.config.JobsConfig`, docs/jobs.md).
 
-``SUMMARIZE_WORKERS``, ``SUMMARIZE_GRACEFUL_TIMEOUT`` (and ``SUMMARIZE_THREADS``) are read by
-``service/gunicorn.conf.py``; the abstractive models are configured by their own variables
+``SUMMARIZE_WORKERS``, ``SUMMARIZE_GRACEFUL_TIMEOUT``, ``SUMMARIZE_THREADS`` and
+``SUMMARIZE_JOBS_SUPERVISOR_STATUS`` are gunicorn's (:class:`ServerConfig`, used by
+``service/gunicorn.conf.py``); the abstractive models are configured by their own variables
 (``SUMMARIZE_ABSTRACTIVE_MODEL``, ``SUMMARIZE_MODELS``...), see docs/abstractive.md.
 """
 
 from __future__ import annotations
 
-import logging
-import math
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, TypeVar
+from typing import Any
 
+from summarizers.checks import InvalidSetting, at_least, one_of, positive
+from summarizers.config import (
+    COMPAT,
+    SERVER,
+    SERVICE,
+    ConfigError,
+    JobsConfig,
+    build,
+    default_workers,
+    read,
+    read_abstractive,
+    read_fetch_policy,
+    read_jobs,
+    read_sentence_limits,
+    values,
+)
+from summarizers.config import Config as LibraryConfig
 from summarizers.fetch import FetchPolicy
-from summarizers.jobs.config import JobsConfig
-from summarizers.settings import csv, flag, values_from_env
+from summarizers.methods.abstractive.config import AbstractiveConfig
 
-PREFIX = "SUMMARIZE_"
+from .compat.config import CompatConfig
 
-T = TypeVar("T")
+__all__ = ["ConfigError", "ServerConfig", "ServiceConfig", "config_with_overrides", "load_service_config", "parse_rate",
+           "read_server"]
+
+#: Log levels a service accepts.
+LOG_LEVELS = ("NOTSET", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL", "CRITICAL")
 
 
 @dataclass(frozen=True)
@@ -82,86 +75,49 @@ class ServiceConfig:
     cors_origins: tuple[str, ...] = ()
     preload: tuple[str, ...] = ("abstractive",)
     log_level: str = "INFO"
-    #: The asynchronous jobs (``SUMMARIZE_JOBS_*``, see :mod:`summarizers.jobs.config`).
+    #: The asynchronous jobs (``SUMMARIZE_JOBS_*``, see :class:`summarizers.config.JobsConfig`).
     jobs: JobsConfig = field(default_factory=JobsConfig)
+    #: The drop-in APIs (``SUMMARIZE_COMPAT_*``).
+    compat: CompatConfig = field(default_factory=CompatConfig)
+    #: The abstractive method of the registry the service builds (docs/abstractive.md).
+    abstractive: AbstractiveConfig = field(default_factory=AbstractiveConfig)
+    #: Per-method sentence limits of that registry (``SUMMARIZE_SENTENCE_LIMITS``).
+    sentence_limits: Mapping[str, int] = field(default_factory=dict)
     allow_urls: bool = False
     url_hosts: tuple[str, ...] = ()
     url_timeout: float = 10.0
     url_max_bytes: int = 5 * 1024 * 1024
-    #: Networks otherwise refused that pages may be fetched from (tests: ``127.0.0.1/32``);
-    #: set in code, never from the environment.
+    #: Networks otherwise refused that pages may be fetched from (``SUMMARIZE_URL_ALLOW_NETWORKS``;
+    #: tests: ``127.0.0.1/32``).
     url_allow_networks: tuple[str, ...] = ()
 
     def fetch_policy(self) -> FetchPolicy:
         """The policy under which ``url`` inputs are fetched."""
         return FetchPolicy(self.url_hosts, self.url_allow_networks, self.url_timeout, self.url_max_bytes)
 
+    def library(self) -> LibraryConfig:
+        """The library's configuration of the registry the service builds."""
+        return LibraryConfig(fetch=self.fetch_policy(), abstractive=self.abstractive,
+                             sentence_limits=self.sentence_limits)
+
     def __post_init__(self) -> None:
-        _at_least("max_body_bytes", self.max_body_bytes, 1)
-        _at_least("max_batch", self.max_batch, 1)
-        _at_least("processes", self.processes, 1)
-        _at_least("abstractive_concurrency", self.abstractive_concurrency, 1)
-        _at_least("abstractive_max_characters", self.abstractive_max_characters, 1)
-        _at_least("queue", self.queue, 0)
-        for name in ("child_memory_mb", "child_recycle_mb", "child_max_tasks"):
-            _at_least(name, getattr(self, name), 0)
-        if self.isolation not in ("process", "thread"):
-            raise ValueError(f"isolation must be process or thread, got {self.isolation!r}")
+        for name, low in (("max_body_bytes", 1), ("max_batch", 1), ("processes", 1), ("abstractive_concurrency", 1),
+                          ("abstractive_max_characters", 1), ("queue", 0), ("child_memory_mb", 0),
+                          ("child_recycle_mb", 0), ("child_max_tasks", 0), ("retry_after", 0)):
+            at_least(name, getattr(self, name), low)
+        one_of("isolation", self.isolation, ("process", "thread"))
         if self.rate_limit:
             parse_rate(self.rate_limit)
-        _at_least("retry_after", self.retry_after, 0)
-        for name in ("request_timeout", "batch_timeout"):
-            value = getattr(self, name)
-            if not (math.isfinite(value) and value > 0):
-                raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
-        if not (math.isfinite(self.queue_wait) and self.queue_wait >= 0):
-            raise ValueError(f"queue_wait must be zero or more seconds, got {self.queue_wait!r}")
-        if logging.getLevelName(self.log_level.upper()) not in range(0, 60):
-            raise ValueError(f"log_level must be DEBUG, INFO, WARNING or ERROR, got {self.log_level!r}")
+        positive("request_timeout", self.request_timeout)
+        positive("batch_timeout", self.batch_timeout)
+        positive("queue_wait", self.queue_wait, zero=True)
+        one_of("log_level", self.log_level.upper(), LOG_LEVELS)
         if self.allow_urls and not self.url_hosts:
-            raise ValueError("allow_urls needs url_hosts, the hosts that may be fetched")
-        self.fetch_policy()  # raises ValueError for bad limits or networks
+            raise InvalidSetting("allow_urls", self.allow_urls,
+                                 "SUMMARIZE_URL_HOSTS too (the hosts that may be fetched)")
+        self.fetch_policy()  # raises for bad limits or networks
         if any(not key for key in self.api_keys):
-            raise ValueError("api_keys must not contain empty keys")
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> ServiceConfig:
-        """The configuration from ``SUMMARIZE_*`` variables of ``environ`` (``os.environ`` by default).
-
-        Raises:
-            ValueError: naming the variable, for a value that is not valid.
-        """
-        env = os.environ if environ is None else environ
-        parsers: dict[str, Callable[[str], Any]] = {
-            "max_body_bytes": int,
-            "max_batch": int,
-            "processes": int,
-            "isolation": str.strip,
-            "child_memory_mb": int,
-            "child_recycle_mb": int,
-            "child_max_tasks": int,
-            "abstractive_concurrency": int,
-            "abstractive_max_characters": int,
-            "queue": int,
-            "rate_limit": str.strip,
-            "retry_after": int,
-            "request_timeout": float,
-            "batch_timeout": float,
-            "queue_wait": float,
-            "api_keys": csv,
-            "cors_origins": csv,
-            "preload": csv,
-            "log_level": str.strip,
-            "allow_urls": flag,
-            "url_hosts": csv,
-            "url_timeout": float,
-            "url_max_bytes": int,
-        }
-        values = values_from_env(PREFIX, parsers, env)
-        try:
-            return cls(**values, jobs=JobsConfig.from_env(env))
-        except ValueError as exc:
-            raise ValueError(f"invalid {PREFIX}* setting: {exc}") from None
+            raise InvalidSetting("api_keys", self.api_keys, "keys that are not empty")
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> ServiceConfig:
         """A copy with some fields replaced (lists become tuples).
@@ -177,6 +133,86 @@ class ServiceConfig:
         return replace(self, **values)
 
 
+@dataclass(frozen=True)
+class ServerConfig:
+    """gunicorn's settings of the service (service/gunicorn.conf.py).
+
+    Attributes:
+        workers: web worker processes (``SUMMARIZE_WORKERS``; default one per core, up to 4).
+        threads: threads per worker (``SUMMARIZE_THREADS``; ``None``: processes + queue + 4).
+        graceful_timeout: seconds running requests get on SIGTERM (``SUMMARIZE_GRACEFUL_TIMEOUT``).
+        supervisor_status: the job worker supervisor's status file
+            (``SUMMARIZE_JOBS_SUPERVISOR_STATUS``; ``None``: a temporary file of the master's).
+        cores: the cores of this machine (not a variable).
+    """
+
+    workers: int = 1
+    threads: int | None = None
+    graceful_timeout: int = 30
+    supervisor_status: str | None = None
+    cores: int = 1
+
+    def __post_init__(self) -> None:
+        at_least("workers", self.workers, 1)
+        if self.threads is not None:
+            at_least("threads", self.threads, 1)
+        at_least("graceful_timeout", self.graceful_timeout, 0)
+
+    @property
+    def share(self) -> int:
+        """Each worker's share of the cores: the default of ``SUMMARIZE_PROCESSES`` and of
+        ``SUMMARIZE_TORCH_THREADS`` in the service."""
+        return max(1, self.cores // self.workers)
+
+
+def read_server(environ: Mapping[str, str] | None = None, *, cores: int | None = None) -> ServerConfig:
+    """gunicorn's settings from the ``SUMMARIZE_*`` variables of :data:`summarizers.config.SERVER`.
+
+    Raises:
+        ConfigError: naming the variable, for a value that is not valid.
+    """
+    cores = cores or os.cpu_count() or 1
+    return read(ServerConfig, SERVER, environ, workers=default_workers(cores), cores=cores)
+
+
+def load_service_config(environ: Mapping[str, str] | None = None, *, cores: int | None = None) -> ServiceConfig:
+    """The service's whole configuration from the ``SUMMARIZE_*`` variables of ``environ``
+    (``os.environ`` by default), read once, at start: the HTTP settings, the jobs, the drop-in
+    APIs, the URL policy, and the registry's abstractive models and sentence limits.
+
+    ``SUMMARIZE_PROCESSES`` and ``SUMMARIZE_TORCH_THREADS`` default to each gunicorn worker's
+    share of the cores (:attr:`ServerConfig.share`), however the service is started.
+
+    Raises:
+        ConfigError: naming the variable, its value and what is allowed.
+    """
+    share = read_server(environ, cores=cores).share
+    policy = read_fetch_policy(environ)
+    given: dict[str, Any] = {
+        "processes": share, **_components(environ, torch_threads=share),
+        "url_hosts": policy.allowed_hosts, "url_allow_networks": policy.allowed_networks,
+        "url_timeout": policy.timeout, "url_max_bytes": policy.max_bytes,
+    }
+    return build(ServiceConfig, values(SERVICE, environ), **given)
+
+
+def config_with_overrides(overrides: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> ServiceConfig:
+    """The HTTP settings' defaults with ``overrides`` (for tests: ``create_app({...})``), the
+    jobs, the drop-in APIs, the abstractive models and the sentence limits read from the
+    ``SUMMARIZE_*`` variables unless ``overrides`` names them.
+
+    Raises:
+        ConfigError: for a bad variable. ValueError: for an unknown or bad override.
+    """
+    return ServiceConfig(**_components(environ)).with_overrides(overrides)
+
+
+def _components(environ: Mapping[str, str] | None, *, torch_threads: int | None = None) -> dict[str, Any]:
+    return {"jobs": read_jobs(environ), "compat": read(CompatConfig, COMPAT, environ),
+            "abstractive": read_abstractive(environ, torch_threads=torch_threads),
+            "sentence_limits": read_sentence_limits(environ)}
+
+
 #: Seconds of each rate-limit period.
 RATE_PERIODS = {"second": 1.0, "minute": 60.0, "hour": 3600.0}
 
@@ -185,7 +221,7 @@ def parse_rate(text: str) -> tuple[int, float]:
     """``"60/minute"`` -> ``(60, 60.0)``: requests allowed per period of seconds.
 
     Raises:
-        ValueError: for anything else.
+        InvalidSetting: for anything else.
     """
     count, sep, period = text.partition("/")
     try:
@@ -193,12 +229,5 @@ def parse_rate(text: str) -> tuple[int, float]:
     except ValueError:
         allowed = 0
     if not sep or allowed < 1 or period.strip() not in RATE_PERIODS:
-        raise ValueError(f"rate_limit must look like 60/minute (per second, minute or hour), got {text!r}")
+        raise InvalidSetting("rate_limit", text, "N/second, N/minute or N/hour (like 60/minute)")
     return allowed, RATE_PERIODS[period.strip()]
-
-
-
-
-def _at_least(name: str, value: int, low: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise ValueError(f"{name} must be a whole number >= {low}, got {value!r}")

@@ -23,6 +23,16 @@
 - Logs are JSON lines on stderr; the app writes one line per request (with its request id), so
   gunicorn's own access log is off.
 
+Every ``SUMMARIZE_*`` value is read once, here in the master, by the readers of
+:mod:`summarizers.config` (``service.config.read_server`` and ``load_service_config``); a bad
+value stops the start with one line naming the variable. This file writes nothing into
+``os.environ``: each worker reads the same variables again when gunicorn calls
+``create_app()`` (the same defaults: the processes and torch threads are the worker's share of
+the cores however the service is started); the supervisor's status file is handed to each
+worker's app in ``post_worker_init``; only prometheus_client's own ``PROMETHEUS_MULTIPROC_DIR``
+(not ours, and read by that library alone) is passed to the workers, through gunicorn's
+``raw_env`` setting.
+
 The address comes from ``--bind`` (``make serve`` passes ``$(HOST):$(PORT)``), else from
 ``HOST`` (default 127.0.0.1) and ``PORT`` (default 8000).
 """
@@ -35,24 +45,24 @@ import shutil
 import tempfile
 from typing import Any
 
+from service.config import ConfigError, load_service_config, read_server
+
 _cores = os.cpu_count() or 1
+try:
+    _server = read_server(cores=_cores)
+    _service = load_service_config(cores=_cores)
+except ConfigError as _exc:  # one line, no traceback: gunicorn exits with status 1
+    raise SystemExit(f"summarize: error: {_exc}") from None
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("SUMMARIZE_WORKERS", min(_cores, 4)))
-# Summaries at once per worker (its child processes); the cores shared among the workers.
-os.environ.setdefault("SUMMARIZE_PROCESSES", str(max(1, _cores // workers)))
+workers = _server.workers
 # Threads take connections: enough for every running and queued summary plus the cheap routes,
 # so a request beyond the bounded queue reaches the app and gets its 503 at once.
-threads = int(
-    os.environ.get(
-        "SUMMARIZE_THREADS",
-        int(os.environ["SUMMARIZE_PROCESSES"]) + int(os.environ.get("SUMMARIZE_QUEUE", 8)) + 4,
-    )
-)
+threads = _server.threads or _service.processes + _service.queue + 4
 worker_class = "service.worker.JsonErrorThreadWorker"
 preload_app = False
-timeout = int(float(os.environ.get("SUMMARIZE_BATCH_TIMEOUT", 300))) + 30
-graceful_timeout = int(os.environ.get("SUMMARIZE_GRACEFUL_TIMEOUT", 30))
+timeout = int(_service.batch_timeout) + 30
+graceful_timeout = _server.graceful_timeout
 keepalive = 5
 # gunicorn's control socket (``gunicornc``) is one path per user: two servers would clash.
 control_socket_disable = True
@@ -62,15 +72,14 @@ limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
 
-os.environ.setdefault("SUMMARIZE_TORCH_THREADS", str(max(1, _cores // workers)))
-
+_metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="summarize-metrics-")
 _own_metrics_dir = "PROMETHEUS_MULTIPROC_DIR" not in os.environ
-if _own_metrics_dir:
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="summarize-metrics-")
+# prometheus_client reads its multiprocess directory from the environment only; gunicorn sets it.
+raw_env = [f"PROMETHEUS_MULTIPROC_DIR={_metrics_dir}"] if _own_metrics_dir else []
 
 accesslog = None
 errorlog = "-"
-loglevel = os.environ.get("SUMMARIZE_LOG_LEVEL", "info").lower()
+loglevel = _service.log_level.lower()
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -85,16 +94,30 @@ logconfig_dict = {
     },
 }
 
+_job_workers: Any = None
+_jobs_count = _service.jobs.workers
+_own_status_dir = None
+_status_path = _server.supervisor_status
+if _jobs_count > 0 and not _status_path:
+    _own_status_dir = tempfile.mkdtemp(prefix="summarize-jobs-")
+    _status_path = os.path.join(_own_status_dir, "supervisor.json")
+
 
 def on_starting(server: object) -> None:
     """Empty the metrics directory: samples of a previous run must not be added up."""
-    for path in glob.glob(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], "*.db")):
+    for path in glob.glob(os.path.join(_metrics_dir, "*.db")):
         os.remove(path)
 
 
 def post_worker_init(worker: Any) -> None:
-    """Start the worker's summary processes now, not on its first request."""
-    state = getattr(worker.wsgi, "extensions", {}).get("summarize")
+    """Hand the app the supervisor's status file (for ``/readyz``) and start the worker's
+    summary processes now, not on its first request."""
+    from service.ops import watch_job_workers
+
+    app = worker.wsgi
+    if _jobs_count > 0 and _status_path and hasattr(app, "extensions"):
+        watch_job_workers(app, _status_path)
+    state = getattr(app, "extensions", {}).get("summarize")
     if state is not None and state.runner.pool is not None:
         state.runner.pool.prestart()
 
@@ -103,16 +126,7 @@ def child_exit(server: object, worker: Any) -> None:
     """Drop a dead worker's live gauges (in-flight requests, model load time)."""
     from prometheus_client import multiprocess
 
-    multiprocess.mark_process_dead(worker.pid)
-
-
-_job_workers: Any = None
-_jobs_count = int(os.environ.get("SUMMARIZE_JOBS_WORKERS", 1))
-_own_status_dir = None
-if _jobs_count > 0 and not os.environ.get("SUMMARIZE_JOBS_SUPERVISOR_STATUS"):
-    # Set before the fork, so every web worker's /readyz reads the supervisor's status.
-    _own_status_dir = tempfile.mkdtemp(prefix="summarize-jobs-")
-    os.environ["SUMMARIZE_JOBS_SUPERVISOR_STATUS"] = os.path.join(_own_status_dir, "supervisor.json")
+    multiprocess.mark_process_dead(worker.pid, _metrics_dir)
 
 
 def when_ready(server: object) -> None:
@@ -120,12 +134,15 @@ def when_ready(server: object) -> None:
 
     gunicorn calls this in the master's main thread before it forks the first web worker, and
     the supervisor is started with ``close_fds``: no web worker can inherit its start-up pipe.
+    The job workers get the web workers' share of the cores as their torch threads (unless
+    ``SUMMARIZE_TORCH_THREADS`` is set), in the environment of their own process.
     """
     global _job_workers
     from service.jobs_workers import spawn_supervisor
 
-    _job_workers = spawn_supervisor(_jobs_count, os.environ.get("SUMMARIZE_JOBS_SUPERVISOR_STATUS", ""),
-                                    graceful_timeout)
+    env = dict(os.environ)  # a copy for the supervisor's process; this process's is left alone
+    env["SUMMARIZE_TORCH_THREADS"] = str(_service.abstractive.torch_threads)
+    _job_workers = spawn_supervisor(_jobs_count, _status_path or "", graceful_timeout, env=env)
 
 
 def on_exit(server: object) -> None:
@@ -137,6 +154,6 @@ def on_exit(server: object) -> None:
         except Exception:
             _job_workers.kill()
     if _own_metrics_dir:
-        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+        shutil.rmtree(_metrics_dir, ignore_errors=True)
     if _own_status_dir:
         shutil.rmtree(_own_status_dir, ignore_errors=True)

@@ -34,6 +34,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +42,6 @@ log = logging.getLogger("service.jobs")
 
 #: The command of one embedded worker (dies with its parent, the supervisor).
 WORKER_COMMAND = (sys.executable, "-m", "summarizers.cli.main", "worker", "--exit-with-parent")
-#: The variable naming the supervisor's status file (set by service/gunicorn.conf.py).
-STATUS_ENV = "SUMMARIZE_JOBS_SUPERVISOR_STATUS"
 #: A status file older than this (seconds) means the supervisor is gone.
 STALE_SECONDS = 10.0
 
@@ -128,13 +127,15 @@ class WorkerSupervisor:
                 proc.kill()
 
 
-def spawn_supervisor(count: int, status_path: str, grace: float) -> subprocess.Popen[bytes] | None:
-    """Start the supervisor process (call it from gunicorn's master, in its main thread)."""
+def spawn_supervisor(count: int, status_path: str, grace: float,
+                     env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes] | None:
+    """Start the supervisor process (call it from gunicorn's master, in its main thread), with
+    ``env`` as its environment and its workers' (``None``: this process's)."""
     if count < 1:
         return None
     command = [sys.executable, "-m", "service.jobs_workers", "--workers", str(count), "--status", status_path,
                "--grace", str(grace), "--parent", str(os.getpid())]
-    return subprocess.Popen(command, close_fds=True, stdin=subprocess.DEVNULL)
+    return subprocess.Popen(command, close_fds=True, stdin=subprocess.DEVNULL, env=env)
 
 
 def read_status(path: str | None, *, now: float | None = None) -> dict[str, Any] | None:

@@ -5,16 +5,15 @@ None of them needs an API key.
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Flask, Response, current_app, jsonify
 
 from . import digests_api, jobs_api
 from .errors import ApiError
-from .jobs_workers import STATUS_ENV, read_status
+from .jobs_workers import read_status
 from .openapi import build_openapi, finish_openapi
 from .state import current_state
 
@@ -28,6 +27,16 @@ DOCS_SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
 }
+
+
+#: Key in ``app.extensions`` of the job worker supervisor's status file (under gunicorn).
+JOB_WORKERS_STATUS = "summarize_job_workers_status"
+
+
+def watch_job_workers(app: Flask, status_path: str) -> None:
+    """Make ``/readyz`` of ``app`` report the job workers of the supervisor writing
+    ``status_path`` (service/gunicorn.conf.py calls this in each web worker)."""
+    app.extensions[JOB_WORKERS_STATUS] = status_path
 
 
 @bp.get("/healthz")
@@ -46,7 +55,7 @@ def readyz() -> Response:
     pool = state.runner.pool
     processes = pool is None or pool.ready()
     details: dict[str, Any] = {"preload": statuses, "processes": "ready" if processes else "starting"}
-    workers = read_status(os.environ.get(STATUS_ENV))
+    workers = read_status(current_app.extensions.get(JOB_WORKERS_STATUS))
     if workers is not None:
         details["job_workers"] = workers
     store = jobs_api.store_health()

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from .config import read_fetch_policy
 from .document import Document, prepare, validate_text
 from .errors import InvalidInput, SummarizerError
 from .fetch import FetchPolicy, check_url, fetch
@@ -73,7 +74,7 @@ def prepare_input(
     if sum(x is not None for x in (text, html, url)) != 1:
         raise InvalidInput("give exactly one of text, html or url", field="text")
     if url is not None:
-        policy = fetch_policy or FetchPolicy.from_env()
+        policy = fetch_policy or read_fetch_policy()
         fetched = fetch(check_url(url, policy), policy)
         page, encoding = decode_html(fetched.data, charset_from_content_type(fetched.content_type))
         origin = {"url": {**fetched.info(), "extraction": "trafilatura"}, "encoding": encoding}

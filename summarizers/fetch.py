@@ -25,15 +25,14 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
-import os
 import socket
 import threading
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from .checks import InvalidSetting, at_least, positive
 from .errors import FetchFailed, UrlNotAllowed
 
 #: Defaults: seconds for the whole fetch, bytes of the body, redirects followed.
@@ -72,30 +71,12 @@ class FetchPolicy:
         try:
             nets = tuple(ipaddress.ip_network(n.strip(), strict=False) for n in self.allowed_networks)
         except ValueError as exc:
-            raise ValueError(f"allowed_networks: {exc}") from None
+            raise InvalidSetting("allowed_networks", self.allowed_networks,
+                                 f"networks such as 10.0.0.0/8 ({exc})") from None
         object.__setattr__(self, "networks", nets)
-        if not (self.timeout > 0 and self.max_bytes > 0 and self.max_redirects >= 0):
-            raise ValueError("timeout and max_bytes must be positive, max_redirects zero or more")
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> FetchPolicy:
-        """The policy of ``SUMMARIZE_URL_HOSTS``, ``SUMMARIZE_URL_ALLOW_NETWORKS``,
-        ``SUMMARIZE_URL_TIMEOUT`` and ``SUMMARIZE_URL_MAX_BYTES`` (comma-separated lists).
-
-        Raises:
-            ValueError: naming the variable, for a bad value.
-        """
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for name, parse in (("hosts", _csv), ("allow_networks", _csv), ("timeout", float), ("max_bytes", int)):
-            var = f"SUMMARIZE_URL_{name.upper()}"
-            if var in env:
-                try:
-                    values[name] = parse(env[var])
-                except ValueError:
-                    raise ValueError(f"{var}={env[var]!r} is not a valid value") from None
-        renamed = {"hosts": "allowed_hosts", "allow_networks": "allowed_networks"}
-        return cls(**{renamed.get(k, k): v for k, v in values.items()}, **overrides)
+        positive("timeout", self.timeout)
+        at_least("max_bytes", self.max_bytes, 1)
+        at_least("max_redirects", self.max_redirects, 0)
 
     def host_allowed(self, host: str) -> bool:
         """Whether ``host`` is on the allow-list (any host when the list is empty)."""

@@ -7,9 +7,11 @@ import inspect
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import partial
 from importlib.metadata import entry_points
 from typing import Any
 
+from .config import Config, read_config
 from .errors import MethodUnavailable, ModelMissing, UnknownMethod
 from .methods.base import Method, Options, Request
 from .text.language import Language, get_language, is_auto, resolve_language_name
@@ -121,22 +123,33 @@ class Registry:
         return [m.describe() for m in self]
 
 
-def builtin_factories() -> list[MethodFactory]:
+def builtin_factories(config: Config | None = None) -> list[MethodFactory]:
     """Factories of the methods that ship with the library, in listing order (those taking an
-    argument are given the registry)."""
+    argument are given the registry); the abstractive method's takes ``config.abstractive``
+    (the defaults when ``None``)."""
     from .methods.abstractive import abstractive_method
     from .methods.edmundson import EdmundsonMethod
     from .methods.lead import LeadMethod
     from .methods.newsrank import NewsRankMethod
     from .methods.sumy_methods import sumy_methods
 
-    return [NewsRankMethod, LeadMethod, sumy_methods, EdmundsonMethod, abstractive_method]
+    abstractive = (config or Config()).abstractive
+    return [NewsRankMethod, LeadMethod, sumy_methods, EdmundsonMethod, partial(abstractive_method, config=abstractive)]
 
 
-def default_registry(*, plugins: bool = True) -> Registry:
-    """A new registry with the built-in methods and, if ``plugins``, those of entry points."""
+def default_registry(*, plugins: bool = True, config: Config | None = None) -> Registry:
+    """A new registry with the built-in methods and, if ``plugins``, those of entry points.
+
+    Args:
+        config: the abstractive method's models and every method's sentence limits (by default
+            read from the ``SUMMARIZE_*`` variables, :func:`summarizers.config.read_config`).
+
+    Raises:
+        ConfigError: ``config`` is ``None`` and a variable has a bad value.
+    """
+    config = config if config is not None else read_config()
     registry = Registry()
-    factories: list[MethodFactory] = builtin_factories()
+    factories: list[MethodFactory] = builtin_factories(config)
     if plugins:
         for ep in entry_points(group=ENTRY_POINT_GROUP):
             try:
@@ -146,6 +159,7 @@ def default_registry(*, plugins: bool = True) -> Registry:
     for factory in factories:
         made = factory(registry) if _takes_registry(factory) else factory()
         for method in [made] if isinstance(made, Method) else made:
+            method.use_sentence_limits(config.sentence_limits)
             registry.register(method)
     return registry
 

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from batch_helpers import by_id, fake_registry, read_output, records, write_jsonl
 from fixtures import article, cli
+from slow_helpers import slow_documents
 
 from summarizers import DEFAULT_METHOD
 from summarizers.batch import (
@@ -30,7 +31,6 @@ from summarizers.batch import (
     run_batch,
 )
 from summarizers.batch.job import EngineUnavailable
-from summarizers.batch.worker import DELAY_ENV
 from summarizers.engine.ray import import_ray
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -290,7 +290,7 @@ def test_sigkill_mid_way_then_rerun_gives_every_id_once(tmp_path: Path, jobs: st
     out = tmp_path / "out.jsonl"
     args = ["batch", str(src), "--out", str(out), "--jobs", jobs, "--chunk-size", "2", "--progress", "off"]
     marker = f"BATCH_TEST_MARKER={uuid.uuid4().hex}"
-    slow = {DELAY_ENV: "0.1", marker.split("=")[0]: marker.split("=")[1]}
+    slow = {**slow_documents(0.1), marker.split("=")[0]: marker.split("=")[1]}
     _kill_mid_way(args, out, slow, at_least=4)
     _kill_mid_way(args, out, slow, at_least=4)  # killed twice, resumed once in between
     written = read_output(out)

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 from batch_helpers import article, read_output
+from slow_helpers import slow_documents
 from test_batch import ROOT, _processes_with, cli
 
 from summarizers.batch.reader import id_problem, line_id
-from summarizers.batch.worker import DELAY_ENV
 from summarizers.engine.sink import encode_compact as encode
 
 GOOD = article(1)
@@ -79,7 +79,7 @@ def test_workers_die_within_a_second_of_a_sigkilled_driver(tmp_path: Path) -> No
     src = tmp_path / "in.jsonl"
     src.write_text("".join(json.dumps({"id": i, "text": article(i)}) + "\n" for i in range(200)), encoding="utf-8")
     marker = uuid.uuid4().hex
-    env = {**os.environ, DELAY_ENV: "0.2", "BATCH_KILL_MARKER": marker}
+    env = {**slow_documents(0.2), "BATCH_KILL_MARKER": marker}
     out = tmp_path / "out.jsonl"
     driver = subprocess.Popen([sys.executable, "-m", "summarizers.cli.main", "batch", str(src), "--out",
                                str(out), "--jobs", "2", "--chunk-size", "2", "--progress", "off"],

@@ -338,15 +338,16 @@ def test_rate_limit_counts_the_drop_ins_with_the_keys_other_requests(tmp_path: P
 
 
 def test_settings_come_from_prefixed_variables_and_are_checked() -> None:
-    from service.compat.config import CompatConfig
+    from service.config import load_service_config
+    from summarizers.config import ConfigError
 
-    config = CompatConfig.from_env({"SUMMARIZE_COMPAT_AZURE_MAX_DOCUMENTS": "5",
-                                    "SUMMARIZE_COMPAT_EXTRACTIVE_METHOD": " lexrank "})
+    config = load_service_config({"SUMMARIZE_COMPAT_AZURE_MAX_DOCUMENTS": "5",
+                                  "SUMMARIZE_COMPAT_EXTRACTIVE_METHOD": " lexrank "}).compat
     assert (config.azure_max_documents, config.extractive_method, config.azure_page_size) == (5, "lexrank", 20)
-    with pytest.raises(ValueError, match="SUMMARIZE_COMPAT_AZURE_PAGE_SIZE"):
-        CompatConfig.from_env({"SUMMARIZE_COMPAT_AZURE_PAGE_SIZE": "many"})
-    with pytest.raises(ValueError, match="azure_max_characters"):
-        CompatConfig.from_env({"SUMMARIZE_COMPAT_AZURE_MAX_CHARACTERS": "0"})
+    with pytest.raises(ConfigError, match="SUMMARIZE_COMPAT_AZURE_PAGE_SIZE"):
+        load_service_config({"SUMMARIZE_COMPAT_AZURE_PAGE_SIZE": "many"})
+    with pytest.raises(ConfigError, match="SUMMARIZE_COMPAT_AZURE_MAX_CHARACTERS='0'"):
+        load_service_config({"SUMMARIZE_COMPAT_AZURE_MAX_CHARACTERS": "0"})
 
 
 def query_registry() -> Registry:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,10 +27,11 @@ from azure.core.credentials import AzureKeyCredential
 from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
 from huggingface_hub import InferenceClient
 from jobs_helpers import clean_env, free_port, kill_group, start_gunicorn
+from slow_helpers import slow_documents
 
 from service.compat.indexes import slice_by
 from summarizers import default_registry
-from summarizers.batch.worker import DELAY_ENV
+from summarizers.batch.worker import ChunkWorker
 from summarizers.jobs import Jobs, JobsConfig, JobWorker
 
 pytest.importorskip("torch")  # the abstractive method (the Azure and hub clients are test dependencies)
@@ -72,7 +74,12 @@ def base(tmp_path_factory: pytest.TempPathFactory, tiny_bart_dir: Path) -> Itera
     process = start_gunicorn(port, env, folder / "service.log")
     patch = pytest.MonkeyPatch()
     # a little time per document, so that a job of 50 documents can be cancelled mid-way
-    patch.setenv(DELAY_ENV, "0.04")
+    for name, value in slow_documents(0.04).items():  # in the document processes started from now on
+        if name in ("PYTHONPATH", "SLOW_DOCUMENT_SECONDS"):
+            patch.setenv(name, value)
+    run = ChunkWorker.run
+    patch.setattr(ChunkWorker, "run", lambda self, chunk, *a: run(self, chunk, *a) if time.sleep(0.04 * len(chunk))
+                  is None else None)
     for name in ("SUMMARIZE_ABSTRACTIVE_MODEL", "SUMMARIZE_TORCH_THREADS"):  # the server's models
         patch.setenv(name, env[name])
     jobs = Jobs(JobsConfig(db=str(folder / "jobs.db")))

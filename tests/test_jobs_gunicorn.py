@@ -26,6 +26,7 @@ from jobs_helpers import (
     start_workers,
     wait_for_job,
 )
+from slow_helpers import slow_documents
 
 pytestmark = pytest.mark.slow
 
@@ -65,14 +66,13 @@ def test_sigkill_mid_job_then_restart_finishes_every_document_once(
     rows, expected = articles
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    settings = {"SUMMARIZE_JOBS_LEASE": "2", "SUMMARIZE_JOBS_CHUNK": "8",
-                "SUMMARIZE_BATCH_TEST_DELAY": "0.01"}  # slow enough to be killed mid-way
+    settings = {"SUMMARIZE_JOBS_LEASE": "2", "SUMMARIZE_JOBS_CHUNK": "8"}
     if redis_url:  # distributed: no embedded worker, two `summarize worker` processes
         settings.update({"SUMMARIZE_JOBS_REDIS_URL": redis_url, "SUMMARIZE_JOBS_WORKERS": "0"})
     else:  # embedded: one job worker started by gunicorn's master
         settings.update({"SUMMARIZE_JOBS_DB": str(tmp_path / "jobs.db"), "SUMMARIZE_JOBS_WORKERS": "1"})
-    env = clean_env({"SUMMARIZE_WORKERS": "1", "SUMMARIZE_THREADS": "2", "SUMMARIZE_PRELOAD": "lexrank",
-                     **settings})
+    env = slow_documents(0.01, clean_env({"SUMMARIZE_WORKERS": "1", "SUMMARIZE_THREADS": "2",
+                                          "SUMMARIZE_PRELOAD": "lexrank", **settings}))  # killed mid-way
     body = {"method": "lexrank", "documents": rows}
     key = {"Idempotency-Key": "newsletter-2026-11-28"}
     log = tmp_path / "service.log"

@@ -6,10 +6,9 @@ import pytest
 
 from service.app import create_app
 from summarizers import InputTooLarge, InvalidInput, Registry, default_registry, summarize
+from summarizers.config import ConfigError, read_config
 from summarizers.methods import fast_sumy
-from summarizers.methods.base import SENTENCE_LIMITS_ENV, configured_limits
 from summarizers.methods.newsrank import NewsRankMethod
-from summarizers.methods.sumy_methods import sumy_methods
 
 TEXT = " ".join(f"Sentence number {i} talks about the harbour." for i in range(12))
 
@@ -30,11 +29,15 @@ def test_sumy_code_has_lower_limits_than_the_fast_paths() -> None:
     assert fast is not None and slow is not None and slow < fast
 
 
+def limited(limits: str) -> Registry:
+    """A registry built with ``SUMMARIZE_SENTENCE_LIMITS=limits`` (read once, when it is built)."""
+    return default_registry(plugins=False, config=read_config({"SUMMARIZE_SENTENCE_LIMITS": limits}))
+
+
 def test_over_the_limit_is_refused_before_scoring(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(SENTENCE_LIMITS_ENV, "lexrank=5")
     called = []
     monkeypatch.setattr(fast_sumy, "lexrank", lambda doc: called.append(doc) or [])
-    registry = Registry(sumy_methods())  # built after the patch: its fast path is the spy
+    registry = limited("lexrank=5")  # built after the patch: its fast path is the spy
     with pytest.raises(InputTooLarge) as info:
         summarize(TEXT, method="lexrank", registry=registry)
     err = info.value
@@ -44,12 +47,13 @@ def test_over_the_limit_is_refused_before_scoring(monkeypatch: pytest.MonkeyPatc
                                         "sentences": 12, "cost_class": "quadratic"}
 
 
-def test_limits_per_implementation_and_per_instance(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(SENTENCE_LIMITS_ENV, "lexrank.sumy=4, bad, kl=-1")
-    assert configured_limits() == {"lexrank.sumy": 4}
-    assert summarize(TEXT, method="lexrank").method == "lexrank"  # the fast path keeps its default
+def test_limits_per_implementation_and_per_instance() -> None:
+    with pytest.raises(ConfigError, match="SUMMARIZE_SENTENCE_LIMITS"):  # a bad entry stops the start
+        limited("lexrank.sumy=4, bad, kl=-1")
+    registry = limited("lexrank.sumy=4")
+    assert summarize(TEXT, method="lexrank", registry=registry).method == "lexrank"  # the fast path: its default
     with pytest.raises(InputTooLarge, match="sumy implementation"):
-        summarize(TEXT, method="lexrank", options={"implementation": "sumy"})
+        summarize(TEXT, method="lexrank", options={"implementation": "sumy"}, registry=registry)
     method = NewsRankMethod()
     method.limit_sentences(3)
     with pytest.raises(InputTooLarge, match="at most 3"):
@@ -60,7 +64,7 @@ def test_limits_per_implementation_and_per_instance(monkeypatch: pytest.MonkeyPa
 
 def test_the_service_answers_422_with_the_limit() -> None:
     # The limit is set on the instance, which travels to the service's worker processes with the
-    # registry (SUMMARIZE_SENTENCE_LIMITS is read where the summary runs, tested above).
+    # registry (SUMMARIZE_SENTENCE_LIMITS is given to the methods when the registry is built, above).
     method = NewsRankMethod()
     method.limit_sentences(10)
     client = create_app({"preload": []}, registry=Registry([method])).test_client()

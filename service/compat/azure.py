@@ -75,8 +75,9 @@ UNAUTHORIZED = ("Access denied due to invalid subscription key or wrong API endp
 
 
 def init_app(app: Flask, config: CompatConfig | None = None) -> None:
-    """Attach the drop-in APIs' settings to ``app`` (``SUMMARIZE_COMPAT_*`` when not given)."""
-    app.extensions[EXTENSION] = config or CompatConfig.from_env()
+    """Attach the drop-in APIs' settings to ``app`` (the defaults when not given; the service
+    passes those of its configuration, ``ServiceConfig.compat``)."""
+    app.extensions[EXTENSION] = config or CompatConfig()
 
 
 def compat_config() -> CompatConfig:

@@ -1,4 +1,5 @@
-"""Settings of the drop-in APIs, read from ``SUMMARIZE_COMPAT_*`` environment variables.
+"""Settings of the drop-in APIs, from ``SUMMARIZE_COMPAT_*`` environment variables (read by
+:mod:`summarizers.config`, table ``COMPAT``).
 
 =========================================  ============  ==================================================
 variable                                   default       meaning
@@ -18,14 +19,9 @@ variable                                   default       meaning
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from summarizers.settings import values_from_env
-
-PREFIX = "SUMMARIZE_COMPAT_"
+from summarizers.checks import InvalidSetting, at_least
 
 
 @dataclass(frozen=True)
@@ -46,26 +42,6 @@ class CompatConfig:
     def __post_init__(self) -> None:
         for name in ("azure_max_documents", "azure_max_characters", "azure_page_size", "azure_retry_after",
                      "hf_max_inputs"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"compat {name} must be a whole number >= 1, got {value!r}")
+            at_least(name, getattr(self, name), 1)
         if not self.extractive_method.strip():
-            raise ValueError("compat extractive_method must name a method")
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> CompatConfig:
-        """The settings from ``SUMMARIZE_COMPAT_*`` variables.
-
-        Raises:
-            ValueError: naming the variable, for a value that is not valid.
-        """
-        env = os.environ if environ is None else environ
-        parsers: dict[str, Callable[[str], Any]] = {
-            "azure_max_documents": int, "azure_max_characters": int, "azure_page_size": int,
-            "azure_retry_after": int, "extractive_method": str.strip, "hf_max_inputs": int,
-        }
-        values = values_from_env(PREFIX, parsers, env)
-        try:
-            return cls(**values)
-        except ValueError as exc:
-            raise ValueError(f"invalid {PREFIX}* setting: {exc}") from None
+            raise InvalidSetting("extractive_method", self.extractive_method, "the name of a method")

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -25,10 +23,6 @@ from ..types import Summary
 from .job import INTERNAL_ERROR, Item, Settings
 
 log = logging.getLogger(__name__)
-
-#: Test hook: seconds to sleep per document after each chunk, so that a test can kill a run
-#: mid-way. Only read when this variable is set; never set it in production.
-DELAY_ENV = "SUMMARIZE_BATCH_TEST_DELAY"
 
 RegistryFactory = Callable[[], Registry]
 
@@ -68,7 +62,6 @@ class ChunkWorker:
         self._factory = registry_factory
         self._registry: Registry | None = None
         self._prepared: dict[str, Request] = {}
-        self._delay = float(os.environ.get(DELAY_ENV) or 0)
 
     @property
     def registry(self) -> Registry:
@@ -105,8 +98,6 @@ class ChunkWorker:
             items = [chunk[i] for i in indexes]
             for i, record in zip(indexes, self._run_group(request, items), strict=True):
                 records[i] = record
-        if self._delay:
-            time.sleep(self._delay * len(chunk))
         return records  # type: ignore[return-value]
 
     def prepare(self, item: Item) -> Request:

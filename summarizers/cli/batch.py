@@ -93,7 +93,8 @@ def run(args: argparse.Namespace) -> int:
     request = request_from_args(args)
     settings = Settings(method=request["method"], length=request["length"], language=request["language"],
                         options=request["options"])
-    default_registry().prepare(**request)  # refuse a bad job before touching OUT (records' overrides: later)
+    # refuse a bad job before touching OUT (records' overrides: later)
+    default_registry(config=args.config).prepare(**request)
     fmt = detect_format(args.file, args.format)
     fields = Fields(id=args.id_field, text=args.text_field, title=args.title_field)
     counted = count_records(args.file, fmt) if args.file != "-" else None

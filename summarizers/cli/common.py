@@ -8,7 +8,6 @@ import sys
 from typing import Any
 
 from ..errors import InvalidOption
-from ..fetch import FetchPolicy
 from ..methods.base import Request
 from ..registry import Registry
 from ..types import DEFAULT_LANGUAGE, DEFAULT_METHOD, DEFAULT_SENTENCES
@@ -88,11 +87,3 @@ def read_input(path: str) -> bytes:
 def print_json(data: Any) -> None:
     """Print ``data`` as one line of JSON (UTF-8, not ASCII-escaped)."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
-
-
-def fetch_policy_from_env() -> FetchPolicy:
-    """The URL fetch policy of the ``SUMMARIZE_URL_*`` variables (see :mod:`summarizers.fetch`)."""
-    try:
-        return FetchPolicy.from_env()
-    except ValueError as exc:
-        raise SystemExit(f"summarize: error: {exc}") from None

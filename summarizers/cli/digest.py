@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
     limits = limits_from_args(args)
     request = request_from_args(args)
-    registry = default_registry()
+    registry = default_registry(config=args.config)
     plan = make_plan(registry, request["method"], request["length"], request["language"], request["options"],
                      query_filter=args.query_filter)
     fmt = detect_format(args.file, args.input_format)

@@ -12,10 +12,10 @@ import argparse
 import importlib
 import json
 import logging
-import os
 import sys
 from collections.abc import Sequence
 
+from ..config import ConfigError, read_config
 from ..errors import SummarizerError
 from .status import EPILOG, ExitStatus, UsageError, exit_status
 
@@ -65,7 +65,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(_command(argv))
     args = parser.parse_args(argv)
-    debug = args.debug or bool(os.environ.get("SUMMARIZE_DEBUG"))
+    try:  # every SUMMARIZE_* variable the commands use is read here, once (the commands get args.config)
+        args.config = read_config()
+    except ConfigError as exc:
+        print(f"summarize: error: {exc}", file=sys.stderr)
+        return int(ExitStatus.USAGE)
+    debug = args.debug or args.config.debug
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -85,7 +90,7 @@ def _say(exc: BaseException, status: ExitStatus, args: argparse.Namespace) -> No
     """The one line on standard error for a command that raised ``exc`` (exit ``status``)."""
     if isinstance(exc, SummarizerError):
         _report(exc, args)
-    elif isinstance(exc, UsageError):
+    elif isinstance(exc, (UsageError, ConfigError)):
         print(f"summarize: error: {exc}", file=sys.stderr)
     elif isinstance(exc, OSError):
         print(f"summarize: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)

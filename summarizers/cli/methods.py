@@ -17,7 +17,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the methods as a table, or as JSON."""
-    described = default_registry().describe()
+    described = default_registry(config=args.config).describe()
     if args.json:
         print_json([{k: m[k] for k in ("name", "kind", "description", "available", "reason", "fix",
                                        "parameters")} for m in described])

@@ -13,8 +13,7 @@ from __future__ import annotations
 import argparse
 import logging
 
-from ..errors import InvalidOption
-from ..methods.abstractive.config import QUANTIZATIONS, AbstractiveConfig
+from ..methods.abstractive.config import QUANTIZATIONS
 from ..methods.abstractive.convert import convert, ctranslate2_installed
 from ..methods.abstractive.loader import download
 from ..registry import default_registry
@@ -50,17 +49,10 @@ def _add_quantization(p: argparse.ArgumentParser) -> None:
                    help="weight type of the converted model (default SUMMARIZE_CT2_QUANTIZATION, else int8)")
 
 
-def _config() -> AbstractiveConfig:
-    try:
-        return AbstractiveConfig.from_env()
-    except ValueError as exc:
-        raise InvalidOption(f"bad abstractive configuration: {exc}", field="environment") from None
-
-
 def run_list(args: argparse.Namespace) -> int:
     """Print the configured models (name, default, present, source)."""
-    _config()  # a bad configuration is an error here, not an empty list
-    rows = [{"method": method.name, **model} for method in default_registry() for model in method.models()]
+    registry = default_registry(config=args.config)
+    rows = [{"method": method.name, **model} for method in registry for model in method.models()]
     if args.json:
         print_json(rows)
         return 0
@@ -80,7 +72,7 @@ def run_download(args: argparse.Namespace) -> int:
     Raises:
         InvalidOption: a name that is not configured. ModelError: the download failed.
     """
-    spec = _config().spec(args.name)
+    spec = args.config.abstractive.spec(args.name)
     if not getattr(args, "debug", False):  # one error line instead of a warning per retry
         logging.getLogger("huggingface_hub").setLevel(logging.ERROR)
     path = download(spec)
@@ -90,7 +82,7 @@ def run_download(args: argparse.Namespace) -> int:
     if not ctranslate2_installed():
         print(f"{spec.name}: not converted for CTranslate2 (ctranslate2 is not installed)")
         return 0
-    config = _config()
+    config = args.config.abstractive
     print(f"{spec.name}: converted for CTranslate2 at {convert(spec, config, quantization=args.quantization)}")
     return 0
 
@@ -102,7 +94,7 @@ def run_convert(args: argparse.Namespace) -> int:
         InvalidOption: a name that is not configured. MethodUnavailable: ctranslate2 missing or
         the model absent. ModelError: the conversion failed.
     """
-    config = _config()
+    config = args.config.abstractive
     spec = config.spec(args.name)
     path = convert(spec, config, quantization=args.quantization, force=args.force)
     print(f"{spec.name}: converted for CTranslate2 at {path}")

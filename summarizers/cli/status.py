@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from ..config import ConfigError
 from ..errors import SummarizerError
 
 
@@ -53,7 +54,7 @@ def exit_status(exc: BaseException) -> ExitStatus:
     """The exit status of a command that raised ``exc``."""
     if isinstance(exc, KeyboardInterrupt):
         return ExitStatus.INTERRUPTED
-    if isinstance(exc, UsageError):
+    if isinstance(exc, (UsageError, ConfigError)):  # a bad command line, or a bad SUMMARIZE_* value
         return ExitStatus.USAGE
     if isinstance(exc, SummarizerError):
         for cls in type(exc).__mro__:

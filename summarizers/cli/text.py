@@ -7,7 +7,7 @@ import sys
 
 from ..api import summarize_prepared
 from ..registry import default_registry
-from .common import add_request_arguments, fetch_policy_from_env, prepare_from_args, print_json, read_input
+from .common import add_request_arguments, prepare_from_args, print_json, read_input
 from .status import ExitStatus, UsageError
 
 
@@ -28,9 +28,9 @@ def run(args: argparse.Namespace) -> int:
     """Summarize the file (or the page at ``--url``) and print the summary (or the JSON result)."""
     if (args.file is None) == (args.url is None):
         raise UsageError("give a FILE (or - for standard input) or --url URL, not both")
-    request = prepare_from_args(default_registry(), args)
+    request = prepare_from_args(default_registry(config=args.config), args)
     if args.url is not None:
-        result = summarize_prepared(request, url=args.url, fetch_policy=fetch_policy_from_env())
+        result = summarize_prepared(request, url=args.url, fetch_policy=args.config.fetch)
     else:
         data = read_input(args.file)
         result = summarize_prepared(request, html=data) if args.html else summarize_prepared(request, data)

@@ -14,7 +14,8 @@ import signal
 import sys
 from dataclasses import replace
 
-from ..jobs import Jobs, JobsConfig, JobWorker
+from ..config import read_jobs
+from ..jobs import Jobs, JobWorker
 from ..lifetime import die_with_parent
 from .status import ExitStatus, UsageError
 
@@ -35,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     """Serve the queue until SIGTERM, Ctrl-C, or (``--until-idle``) an empty queue."""
     if args.processes < 1:
         raise UsageError("--processes must be at least 1")
-    config = JobsConfig.from_env()
+    config = read_jobs()
     if args.db:
         config = replace(config, db=args.db)
     if args.redis_url:

@@ -9,7 +9,7 @@ Embedded mode keeps everything in one SQLite file; distributed mode (``redis_url
 Redis, with ``summarize worker`` processes on any host. Both go through huey and share this code.
 """
 
-from .config import JobsConfig
+from ..config import JobsConfig
 from .core import Jobs, Page, make_queue, make_store, public_view
 from .store import FINAL, STATUSES, IdempotencyConflict, JobStore, SqliteStore
 from .worker import JobWorker

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..batch.job import document_head
+from ..config import JobsConfig, read_jobs
 from ..errors import InputTooLarge, QuotaExceeded
-from .config import JobsConfig
 from .store import FINAL, JobStore, NewJob, SqliteStore, now, translate_faults
 
 QUEUE_NAME = "summarize-jobs"
@@ -98,12 +98,13 @@ class Jobs:
     """Submit and read jobs (the HTTP API's library side; no HTTP here).
 
     Args:
-        config: the settings (:meth:`JobsConfig.from_env` by default).
+        config: the settings (by default those of the ``SUMMARIZE_JOBS_*`` variables,
+            :func:`summarizers.config.read_jobs`).
         store: the store (default: the one ``config`` names).
     """
 
     def __init__(self, config: JobsConfig | None = None, *, store: JobStore | None = None) -> None:
-        self.config = config or JobsConfig.from_env()
+        self.config = config or read_jobs()
         self.store = store if store is not None else make_store(self.config)
         self.huey, self.task = make_queue(self.config)
 

@@ -29,8 +29,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..config import JobsConfig
 from ..errors import InvalidInput
-from .config import JobsConfig
 
 log = logging.getLogger(__name__)
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import logging
 import math
-import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -16,12 +14,6 @@ from ..text.language import Language, get_language, is_auto
 from ..types import DEFAULT_LANGUAGE, Kind, Length, Summary, short_repr, whole_number
 
 ParamType = Literal["integer", "number", "string", "boolean", "array"]
-log = logging.getLogger(__name__)
-
-#: Per-method sentence limits, e.g. ``"lexrank=5000,kl=2000,lexrank.sumy=300"`` (``name.sumy``
-#: for sumy's own implementation); they replace the defaults of :class:`Cost`.
-SENTENCE_LIMITS_ENV = "SUMMARIZE_SENTENCE_LIMITS"
-
 
 @dataclass(frozen=True)
 class Cost:
@@ -56,26 +48,6 @@ QUADRATIC = Cost("quadratic", 1_000)
 CUBIC = Cost("cubic", 500)
 #: Bounded by a model's input length (longer inputs are cut, chunked or condensed).
 MODEL = Cost("model", None)
-
-
-def configured_limits(value: str | None = None) -> dict[str, int]:
-    """The limits of ``SUMMARIZE_SENTENCE_LIMITS`` (or ``value``): ``{"lexrank": 5000, ...}``.
-
-    Malformed entries are logged and ignored.
-    """
-    text = os.environ.get(SENTENCE_LIMITS_ENV, "") if value is None else value
-    limits: dict[str, int] = {}
-    for entry in filter(None, (e.strip() for e in text.split(","))):
-        name, _, number = entry.partition("=")
-        try:
-            limit = int(number)
-            if limit < 1:
-                raise ValueError(number)
-        except ValueError:
-            log.warning("%s: ignoring %r (expected name=positive integer)", SENTENCE_LIMITS_ENV, entry)
-            continue
-        limits[name.strip()] = limit
-    return limits
 
 
 @dataclass(frozen=True)
@@ -262,8 +234,11 @@ class Method(ABC):
     parameters: tuple[Parameter, ...] = ()
     #: How the method's time grows, and its default sentence limit.
     default_cost: ClassVar[Cost] = LINEAR
-    #: A limit set on this instance (:meth:`limit_sentences`); wins over the environment.
+    #: A limit set on this instance (:meth:`limit_sentences`); wins over the configured ones.
     sentence_limit_override: int | None = None
+    #: The configured limits (``SUMMARIZE_SENTENCE_LIMITS``, given by the registry when it is
+    #: built: :meth:`use_sentence_limits`), by method name or ``name.implementation``.
+    sentence_limits: Mapping[str, int] = {}
 
     def implementation(self, request: Request | None = None) -> str:
         """The name of the implementation that runs ``request`` (``"default"`` for most)."""
@@ -277,13 +252,17 @@ class Method(ABC):
         """Set this method's sentence limit (``None``: back to the configured default)."""
         self.sentence_limit_override = limit
 
+    def use_sentence_limits(self, limits: Mapping[str, int]) -> None:
+        """Take the configured sentence limits (``{"lexrank": 5000, "lexrank.sumy": 300}``)."""
+        self.sentence_limits = dict(limits)
+
     def sentence_limit(self, request: Request | None = None) -> int | None:
-        """The most candidate sentences ``request`` may have: this instance's limit, else
-        ``SUMMARIZE_SENTENCE_LIMITS``, else the cost's default."""
+        """The most candidate sentences ``request`` may have: this instance's limit, else the
+        configured one (:attr:`sentence_limits`), else the cost's default."""
         if self.sentence_limit_override is not None:
             return self.sentence_limit_override
         impl = self.implementation(request)
-        limits = configured_limits()
+        limits = self.sentence_limits
         for key in ((f"{self.name}.{impl}",) if impl not in ("default", "fast") else ()) + (self.name,):
             if key in limits:
                 return limits[key]

@@ -1,8 +1,8 @@
 """Configuration of the abstractive method: the named models and the bounds on requests.
 
 Models are configured, never taken from requests: a request may only name one of the models
-in :attr:`AbstractiveConfig.models`. Everything is read from environment variables by
-:meth:`AbstractiveConfig.from_env` (pure: give it a mapping in tests):
+in :attr:`AbstractiveConfig.models`. The variables below are read, once, by
+:func:`summarizers.config.read_abstractive` (pure: give it a mapping in tests):
 
 =================================  ==========================================================
 ``SUMMARIZE_ABSTRACTIVE_MODEL``    the default model: a configured name, a hub id or a local
@@ -35,13 +35,12 @@ in :attr:`AbstractiveConfig.models`. Everything is read from environment variabl
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ...checks import InvalidSetting, at_least, one_of
 from ...errors import InvalidOption
 
 #: The long-input policies, in the order they are documented; ``extract`` is the default.
@@ -99,6 +98,11 @@ class ModelSpec:
         return Path(self.source).expanduser()
 
 
+def builtin_specs() -> dict[str, ModelSpec]:
+    """A new mapping of the built-in models by name."""
+    return {n: ModelSpec(n, s) for n, s in BUILTIN_MODELS.items()}
+
+
 def looks_like_path(source: str) -> bool:
     """Whether ``source`` is a local directory: an existing one, or written as a path."""
     if source.startswith(("/", "./", "../", "~", "\\")) or (len(source) > 1 and source[1] == ":"):
@@ -126,9 +130,7 @@ class AbstractiveConfig:
         ct2_dir: where converted models live, or ``None`` for ``$HF_HOME/ctranslate2``.
     """
 
-    models: Mapping[str, ModelSpec] = field(
-        default_factory=lambda: {n: ModelSpec(n, s) for n, s in BUILTIN_MODELS.items()}
-    )
+    models: Mapping[str, ModelSpec] = field(default_factory=lambda: builtin_specs())
     default: str = DEFAULT_MODEL
     device: str = "auto"
     dtype: str = "auto"
@@ -143,59 +145,26 @@ class AbstractiveConfig:
     ct2_dir: str | None = None
 
     def __post_init__(self) -> None:
-        if self.backend not in BACKENDS:
-            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, got {self.backend!r}")
-        if self.ct2_quantization not in QUANTIZATIONS:
-            raise ValueError(f"ct2_quantization must be one of {', '.join(QUANTIZATIONS)}, "
-                             f"got {self.ct2_quantization!r}")
+        one_of("backend", self.backend, BACKENDS)
+        one_of("ct2_quantization", self.ct2_quantization, QUANTIZATIONS)
         if self.default not in self.models:
-            raise ValueError(f"default model {self.default!r} is not among the configured models")
-        if self.device not in DEVICES and not self.device.startswith("cuda:"):
-            raise ValueError(f"device must be one of {', '.join(DEVICES)} or cuda:N, got {self.device!r}")
-        if self.dtype not in DTYPES:
-            raise ValueError(f"dtype must be one of {', '.join(DTYPES)}, got {self.dtype!r}")
+            raise InvalidSetting("default", self.default, "one of the configured models")
+        if not self.device.startswith("cuda:"):
+            one_of("device", self.device, (*DEVICES, "cuda:N"))
+        one_of("dtype", self.dtype, DTYPES)
         for name in ("batch_size", "max_beams", "max_new_tokens"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1")
-        if self.torch_threads is not None and self.torch_threads < 1:
-            raise ValueError("torch_threads must be at least 1")
-        if self.max_input_tokens is not None and self.max_input_tokens < 16:
-            raise ValueError("max_input_tokens must be at least 16")
+            at_least(name, getattr(self, name), 1)
+        if self.torch_threads is not None:
+            at_least("torch_threads", self.torch_threads, 1)
+        if self.max_input_tokens is not None:
+            at_least("max_input_tokens", self.max_input_tokens, 16)
 
     @classmethod
     def with_default(cls, source: str, **kwargs: Any) -> AbstractiveConfig:
         """A configuration whose default model is ``source`` (a name, hub id or directory)."""
-        models = dict(kwargs.pop("models", None) or {n: ModelSpec(n, s) for n, s in BUILTIN_MODELS.items()})
-        name = _add_source(models, source)
+        models = dict(kwargs.pop("models", None) or builtin_specs())
+        name = add_source(models, source)
         return cls(models=models, default=name, **kwargs)
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> AbstractiveConfig:
-        """The configuration from ``SUMMARIZE_*`` variables (see the module table).
-
-        Raises:
-            ValueError: a variable that cannot be parsed, naming it.
-        """
-        env = os.environ if environ is None else environ
-        models = {n: ModelSpec(n, s) for n, s in BUILTIN_MODELS.items()}
-        models.update(parse_models(env.get("SUMMARIZE_MODELS", "")))
-        default = env.get("SUMMARIZE_ABSTRACTIVE_MODEL", "").strip() or DEFAULT_MODEL
-        name = _add_source(models, default)
-        return cls(
-            models=models,
-            default=name,
-            device=env.get("SUMMARIZE_DEVICE", "auto").strip() or "auto",
-            dtype=env.get("SUMMARIZE_DTYPE", "auto").strip() or "auto",
-            torch_threads=_int_env(env, "SUMMARIZE_TORCH_THREADS"),
-            batch_size=_int_env(env, "SUMMARIZE_ABSTRACTIVE_BATCH") or 4,
-            max_beams=_int_env(env, "SUMMARIZE_MAX_BEAMS") or 8,
-            max_new_tokens=_int_env(env, "SUMMARIZE_MAX_NEW_TOKENS") or 512,
-            max_input_tokens=_int_env(env, "SUMMARIZE_MAX_INPUT_TOKENS"),
-            extract_method=env.get("SUMMARIZE_EXTRACT_METHOD", "").strip() or "textrank",
-            backend=env.get("SUMMARIZE_BACKEND", "").strip() or "auto",
-            ct2_quantization=env.get("SUMMARIZE_CT2_QUANTIZATION", "").strip() or "int8",
-            ct2_dir=env.get("SUMMARIZE_CT2_DIR", "").strip() or None,
-        )
 
     def backend_of(self, spec: ModelSpec) -> str:
         """The backend configured for ``spec``: its own, else the default (maybe ``auto``)."""
@@ -217,40 +186,7 @@ class AbstractiveConfig:
             ) from None
 
 
-def parse_models(value: str) -> dict[str, ModelSpec]:
-    """Named models from ``SUMMARIZE_MODELS``: JSON object or ``name=source,name=source``.
-
-    Raises:
-        ValueError: for a malformed value.
-    """
-    value = value.strip()
-    if not value:
-        return {}
-    out: dict[str, ModelSpec] = {}
-    if value.startswith("{"):
-        try:
-            data = json.loads(value)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"SUMMARIZE_MODELS is not valid JSON: {exc}") from None
-        for name, item in data.items():
-            if isinstance(item, str):
-                out[name] = ModelSpec(name, item)
-            elif isinstance(item, Mapping) and isinstance(item.get("source"), str):
-                out[name] = ModelSpec(name, item["source"], item.get("prefix"), item.get("backend"))
-            else:
-                raise ValueError(f"SUMMARIZE_MODELS: {name!r} needs a source string")
-        return out
-    for part in value.split(","):
-        name, sep, source = (p.strip() for p in part.partition("="))
-        if not part.strip():
-            continue
-        if not sep or not name or not source:
-            raise ValueError(f"SUMMARIZE_MODELS: expected name=source, got {part.strip()!r}")
-        out[name] = ModelSpec(name, source)
-    return out
-
-
-def _add_source(models: dict[str, ModelSpec], source: str) -> str:
+def add_source(models: dict[str, ModelSpec], source: str) -> str:
     """The name of ``source`` among ``models``, adding it under a derived name if new."""
     if source in models:
         return source
@@ -260,13 +196,3 @@ def _add_source(models: dict[str, ModelSpec], source: str) -> str:
     name = Path(source.rstrip("/\\")).name or source
     models[name] = ModelSpec(name, source)
     return name
-
-
-def _int_env(env: Mapping[str, str], key: str) -> int | None:
-    raw = env.get(key, "").strip()
-    if not raw:
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise ValueError(f"{key} must be a whole number, got {raw!r}") from None

@@ -92,12 +92,11 @@ class AbstractiveMethod(Method):
     """Summaries written by a configured seq2seq model, loaded lazily once per process.
 
     Args:
-        config: models and bounds; from the environment when ``None``.
+        config: models and bounds; the defaults when ``None``.
         loader: loads models (injectable for tests); one per method instance.
         scorer: ranks sentences for the ``extract`` policy (the factory injects the
             registry's configured extractive method, see :func:`registry_scorer`); without
             one the ``extract`` policy is unavailable.
-        config_error: a configuration problem to report as unavailability.
     """
 
     name: ClassVar[str] = "abstractive"
@@ -107,21 +106,17 @@ class AbstractiveMethod(Method):
     description: ClassVar[str] = "a seq2seq model (BART, PEGASUS, T5) writes a new summary"
 
     def __init__(self, config: AbstractiveConfig | None = None, *, loader: ModelLoader | None = None,
-                 scorer: Scorer | None = None, config_error: str | None = None) -> None:
-        self.config = config or AbstractiveConfig.from_env()
+                 scorer: Scorer | None = None) -> None:
+        self.config = config or AbstractiveConfig()
         self.parameters = build_parameters(self.config)
         self._loader = loader or ModelLoader(self.config)
         self._scorer = scorer
-        self._config_error = config_error
 
     # -- availability and loading (for /readyz and metrics) ---------------------------------
 
     def availability(self) -> Availability:
         """Available when torch and transformers are installed and the default model is on
         this machine. Cheap: no import of torch, no download, no model load."""
-        if self._config_error:
-            return Availability(False, reason=f"bad configuration: {self._config_error}",
-                                fix="correct the SUMMARIZE_* environment variables")
         missing = missing_packages()
         if missing:
             return Availability(False, reason=f"{' and '.join(missing)} not installed",
@@ -225,9 +220,6 @@ class AbstractiveMethod(Method):
         return results  # type: ignore[return-value]
 
     def _start(self, document: Document, request: Request) -> _Job:
-        if self._config_error:
-            raise MethodUnavailable(f"method 'abstractive' is misconfigured: {self._config_error}",
-                                    reason=self._config_error)
         loaded = self._loader.get(self.config.spec(request.option("model")))
         settings = resolve_settings(
             loaded.defaults, request.options, request.length, len(document.sentences),
@@ -331,12 +323,9 @@ def registry_scorer(registry: Registry, name: str) -> Scorer:
     return score
 
 
-def abstractive_method(registry: Registry) -> AbstractiveMethod:
-    """The registry's factory: configured from the environment, its extract scorer taken from
-    ``registry``; a bad variable makes the method unavailable (with the reason) instead of
-    breaking the registry."""
-    try:
-        config = AbstractiveConfig.from_env()
-    except ValueError as exc:
-        return AbstractiveMethod(AbstractiveConfig(), config_error=str(exc))
+def abstractive_method(registry: Registry, config: AbstractiveConfig | None = None) -> AbstractiveMethod:
+    """The registry's factory: configured by ``config`` (read once, at start, by
+    :func:`summarizers.config.read_config`; the defaults when ``None``), its extract scorer
+    taken from ``registry``."""
+    config = config if config is not None else AbstractiveConfig()
     return AbstractiveMethod(config, scorer=registry_scorer(registry, config.extract_method))
