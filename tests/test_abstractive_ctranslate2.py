@@ -27,7 +27,7 @@ from summarizers.methods.abstractive.convert import (
     is_converted,
     vocabulary_of,
 )
-from summarizers.methods.abstractive.generation import GenerationSettings
+from summarizers.methods.abstractive.generation_settings import GenerationSettings
 from summarizers.methods.abstractive.loader import choose_backend, load_model
 from summarizers.testing import TRAINING_TEXT, make_tiny_model
 

@@ -22,7 +22,7 @@ pytest.importorskip("transformers")
 from summarizers import Registry, summarize
 from summarizers.methods.abstractive import AbstractiveMethod
 from summarizers.methods.abstractive.config import AbstractiveConfig
-from summarizers.methods.abstractive.generation import GenerationSettings, cap_to_model
+from summarizers.methods.abstractive.generation_settings import GenerationSettings, cap_to_model
 from summarizers.testing import TRAINING_TEXT, make_tiny_model
 
 pytestmark = pytest.mark.slow
