@@ -13,7 +13,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from conftest import require_shared
+from conftest import listing, require_shared
 from pydantic import ValidationError
 
 from service.schemas import SummaryResult, response_model
@@ -349,3 +349,14 @@ def test_missing_shared_data_fails_under_ci_and_skips_elsewhere(tmp_path: Path,
         require_shared(absent)
     absent.write_text("{}\n")
     assert require_shared(absent) == absent
+
+
+def test_the_write_guard_lists_new_files_and_folders_but_not_caches(tmp_path: Path) -> None:
+    (tmp_path / "kept.txt").write_text("x")
+    before = listing(tmp_path)
+    (tmp_path / "summarize-jobs.db").write_text("x")
+    (tmp_path / "sub" / "__pycache__").mkdir(parents=True)
+    (tmp_path / "sub" / "__pycache__" / "m.pyc").write_text("x")
+    (tmp_path / ".pytest_cache").mkdir()
+    (tmp_path / ".pytest_cache" / "v").write_text("x")
+    assert listing(tmp_path) - before == {"summarize-jobs.db", "sub"}
