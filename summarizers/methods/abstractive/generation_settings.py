@@ -1,6 +1,7 @@
-"""Generation settings: one ``generate`` call's settings, validated once and resolved from the
-model's defaults and the request (pure; a leaf of the abstractive package: the backends, the
-loader, generation and the method all depend on it, it on none of them)."""
+"""Generation settings: one ``generate`` call's settings, resolved from the model's defaults and
+a request whose token options were validated once, when it was prepared. Pure, and a leaf of the
+abstractive package: the backends, generation and the method import it; it imports none of them
+(only :mod:`.length`'s token budget, itself a leaf), so no import cycle runs through it."""
 
 from __future__ import annotations
 
