@@ -126,7 +126,8 @@ def measure(name: str, workdir: Path, backend: str, beams: int, batch_size: int,
     """Load ``name`` with ``backend`` and time one batch (median of the repeats), in this process."""
     from transformers.utils import logging as hf_logging
 
-    from summarizers.methods.abstractive.generation import GenerationSettings, generate
+    from summarizers.methods.abstractive.generation import generate
+    from summarizers.methods.abstractive.generation_settings import GenerationSettings
     from summarizers.methods.abstractive.loader import load_model
 
     hf_logging.disable_progress_bar()

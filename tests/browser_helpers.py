@@ -21,9 +21,8 @@ from typing import Any
 
 import pytest
 import requests
-from jobs_helpers import free_port
+from jobs_helpers import GUNICORN_CONF, clean_env, free_port
 
-ROOT = Path(__file__).resolve().parents[1]
 STARTUP_SECONDS = 60
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 
@@ -43,14 +42,15 @@ class Gunicorn:
 
     def __init__(self, settings: Mapping[str, str], log_path: Path) -> None:
         port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SUMMARIZE_", "PROMETHEUS_"))}
-        env.update({"HOST": "127.0.0.1", "PORT": str(port), "HF_HUB_OFFLINE": "1", **settings})
+        workdir = log_path.with_suffix("")  # the server's own temporary folder: its jobs database
+        workdir.mkdir(exist_ok=True)
+        env = clean_env({"HOST": "127.0.0.1", "PORT": str(port), **settings}, workdir)
         self.log_path = log_path
         self.url = f"http://127.0.0.1:{port}"
         with log_path.open("wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "--config", "service/gunicorn.conf.py", "service.app:create_app()"],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                [sys.executable, "-m", "gunicorn", "--config", GUNICORN_CONF, "service.app:create_app()"],
+                cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT,
             )
         self._ready = False
 

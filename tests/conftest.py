@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from hypothesis.configuration import set_hypothesis_home_dir
 from service_helpers import Broken, FailingModel, GatedAbstractive, Unavailable, make_app
 
 from summarizers import Registry
@@ -26,8 +28,56 @@ SAMPLE = SHARED / "samples" / "scraped-news-article.txt"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # no test may reach the hub
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-# Apps built by tests keep their jobs in a fresh temporary database, never in the working tree.
-os.environ.setdefault("SUMMARIZE_JOBS_DB", os.path.join(tempfile.mkdtemp(prefix="summarize-jobs-test-"), "jobs.db"))
+# What the run itself keeps goes to one temporary folder, never into the working tree (removed at
+# the end): apps built by tests keep their jobs in a fresh database there, hypothesis its examples.
+RUN_TMP = Path(tempfile.mkdtemp(prefix="summarize-tests-"))
+os.environ.setdefault("SUMMARIZE_JOBS_DB", str(RUN_TMP / "jobs.db"))
+set_hypothesis_home_dir(RUN_TMP / "hypothesis")
+
+
+# --- tests write only under temporary folders --------------------------------------------------
+
+#: Folders the guard does not list: caches of the tools, and git's own.
+UNWATCHED = frozenset({".git", ".pytest_cache", "__pycache__", ".ruff_cache", ".venv"})
+_LISTING = pytest.StashKey[dict[Path, frozenset[str]]]()
+
+
+def listing(root: Path) -> frozenset[str]:
+    """Every file and folder under ``root`` (relative paths), caches left out (:data:`UNWATCHED`)."""
+    found: set[str] = set()
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in UNWATCHED)
+        here = Path(folder).relative_to(root)
+        found.update(str(here / name) for name in (*dirs, *files))
+    return frozenset(found)
+
+
+def watched() -> list[Path]:
+    """Where no test may write: the working tree, and the shared data when present."""
+    return [ROOT, *([SHARED] if SHARED.is_dir() else [])]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_LISTING] = {root: listing(root) for root in watched()}
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Fail the run when a file or folder appeared in the working tree or the shared data
+    during it: tests write only under temporary folders."""
+    before = session.config.stash.get(_LISTING, {})
+    new = sorted(str(root / path) for root, old in before.items() for path in listing(root) - old)
+    if new:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.ensure_newline()
+            reporter.write_sep("=", "files written outside temporary folders", red=True)
+            for path in new:
+                reporter.write_line(path)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(RUN_TMP, ignore_errors=True)
 
 
 def require_shared(path: Path) -> Path:

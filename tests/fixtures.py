@@ -1,12 +1,17 @@
-"""What many test modules share: the ``summarize`` command line run as a subprocess, and
-made-up news articles (deterministic, from a seed)."""
+"""What many test modules share: the ``summarize`` command line run in this process (where the
+process itself is not under test) or as a subprocess, and made-up news articles
+(deterministic, from a seed)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
 import os
 import random
 import subprocess
 import sys
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,6 +36,77 @@ def cli(
     return subprocess.run([sys.executable, "-m", "summarizers.cli.main", *args], cwd=ROOT, input=stdin,
                           capture_output=True, text=not binary, timeout=timeout,
                           env={**os.environ, **(env or {})}, check=False)
+
+
+def cli_in_process(
+    *args: str, stdin: bytes | str | None = None, env: Mapping[str, str] | None = None, binary: bool = False,
+) -> subprocess.CompletedProcess:
+    """Run ``summarize ARGS`` in this process, as :func:`cli` runs it in a new one: the command's
+    ``main(args)`` from the repository root with this environment plus ``env``, ``stdin`` as its
+    standard input, its standard output and error (logging included) captured, and its exit status
+    (a ``SystemExit`` of argparse included). Text output unless ``binary``.
+
+    Settings read when a library is first imported (``HF_HOME``, ``HF_HUB_OFFLINE``) stay those of
+    this process: tests of them run the real command (:func:`cli`).
+    """
+    from summarizers.cli.main import main
+
+    data = stdin.encode() if isinstance(stdin, str) else stdin or b""
+    out, err = io.BytesIO(), io.BytesIO()
+    streams = [io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"),
+               io.TextIOWrapper(out, encoding="utf-8", write_through=True),
+               io.TextIOWrapper(err, encoding="utf-8", write_through=True)]
+    with _environment(env or {}), contextlib.chdir(ROOT), _standard_streams(*streams), _own_logging():
+        try:
+            status = main(list(args))
+        except SystemExit as exc:  # argparse's usage errors and --help
+            if isinstance(exc.code, str):
+                print(exc.code, file=sys.stderr)
+            status = 1 if isinstance(exc.code, str) else exc.code or 0
+    for stream in streams[1:]:
+        stream.flush()
+    stdout, stderr = out.getvalue(), err.getvalue()
+    if binary:
+        return subprocess.CompletedProcess(["summarize", *args], status, stdout, stderr)
+    return subprocess.CompletedProcess(["summarize", *args], status, stdout.decode(), stderr.decode())
+
+
+@contextlib.contextmanager
+def _environment(env: Mapping[str, str]) -> Iterator[None]:
+    """``os.environ`` plus ``env`` (an empty value kept as set, as for a process), restored after."""
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@contextlib.contextmanager
+def _standard_streams(stdin: io.TextIOWrapper, stdout: io.TextIOWrapper, stderr: io.TextIOWrapper) -> Iterator[None]:
+    saved = sys.stdin, sys.stdout, sys.stderr
+    sys.stdin, sys.stdout, sys.stderr = stdin, stdout, stderr
+    try:
+        yield
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved
+
+
+@contextlib.contextmanager
+def _own_logging() -> Iterator[None]:
+    """The root logger without handlers, so that the command's ``logging.basicConfig`` logs to its
+    standard error as in a process of its own; pytest's handlers and level restored after."""
+    root = logging.getLogger()
+    saved, level = root.handlers[:], root.level
+    root.handlers = []
+    try:
+        yield
+    finally:
+        for handler in root.handlers:
+            handler.close()
+        root.handlers = saved
+        root.setLevel(level)
 
 
 def article_sentences(seed: int, sentences: int = 6) -> list[str]:

@@ -29,21 +29,29 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def clean_env(extra: Mapping[str, str]) -> dict[str, str]:
-    """This environment without SUMMARIZE_*/PROMETHEUS_* settings, plus ``extra``."""
+#: The service's gunicorn configuration, by absolute path (servers run in a temporary folder).
+GUNICORN_CONF = str(ROOT / "service" / "gunicorn.conf.py")
+
+
+def clean_env(extra: Mapping[str, str], workdir: Path) -> dict[str, str]:
+    """This environment without SUMMARIZE_*/PROMETHEUS_* settings, plus ``extra``; the jobs
+    database is ``workdir/jobs.db`` (a test's temporary folder) unless ``extra`` names one, so that
+    nothing a server or worker writes lands in the working tree."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SUMMARIZE_", "PROMETHEUS_"))}
-    env.update({"HF_HUB_OFFLINE": "1", "SUMMARIZE_TORCH_THREADS": "1", "PYTHONPATH": str(ROOT), **extra})
+    env.update({"HF_HUB_OFFLINE": "1", "SUMMARIZE_TORCH_THREADS": "1", "PYTHONPATH": str(ROOT),
+                "SUMMARIZE_JOBS_DB": str(workdir / "jobs.db"), **extra})
     return env
 
 
 def start_gunicorn(port: int, env: Mapping[str, str], log_path: Path) -> subprocess.Popen[bytes]:
     """gunicorn with the service's configuration in a session of its own (so it can be killed
-    whole: master, web workers and job workers); returns once ``/readyz`` answers 200."""
+    whole: master, web workers and job workers), run in ``log_path``'s (temporary) folder;
+    returns once ``/readyz`` answers 200."""
     with log_path.open("ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "service/gunicorn.conf.py", "--bind",
+            [sys.executable, "-m", "gunicorn", "--config", GUNICORN_CONF, "--bind",
              f"127.0.0.1:{port}", "service.app:create_app()"],
-            cwd=ROOT, env=dict(env), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=log_path.parent, env=dict(env), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
     deadline = time.monotonic() + STARTUP_SECONDS
     while True:
@@ -163,11 +171,12 @@ class RedisServer:
 
 
 def start_workers(count: int, env: Mapping[str, str], log_path: Path) -> list[subprocess.Popen[bytes]]:
-    """``count`` ``summarize worker`` processes, each in a session of its own."""
+    """``count`` ``summarize worker`` processes, each in a session of its own, run in
+    ``log_path``'s (temporary) folder."""
     procs = []
     with log_path.open("ab") as log:
         for _ in range(count):
-            procs.append(subprocess.Popen([sys.executable, "-m", "summarizers.cli.main", "worker"], cwd=ROOT,
+            procs.append(subprocess.Popen([sys.executable, "-m", "summarizers.cli.main", "worker"], cwd=log_path.parent,
                                           env=dict(env), stdout=log, stderr=subprocess.STDOUT,
                                           start_new_session=True))
     return procs

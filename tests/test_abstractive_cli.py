@@ -1,5 +1,6 @@
-"""``summarize`` with the abstractive method, run as a subprocess: a tiny model named by
-``SUMMARIZE_ABSTRACTIVE_MODEL``, and an empty cache with ``HF_HUB_OFFLINE=1``."""
+"""``summarize`` with the abstractive method: a tiny model named by ``SUMMARIZE_ABSTRACTIVE_MODEL``
+(in this process), and an empty cache with ``HF_HUB_OFFLINE=1`` (in a new process: the Hugging
+Face libraries read both when first imported)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from fixtures import cli as run_cli
+from fixtures import cli_in_process
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = (
@@ -20,8 +22,15 @@ ARTICLE = (
 )
 
 
+OFFLINE = {"HF_HUB_OFFLINE": "1", "SUMMARIZE_TORCH_THREADS": "1"}
+
+
 def cli(args: list[str], env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return run_cli(*args, env={"HF_HUB_OFFLINE": "1", "SUMMARIZE_TORCH_THREADS": "1", **env}, timeout=timeout)
+    return run_cli(*args, env={**OFFLINE, **env}, timeout=timeout)
+
+
+def in_process(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return cli_in_process(*args, env={**OFFLINE, **env})
 
 
 @pytest.fixture
@@ -72,10 +81,9 @@ def test_models_list_and_offline_download(empty_cache: dict[str, str], tmp_path:
 
 
 @pytest.mark.slow
-def test_text_with_a_tiny_model_from_the_environment(tiny_bart_dir: Path, empty_cache: dict[str, str],
-                                                     article: Path) -> None:
-    env = {**empty_cache, "SUMMARIZE_ABSTRACTIVE_MODEL": str(tiny_bart_dir)}
-    done = cli(["text", str(article), "--method", "abstractive", "--json", "--num-beams", "1",
+def test_text_with_a_tiny_model_from_the_environment(tiny_bart_dir: Path, article: Path) -> None:
+    env = {"SUMMARIZE_ABSTRACTIVE_MODEL": str(tiny_bart_dir), "SUMMARIZE_MODELS": ""}
+    done = in_process(["text", str(article), "--method", "abstractive", "--json", "--num-beams", "1",
                 "--max-new-tokens", "20", "--long-input", "truncate"], env)
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
@@ -83,7 +91,7 @@ def test_text_with_a_tiny_model_from_the_environment(tiny_bart_dir: Path, empty_
     assert data["model"]["name"] == tiny_bart_dir.name and data["model"]["source"] == str(tiny_bart_dir)
     assert data["input"]["tokens"] > 20 and data["input"]["long_input"] == "truncate"
     assert data["input"]["truncated"] is False
-    listed = cli(["models", "list", "--json"], env)
+    listed = in_process(["models", "list", "--json"], env)
     assert {r["name"]: r["present"] for r in json.loads(listed.stdout)}[tiny_bart_dir.name] is True
-    bad = cli(["text", str(article), "--method", "abstractive", "--num-beams", "64"], env)
+    bad = in_process(["text", str(article), "--method", "abstractive", "--num-beams", "64"], env)
     assert bad.returncode == 1 and "options.num_beams" in bad.stderr and "Traceback" not in bad.stderr

@@ -4,12 +4,10 @@ transformers on the tiny models, backend choice, and ``summarize models convert`
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from fixtures import cli_in_process
 
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
@@ -27,11 +25,10 @@ from summarizers.methods.abstractive.convert import (
     is_converted,
     vocabulary_of,
 )
-from summarizers.methods.abstractive.generation import GenerationSettings
+from summarizers.methods.abstractive.generation_settings import GenerationSettings
 from summarizers.methods.abstractive.loader import choose_backend, load_model
 from summarizers.testing import TRAINING_TEXT, make_tiny_model
 
-ROOT = Path(__file__).resolve().parents[1]
 TEXTS = [line for line in TRAINING_TEXT.splitlines() if line.strip()][:5]
 ARTICLE = ("Council approves new bridge\n\nThe city council approved plans for a new bridge over the river on "
            "Monday. The bridge will cost about $40m and take three years to build.\nSupporters said it would "
@@ -165,19 +162,16 @@ def test_cli_converts_then_summarizes_with_ctranslate2(tmp_path: Path) -> None:
     model = make_tiny_model(tmp_path / "bart", "bart")
     article = tmp_path / "article.txt"
     article.write_text(ARTICLE, encoding="utf-8")
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf"), "SUMMARIZE_TORCH_THREADS": "1",
+    env = {"HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf"), "SUMMARIZE_TORCH_THREADS": "1",
            "SUMMARIZE_ABSTRACTIVE_MODEL": str(model), "SUMMARIZE_MODELS": "", "SUMMARIZE_BACKEND": "auto"}
-    script = ("import sys; from summarizers.cli.main import main\n"
-              "for argv in sys.argv[1:]:\n    print('\\x00', main(argv.split('|')), flush=True)")
-    calls = ["models|convert|bart",
-             f"text|{article}|--method|abstractive|--json|--num-beams|1|--max-new-tokens|20",
-             "models|list|--json"]
-    done = subprocess.run([sys.executable, "-c", script, *calls], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=600)
+    converted = cli_in_process("models", "convert", "bart", env=env)
+    assert converted.returncode == 0, converted.stderr
+    assert "converted for CTranslate2 at" in converted.stdout
+    assert str(tmp_path / "hf" / "ctranslate2") in converted.stdout
+    done = cli_in_process("text", str(article), "--method", "abstractive", "--json", "--num-beams", "1",
+                          "--max-new-tokens", "20", env=env)
     assert done.returncode == 0, done.stderr
-    parts = done.stdout.split("\x00")
-    assert "converted for CTranslate2 at" in parts[0] and str(tmp_path / "hf" / "ctranslate2") in parts[0]
-    summary = json.loads(parts[1].split("\n", 1)[1])
+    summary = json.loads(done.stdout)
     assert summary["model"]["backend"] == "ctranslate2" and summary["model"]["dtype"].startswith("int8")
-    listed = {r["name"]: r for r in json.loads(parts[2].split("\n", 1)[1])}
+    listed = {r["name"]: r for r in json.loads(cli_in_process("models", "list", "--json", env=env).stdout)}
     assert listed["bart"]["converted"] is True and listed["bart"]["backend"] == "auto"

@@ -7,14 +7,13 @@ envelope with the request id over HTTP."""
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from fixtures import cli_in_process
 
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
@@ -22,12 +21,11 @@ pytest.importorskip("transformers")
 from summarizers import Registry, summarize
 from summarizers.methods.abstractive import AbstractiveMethod
 from summarizers.methods.abstractive.config import AbstractiveConfig
-from summarizers.methods.abstractive.generation import GenerationSettings, cap_to_model
+from summarizers.methods.abstractive.generation_settings import GenerationSettings, cap_to_model
 from summarizers.testing import TRAINING_TEXT, make_tiny_model
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
 POSITIONS = 256
 ARTICLE = (
     "Council approves new bridge\n\n"
@@ -89,26 +87,11 @@ def test_budget_at_the_cap_generates_on_both_backends(small_bart: Path, backend:
     assert result.input.extra["max_input_tokens"] <= POSITIONS
 
 
-def cli(args: list[str], env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "HF_HUB_OFFLINE": "1", "SUMMARIZE_TORCH_THREADS": "1", "SUMMARIZE_MODELS": "",
-                "SUMMARIZE_BACKEND": "transformers", **env}
-    return subprocess.run([sys.executable, "-m", "summarizers.cli.main", *args], cwd=ROOT, env=full_env,
-                          capture_output=True, text=True, timeout=timeout)
-
-
-def cli_many(calls: list[list[str]], env: dict[str, str]) -> tuple[list[tuple[int, str]], str]:
-    """Run several ``summarize`` command lines in one process (one torch import): each call's
-    exit status and stdout, and the whole stderr."""
-    script = ("import json, sys, contextlib, io\nfrom summarizers.cli.main import main\n"
-              "for argv in json.loads(sys.argv[1]):\n    out = io.StringIO()\n"
-              "    with contextlib.redirect_stdout(out):\n        rc = main(argv)\n"
-              "    print(json.dumps([rc, out.getvalue()]), flush=True)\n")
-    full_env = {**os.environ, "HF_HUB_OFFLINE": "1", "SUMMARIZE_TORCH_THREADS": "1", "SUMMARIZE_MODELS": "",
-                "SUMMARIZE_BACKEND": "transformers", **env}
-    done = subprocess.run([sys.executable, "-c", script, json.dumps(calls)], cwd=ROOT, env=full_env,
-                          capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return [tuple(json.loads(line)) for line in done.stdout.splitlines()], done.stderr
+def cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``summarize ARGS`` in this process (one torch import for every call), offline, with the
+    transformers backend and ``env``."""
+    return cli_in_process(*args, env={"HF_HUB_OFFLINE": "1", "SUMMARIZE_TORCH_THREADS": "1", "SUMMARIZE_MODELS": "",
+                                      "SUMMARIZE_BACKEND": "transformers", **env})
 
 
 @pytest.mark.timeout(900)
@@ -125,14 +108,14 @@ def test_cli_news_article_and_20000_words_with_every_policy(small_bart: Path, tm
     calls = [["text", str(article), "--method", "abstractive", "--json", "--max-new-tokens", "400"]]
     calls += [["text", str(long), "--method", "abstractive", "--json", "--long-input", p, "--num-beams", "1"]
               for p in policies]
-    results, stderr = cli_many(calls, env)
-    assert [rc for rc, _ in results] == [0, 0, 0, 0], stderr[-3000:]
-    assert "Traceback" not in stderr
-    data = json.loads(results[0][1])
+    done = [cli(call, env) for call in calls]
+    assert [d.returncode for d in done] == [0, 0, 0, 0], [d.stderr[-3000:] for d in done]
+    assert not any("Traceback" in d.stderr for d in done)
+    data = json.loads(done[0].stdout)
     assert data["summary"] and data["model"]["generation"]["max_new_tokens"] == POSITIONS - 1
     assert any("capped" in w for w in data["warnings"])
-    for policy, (_, out) in zip(policies, results[1:], strict=True):
-        data = json.loads(out)
+    for policy, each in zip(policies, done[1:], strict=True):
+        data = json.loads(each.stdout)
         assert data["input"]["long_input"] == policy and data["input"]["max_input_tokens"] <= POSITIONS
         assert data["input"]["words"] > 19_000 and data["summary"]
         assert data["input"]["truncated"] is True or policy == "chunk"

@@ -15,7 +15,11 @@ from summarizers import InvalidOption, Length, Registry, summarize
 from summarizers.config import ConfigError, parse_models, read_abstractive
 from summarizers.errors import MethodUnavailable
 from summarizers.methods.abstractive.config import AbstractiveConfig, ModelSpec
-from summarizers.methods.abstractive.generation import GenerationSettings, resolve_settings
+from summarizers.methods.abstractive.generation_settings import (
+    GenerationSettings,
+    check_token_options,
+    resolve_settings,
+)
 from summarizers.methods.abstractive.length import token_budget, trim
 from summarizers.methods.abstractive.long_input import (
     MIN_CHUNK_SUMMARY,
@@ -288,8 +292,9 @@ def test_explicit_token_limits_win_over_the_length() -> None:
     assert (capped.min_new_tokens, capped.max_new_tokens) == (10, 10)
     floor = settings({"min_new_tokens": 200})
     assert (floor.min_new_tokens, floor.max_new_tokens) == (200, 200)
-    with pytest.raises(InvalidOption):
-        settings({"min_new_tokens": 20, "max_new_tokens": 10})
+    with pytest.raises(InvalidOption):  # the one check, when the request is prepared
+        check_token_options({"min_new_tokens": 20, "max_new_tokens": 10})
+    check_token_options({"min_new_tokens": 10, "max_new_tokens": 10})
 
 
 def test_model_default_beams_are_capped_by_the_configured_bound() -> None:

@@ -1,5 +1,6 @@
 """Batch runs end to end: the local engine, resume after SIGKILL, bad lines, --retry-failed,
-CSV and standard input, through the library and through the real ``summarize batch`` command."""
+CSV and standard input, through the library and through ``summarize batch`` (in this process;
+in real processes where they are killed)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Any
 
 import pytest
 from batch_helpers import by_id, fake_registry, read_output, records, write_jsonl
-from fixtures import article, cli
+from fixtures import article, cli, cli_in_process
 from slow_helpers import slow_documents
 
 from summarizers import DEFAULT_METHOD
@@ -189,13 +190,13 @@ def test_ray_engine_without_ray_names_the_install_command(monkeypatch) -> None:
         import_ray()
 
 
-# --- the real command ----------------------------------------------------------------------------
+# --- the command ----------------------------------------------------------------------------------
 
 
 def test_cli_mixed_bad_lines_exit_status_and_counts(tmp_path: Path) -> None:
     src = write_jsonl(tmp_path / "in.jsonl", [*records(3), "not json", {"id": "x", "text": ""},
                                               {"id": "y"}])
-    proc = cli("batch", str(src), "--out", str(tmp_path / "out.jsonl"), "--jobs", "1", "--sentences", "2")
+    proc = cli_in_process("batch", str(src), "--out", str(tmp_path / "out.jsonl"), "--jobs", "1", "--sentences", "2")
     assert proc.returncode == 1, proc.stderr
     assert "3 done, 3 failed, 0 skipped" in proc.stderr and "Traceback" not in proc.stderr
     lines = by_id(read_output(tmp_path / "out.jsonl"))
@@ -211,12 +212,12 @@ def test_cli_csv_and_stdin_give_the_same_results(tmp_path: Path) -> None:
         writer = csv.DictWriter(f, fieldnames=["key", "body"])
         writer.writeheader()
         writer.writerows({"key": r["id"], "body": r["text"]} for r in rows)
-    proc = cli("batch", str(tmp_path / "in.csv"), "--out", str(tmp_path / "csv.jsonl"), "--jobs", "1",
+    proc = cli_in_process("batch", str(tmp_path / "in.csv"), "--out", str(tmp_path / "csv.jsonl"), "--jobs", "1",
                "--id-field", "key", "--text-field", "body", "--progress", "log", "--progress-every", "0")
     assert proc.returncode == 0, proc.stderr
     assert "docs/s" in proc.stderr and "5 done, 0 failed" in proc.stderr
     data = "".join(json.dumps(r) + "\n" for r in rows).encode()
-    proc = cli("batch", "-", "--out", str(tmp_path / "stdin.jsonl"), "--jobs", "1", stdin=data)
+    proc = cli_in_process("batch", "-", "--out", str(tmp_path / "stdin.jsonl"), "--jobs", "1", stdin=data)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "csv.jsonl").read_bytes() == (tmp_path / "stdin.jsonl").read_bytes()
 
@@ -224,11 +225,11 @@ def test_cli_csv_and_stdin_give_the_same_results(tmp_path: Path) -> None:
 def test_cli_refuses_a_bad_job_before_touching_the_output(tmp_path: Path) -> None:
     src = write_jsonl(tmp_path / "in.jsonl", records(2))
     out = tmp_path / "out.jsonl"
-    proc = cli("batch", str(src), "--out", str(out), "--method", "nope")
+    proc = cli_in_process("batch", str(src), "--out", str(out), "--method", "nope")
     assert proc.returncode == 1 and "unknown method 'nope'" in proc.stderr and not out.exists()
-    proc = cli("batch", str(src), "--out", str(src))
+    proc = cli_in_process("batch", str(src), "--out", str(src))
     assert proc.returncode == 2 and "is the input file" in proc.stderr
-    proc = cli("batch", str(tmp_path / "missing.jsonl"), "--out", str(out))
+    proc = cli_in_process("batch", str(tmp_path / "missing.jsonl"), "--out", str(out))
     assert proc.returncode == 1 and "No such file" in proc.stderr and "Traceback" not in proc.stderr
 
 
@@ -236,12 +237,12 @@ def test_cli_retry_failed_after_fixing_the_input(tmp_path: Path) -> None:
     rows: list[Any] = [*records(3), {"id": "e", "text": "   "}]
     src = write_jsonl(tmp_path / "in.jsonl", rows)
     out = tmp_path / "out.jsonl"
-    assert cli("batch", str(src), "--out", str(out), "-j", "1").returncode == 1
+    assert cli_in_process("batch", str(src), "--out", str(out), "-j", "1").returncode == 1
     rows[-1]["text"] = article(7)
     write_jsonl(src, rows)
-    proc = cli("batch", str(src), "--out", str(out), "-j", "1")
+    proc = cli_in_process("batch", str(src), "--out", str(out), "-j", "1")
     assert proc.returncode == 1 and "4 skipped" in proc.stderr and "1 of them errors" in proc.stderr
-    proc = cli("batch", str(src), "--out", str(out), "-j", "1", "--retry-failed")
+    proc = cli_in_process("batch", str(src), "--out", str(out), "-j", "1", "--retry-failed")
     assert proc.returncode == 0, proc.stderr
     assert "1 done, 0 failed, 3 skipped" in proc.stderr
     lines = by_id(read_output(out))
@@ -307,7 +308,6 @@ def test_sigkill_mid_way_then_rerun_gives_every_id_once(tmp_path: Path, jobs: st
         assert _processes_with(marker) == []
 
 
-@pytest.mark.slow
 def test_cli_rerun_repairs_a_torn_last_line(tmp_path: Path) -> None:
     rows = records(6)
     src = write_jsonl(tmp_path / "in.jsonl", rows)
@@ -316,7 +316,7 @@ def test_cli_rerun_repairs_a_torn_last_line(tmp_path: Path) -> None:
     complete = out.read_bytes()
     lines = complete.splitlines(keepends=True)
     out.write_bytes(b"".join(lines[:3]) + lines[3][:25])
-    proc = cli("batch", str(src), "--out", str(out), "-j", "1")
+    proc = cli_in_process("batch", str(src), "--out", str(out), "-j", "1")
     assert proc.returncode == 0, proc.stderr
     assert "removed 25 byte(s) of incomplete output" in proc.stderr and "3 skipped" in proc.stderr
     assert out.read_bytes() == complete

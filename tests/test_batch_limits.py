@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from batch_helpers import by_id, read_output, write_jsonl
-from fixtures import cli
+from fixtures import cli_in_process
 from hostile_helpers import HUNGRY, SLOW, hostile_registry
 
 from summarizers.batch import DocumentLimits, LocalEngine, OutputFile, Settings, read_items, run_batch
@@ -57,12 +57,12 @@ def test_two_worker_processes_apply_the_limits_too(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_cli_size_limit_flag_gives_an_error_line_quoting_the_flag(tmp_path: Path) -> None:
     src = write_jsonl(tmp_path / "in.jsonl", [{"id": "small", "text": TEXT}, {"id": "big", "text": TEXT * 10}])
-    proc = cli("batch", str(src), "--out", str(tmp_path / "out.jsonl"), "--jobs", "1", "--method", "lead",
+    proc = cli_in_process("batch", str(src), "--out", str(tmp_path / "out.jsonl"), "--jobs", "1", "--method", "lead",
                "--max-document-bytes", str(len(TEXT) * 2), "--document-timeout", "30")
     assert proc.returncode == 1, proc.stderr
     lines = by_id(read_output(tmp_path / "out.jsonl"))
     assert "result" in lines["small"]
     assert lines["big"]["error"]["code"] == "input_too_large"
     assert "--max-document-bytes" in lines["big"]["error"]["message"]
-    bad = cli("batch", str(src), "--out", str(tmp_path / "o2.jsonl"), "--document-timeout", "0")
+    bad = cli_in_process("batch", str(src), "--out", str(tmp_path / "o2.jsonl"), "--document-timeout", "0")
     assert bad.returncode == 2 and "--document-timeout must be positive" in bad.stderr

@@ -1,4 +1,5 @@
-"""The ``summarize`` command run as a real subprocess."""
+"""The ``summarize`` command: run in this process (``main(argv)`` with its own standard streams),
+and as a real subprocess where the process is what is tested (entry point, exit status)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from fixtures import cli
+from fixtures import cli, cli_in_process
 
 from summarizers.cli.main import build_parser
 
@@ -16,6 +17,10 @@ EXTRACTIVE = ["newsrank", "lead", "lsa", "lexrank", "textrank", "luhn", "kl", "s
 
 
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return cli_in_process(*args, stdin=stdin, binary=True)
+
+
+def process(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     return cli(*args, stdin=stdin, binary=True)
 
 
@@ -43,7 +48,8 @@ def test_text_json_for_every_method(sample_article: str, tmp_path: Path) -> None
 
 
 def test_plain_output_from_stdin() -> None:
-    proc = run("text", "-", "--method", "lead", "-n", "1", stdin=b"First one. Second one.")
+    """The real entry point: ``python -m summarizers.cli.main`` reads its stdin, writes its stdout."""
+    proc = process("text", "-", "--method", "lead", "-n", "1", stdin=b"First one. Second one.")
     assert proc.returncode == 0
     assert proc.stdout.decode() == "First one.\n"
 
@@ -95,9 +101,12 @@ def test_errors_are_one_line_and_non_zero(args: tuple[str, ...], stdin: bytes | 
     assert message in one_line_error(proc)
 
 
-def test_usage_error_exits_2() -> None:
-    proc = run("text", "-", "--sentences", "2", "--words", "10", stdin=b"x")
-    assert proc.returncode == 2 and "not allowed with" in proc.stderr.decode()
+def test_the_process_exits_with_the_status_and_one_error_line() -> None:
+    """Exit statuses as a shell sees them: a usage error, a bad input, success."""
+    usage = process("text", "-", "--sentences", "2", "--words", "10", stdin=b"x")
+    assert usage.returncode == 2 and "not allowed with" in usage.stderr.decode()
+    bad = process("text", "-", "--method", "nope", stdin=b"A b.")
+    assert bad.returncode == 1 and "unknown method" in one_line_error(bad) and bad.stdout == b""
 
 
 def test_every_command_is_documented_in_the_readme() -> None:

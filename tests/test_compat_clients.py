@@ -68,9 +68,8 @@ def base(tmp_path_factory: pytest.TempPathFactory, tiny_bart_dir: Path) -> Itera
     env = clean_env({
         "SUMMARIZE_WORKERS": "1", "SUMMARIZE_THREADS": "8", "SUMMARIZE_PRELOAD": "newsrank",
         "SUMMARIZE_API_KEYS": KEY, "SUMMARIZE_ABSTRACTIVE_MODEL": str(tiny_bart_dir),
-        "SUMMARIZE_JOBS_DB": str(folder / "jobs.db"), "SUMMARIZE_JOBS_WORKERS": "0",
-        "SUMMARIZE_COMPAT_AZURE_PAGE_SIZE": "2",
-    })
+        "SUMMARIZE_JOBS_WORKERS": "0", "SUMMARIZE_COMPAT_AZURE_PAGE_SIZE": "2",
+    }, folder)
     process = start_gunicorn(port, env, folder / "service.log")
     patch = pytest.MonkeyPatch()
     # a little time per document, so that a job of 50 documents can be cancelled mid-way

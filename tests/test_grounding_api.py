@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from fixtures import cli_in_process
 
 from service.app import create_app
 from service.schemas import SummaryOut
@@ -154,8 +153,7 @@ def test_cli_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     summary = tmp_path / "summary.txt"
     summary.write_text(f"{FAITHFUL} {INVENTED}", encoding="utf-8")
     args = ["check", str(summary), "--source", str(article)]
-    human = subprocess.run([sys.executable, "-m", "summarizers.cli.main", *args], capture_output=True, text=True,
-                           timeout=120, check=False)
+    human = cli_in_process(*args)
     assert human.returncode == 0, human.stderr
     assert human.stdout.startswith("faithfulness 0.") and "unsupported entity: 'Governor Paul Smith'" in human.stdout
     assert main([*args, "--json"]) == 0

@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 import requests
 from jobs_helpers import (
-    ROOT,
     RedisServer,
     all_results,
     bbc_records,
@@ -42,7 +41,7 @@ def articles(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict[str, A
     src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "summarizers.cli.main", "batch", str(src), "--out", str(out),
                            "--method", "lexrank", "--jobs", "1", "--progress", "off"],
-                          cwd=ROOT, env=clean_env({}), capture_output=True, text=True, timeout=600)
+                          cwd=folder, env=clean_env({}, folder), capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     return rows, {r["id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
 
@@ -70,9 +69,9 @@ def test_sigkill_mid_job_then_restart_finishes_every_document_once(
     if redis_url:  # distributed: no embedded worker, two `summarize worker` processes
         settings.update({"SUMMARIZE_JOBS_REDIS_URL": redis_url, "SUMMARIZE_JOBS_WORKERS": "0"})
     else:  # embedded: one job worker started by gunicorn's master
-        settings.update({"SUMMARIZE_JOBS_DB": str(tmp_path / "jobs.db"), "SUMMARIZE_JOBS_WORKERS": "1"})
+        settings.update({"SUMMARIZE_JOBS_WORKERS": "1"})  # its database in tmp_path (clean_env)
     env = slow_documents(0.01, clean_env({"SUMMARIZE_WORKERS": "1", "SUMMARIZE_THREADS": "2",
-                                          "SUMMARIZE_PRELOAD": "lexrank", **settings}))  # killed mid-way
+                                          "SUMMARIZE_PRELOAD": "lexrank", **settings}, tmp_path))  # killed mid-way
     body = {"method": "lexrank", "documents": rows}
     key = {"Idempotency-Key": "newsletter-2026-11-28"}
     log = tmp_path / "service.log"

@@ -32,7 +32,8 @@ def test_a_killed_job_worker_is_restarted_on_every_boot(tmp_path: Path) -> None:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         env = clean_env({"SUMMARIZE_WORKERS": "2", "SUMMARIZE_THREADS": "2", "SUMMARIZE_PRELOAD": "",
-                         "SUMMARIZE_JOBS_DB": str(tmp_path / f"jobs-{boot}.db"), "SUMMARIZE_JOBS_WORKERS": "1"})
+                         "SUMMARIZE_JOBS_DB": str(tmp_path / f"jobs-{boot}.db"), "SUMMARIZE_JOBS_WORKERS": "1"},
+                        tmp_path)
         log = tmp_path / f"service-{boot}.log"
         server = start_gunicorn(port, env, log)
         try:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
+from fixtures import cli_in_process
 
 from summarizers import UnsupportedLanguage, summarize
 from summarizers.cli.main import main
@@ -67,12 +66,11 @@ def test_auto_is_accepted_by_requests_only() -> None:
         resolve_language_name("auto")
 
 
-@pytest.mark.slow
 def test_cli_language_auto(tmp_path) -> None:
     path = tmp_path / "article.txt"
     path.write_text(ARTICLES["german"], encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "summarizers.cli.main", "text", str(path), "--language", "auto",
-                          "--json"], capture_output=True, text=True, timeout=120, check=True)
+    out = cli_in_process("text", str(path), "--language", "auto", "--json")
+    assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert data["input"]["language"] == "german" and data["input"]["language_confidence"] > 0.9
 

@@ -42,8 +42,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subp
         # do): waiting requests may wait long enough for a loaded CI machine.
         "SUMMARIZE_QUEUE_WAIT": "30",
         "SUMMARIZE_JOBS_WORKERS": "0",
-        "SUMMARIZE_JOBS_DB": str(log_path.parent / "jobs.db"),
-    })
+    }, log_path.parent)
     process = start_gunicorn(port, env, log_path)
     try:
         yield f"http://127.0.0.1:{port}", process, log_path

@@ -57,7 +57,7 @@ def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     workdir = tmp_path_factory.mktemp("nginx")
     upstream, listen = free_port(), free_port()
     env = clean_env({"SUMMARIZE_WORKERS": "1", "SUMMARIZE_PROCESSES": "1", "SUMMARIZE_QUEUE": "1",
-                     "SUMMARIZE_JOBS_WORKERS": "0", "SUMMARIZE_PRELOAD": ""})
+                     "SUMMARIZE_JOBS_WORKERS": "0", "SUMMARIZE_PRELOAD": ""}, workdir)
     server = start_gunicorn(upstream, env, workdir / "gunicorn.log")
     conf = workdir / "nginx.conf"
     conf.write_text(render((ROOT / "deploy" / "nginx.conf").read_text(), listen, upstream, workdir))

@@ -1,7 +1,7 @@
 """What runs a loaded model: ``transformers`` (``model.generate`` under torch) or CTranslate2.
 
 Both engines take the same inputs (texts already prefixed, the model's tokenizer, one
-:class:`~.generation.GenerationSettings`) and give decoded summaries, so everything around them
+:class:`~.generation_settings.GenerationSettings`) and give decoded summaries, so everything around them
 (plans, batching, trimming, the result) is shared. Each raises whatever its library raises; the
 caller turns that into a :class:`~summarizers.errors.ModelError`.
 
@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from .generation import GenerationSettings
+    from .generation_settings import GenerationSettings
 
 BACKEND_NAMES = ("transformers", "ctranslate2")
 

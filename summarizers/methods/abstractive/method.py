@@ -29,7 +29,8 @@ from ..query import (
 )
 from .config import DEFAULT_LONG_INPUT, LONG_INPUT_POLICIES, AbstractiveConfig
 from .convert import is_converted
-from .generation import GenerationSettings, cap_to_model, check_token_options, generate, resolve_settings
+from .generation import generate
+from .generation_settings import GenerationSettings, cap_to_model, check_token_options, resolve_settings
 from .length import trim
 from .loader import LoadedModel, ModelLoader, absent_reason, is_present, missing_packages
 from .long_input import Plan, PlanResult, Stage, focus, join_units, plan, units_of
