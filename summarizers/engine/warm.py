@@ -1,4 +1,4 @@
-"""Imported once by the forkserver of the document processes of job workers, batch runs and the
+"""Imported once by the forkserver of the killable children (:mod:`.child`) of job workers, batch runs and the
 service's per-request children (never elsewhere).
 
 Each document process then starts warm and single-threaded: numeric libraries limited to one
