@@ -26,6 +26,7 @@ from typing import Any
 
 from ..api import summarize_batch_prepared
 from ..deadline import time_limit
+from ..engine.child import kept
 from ..errors import InputTooLarge, SummarizerError, SummaryTimeout
 from ..methods.base import Request
 from ..registry import Registry, default_registry
@@ -269,10 +270,6 @@ def _in_child(child: GuardedChild, item: Item, settings: Settings, should_stop: 
     return records[0]
 
 
-#: The chunk worker of a document child, kept across its documents (its prepared requests).
-_IN_CHILD: dict[int, ChunkWorker] = {}
-
-
 @dataclass(frozen=True)
 class ChunkTask:
     """Items to summarize in a killable child (:meth:`GuardedChild.call`), on the child's one
@@ -287,10 +284,7 @@ class ChunkTask:
         Raises:
             MemoryError: a document ran out of memory (the child is then replaced).
         """
-        worker = _IN_CHILD.get(id(registry))
-        if worker is None:
-            _IN_CHILD.clear()
-            worker = _IN_CHILD[id(registry)] = ChunkWorker(registry_factory=lambda: registry)
+        worker = kept(("chunks", id(registry)), lambda: ChunkWorker(registry_factory=lambda: registry))
         records = worker.run(self.items, self.settings)
         if any(_out_of_memory(r) for r in records):
             raise MemoryError

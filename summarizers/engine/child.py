@@ -29,10 +29,12 @@ import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
-from typing import Any
+from typing import Any, TypeVar
 
 from ..registry import Registry
 from .pool import child_setup
+
+T = TypeVar("T")
 
 #: A unit of work for a child: called with the child's registry, returns something picklable.
 Task = Callable[[Registry], Any]
@@ -141,6 +143,21 @@ class Child:
         with contextlib.suppress(OSError):
             self.conn.close()
         return self.process.exitcode  # type: ignore[no-any-return]
+
+
+#: The worker a child keeps across its tasks (see :func:`kept`): at most one, by key.
+_KEPT: dict[Any, Any] = {}
+
+
+def kept(key: Any, make: Callable[[], T]) -> T:
+    """The worker this process keeps for ``key``, made with ``make()`` on first use: what a task
+    run in a child calls so that the child's worker (and its prepared requests) survives from one
+    task to the next. A new key replaces the kept worker (a child serves one owner)."""
+    worker = _KEPT.get(key)
+    if worker is None:
+        _KEPT.clear()
+        worker = _KEPT[key] = make()
+    return worker  # type: ignore[no-any-return]
 
 
 def exit_reason(code: int | None) -> str:
