@@ -124,7 +124,7 @@ RECORDS_PER_EXTRA_WORKER = 1000
 
 
 def local_jobs(records: int | None, cores: int | None = None) -> int:
-    """The default ``--jobs`` of the local engine: one process for small inputs or input of
+    """The default ``--jobs`` of the local pool: one process for small inputs or input of
     unknown size (stdin), and one more per :data:`RECORDS_PER_EXTRA_WORKER` records, up to
     the cores here."""
     cores = default_jobs() if cores is None else cores

@@ -47,14 +47,14 @@ log = logging.getLogger(__name__)
 
 
 def to_item(doc: dict[str, Any]) -> Item:
-    """A stored document as the batch engine's item."""
+    """A stored document as the chunk worker's item."""
     return Item(id=doc["id"], line=doc["i"] + 1, text=doc.get("text"), html=bool(doc.get("html")),
                 title=doc.get("title"), method=doc.get("method"), length=doc.get("length"),
                 error=doc.get("error"), id_given=doc.get("id_given", True))
 
 
 def job_settings(settings: dict[str, Any]) -> Settings:
-    """A job's shared settings as the batch engine's."""
+    """A job's shared settings as the chunk worker's."""
     return Settings(method=settings.get("method", "lexrank"), length=settings.get("length"),
                     language=settings.get("language", "english"), options=dict(settings.get("options") or {}))
 
