@@ -4,7 +4,7 @@ Python threads cannot be stopped, so work whose cost the input decides (one docu
 or a job, a digest's article, a request to the service) runs in a child process that can be:
 
 * a task is any picklable ``task(registry) -> value``; the child builds its registry once, when
-  it starts (optionally warming it, :mod:`summarizers.engine.warm`), and keeps it for its life;
+  it starts (optionally warming it, :func:`warm_registry`), and keeps it for its life;
 * the caller waits at most ``timeout`` seconds for the answer, polling ``should_stop`` while it
   waits; past either the child is killed with SIGKILL (its CPU and memory are freed at once);
 * the child's address space is capped (``RLIMIT_AS``, ``memory_mb``): a task that needs more
@@ -21,6 +21,7 @@ The owners decide what a limit means for their caller: the batch and jobs docume
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import os
 import signal
@@ -31,6 +32,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
 from typing import Any, TypeVar
 
+from ..api import summarize
 from ..registry import Registry
 from .pool import child_setup
 
@@ -172,6 +174,24 @@ def exit_reason(code: int | None) -> str:
     return f"exit status {code}"
 
 
+_WARM_TEXT = (
+    "The council approved the new budget on Monday after a long debate.\n"
+    "Officials said the plan would fund schools and repair the city's roads.\n"
+    "The vote was seven to two, and the budget takes effect next month.\n"
+)
+
+
+def warm_registry(registry: Registry) -> None:
+    """Compute one tiny summary with each extractive method of ``registry`` (best effort), so
+    that lazily built tables (stemmers, stop words, segmenters) exist before a task waits."""
+    for method in registry:
+        if method.kind == "extractive":
+            try:
+                summarize(_WARM_TEXT, method=method.name, length={"sentences": 1}, registry=registry)
+            except Exception:  # best effort; a real document reports any problem
+                logging.getLogger(__name__).debug("warming %s failed", method.name, exc_info=True)
+
+
 def child_main(conn: Connection, factory: RegistryFactory, memory_mb: int, warm: bool) -> None:
     """A child's life: build the registry, say ``ready``, answer tasks until ``conn`` closes."""
     child_setup(1, os.getppid())  # the forkserver (or, with spawn, the owner), which ends with the owner
@@ -183,8 +203,6 @@ def child_main(conn: Connection, factory: RegistryFactory, memory_mb: int, warm:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     registry = factory()
     if warm:
-        from .warm import warm as warm_registry
-
         warm_registry(registry)  # this registry's own method objects: lazily built tables, before a task waits
     conn.send(("ready", None))
     while True:
