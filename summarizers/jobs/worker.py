@@ -59,12 +59,26 @@ def job_settings(settings: dict[str, Any]) -> Settings:
                     language=settings.get("language", "english"), options=dict(settings.get("options") or {}))
 
 
+@dataclass(frozen=True)
+class DigestChunks:
+    """The worker of digest jobs: a digest job's one chunk to its records
+    (:func:`~summarizers.digest.job.run_digest_chunk`), each article under ``limits``."""
+
+    registry_factory: RegistryFactory
+    limits: DocumentLimits
+
+    def __call__(self, docs: list[dict[str, Any]], settings: dict[str, Any]) -> list[dict[str, Any]]:
+        """One record per stored document, in order."""
+        return run_digest_chunk(docs, settings, self.registry_factory, self.limits)
+
+
 @dataclass
 class _InFlight:
     job_id: str
     k: int
     indexes: list[int]
     handle: Any
+    pool: Any  # the pool the chunk was submitted to (collected from it)
     renew_until: float = float("inf")  # monotonic time past which the lease is not renewed
     records: list[dict[str, Any]] | None = None  # computed, not yet written (a store fault)
 
@@ -95,7 +109,7 @@ class JobWorker:
         self.faults = 0  # store faults met (each logged, then waited out)
         self.on_finish = on_finish
         self.registry_factory = registry_factory
-        self._digests: Any = None  # a thread for digest jobs (one chunk each), made on first use
+        self._digests: ThreadPool[list[dict[str, Any]]] | None = None  # digest jobs' thread, made on first use
         self.lease = jobs.config.lease
         self._in_flight: InFlight[_InFlight] = InFlight(max(1, self.pool.workers))
         self._lock = threading.Lock()
@@ -152,7 +166,7 @@ class JobWorker:
             self._abandon.set()  # a chunk still running (an error above) is killed, not waited for
             self.pool.close()
             if self._digests is not None:
-                self._digests.shutdown(wait=True)
+                self._digests.close()
             for thread in self._webhooks:  # let deliveries in progress end (their retries are bounded)
                 thread.join(timeout=WEBHOOK_RETRY_AFTER / 4)
 
@@ -196,16 +210,17 @@ class JobWorker:
         if job is None or not docs:
             return True
         if is_digest(job["settings"]):
-            handle = self._digest_thread().submit(run_digest_chunk, docs, job["settings"], self.registry_factory,
-                                                  self.digest_limits)
+            pool: Any = self._digest_pool()
+            handle = pool.submit(docs, job["settings"])
         else:
-            handle = self.pool.submit([to_item(d) for d in docs], job_settings(job["settings"]),
+            pool = self.pool
+            handle = pool.submit([to_item(d) for d in docs], job_settings(job["settings"]),
                                       self._cancel_check(job_id))
         # The chunk's time budget (every document at its limit, and one lease to spare): past it
         # the lease is not renewed, so another worker may take the chunk over.
         budget = self.limits.timeout * len(docs) + self.lease
         with self._lock:
-            self._in_flight.add(_InFlight(job_id, k, [d["i"] for d in docs], handle,
+            self._in_flight.add(_InFlight(job_id, k, [d["i"] for d in docs], handle, pool,
                                              renew_until=time.monotonic() + budget))
         return True
 
@@ -229,12 +244,10 @@ class JobWorker:
 
         return cancelled
 
-    def _digest_thread(self) -> Any:
-        """The thread digest jobs run in (a digest is a whole collection: one chunk, one task)."""
+    def _digest_pool(self) -> ThreadPool[list[dict[str, Any]]]:
+        """The pool digest jobs run on: one thread (a digest is a whole collection: one chunk, one task)."""
         if self._digests is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            self._digests = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jobs-digest")
+            self._digests = ThreadPool(partial(DigestChunks, self.registry_factory, self.digest_limits), 1)
         return self._digests
 
     def _finish_oldest(self) -> None:
@@ -242,7 +255,7 @@ class JobWorker:
             chunk = self._in_flight.oldest()
         if chunk.records is None:
             try:
-                chunk.records = self.pool.collect(chunk.handle)
+                chunk.records = chunk.pool.collect(chunk.handle)
             except Stopped:
                 log.info("job %s chunk %d abandoned (cancelled)", chunk.job_id, chunk.k)
                 with self._lock:
