@@ -309,13 +309,13 @@ def attack_cost(base: str, pid: int | None, sample: str, args: argparse.Namespac
 
 def isolation_overhead(sample: str, registry: Any, rounds: int = 40) -> dict[str, float]:
     """Median milliseconds of the same summary called directly and through a one-child
-    :class:`service.processes.ProcessPool` (interleaved, so both see the same machine load)."""
-    from service.processes import ProcessPool
+    :class:`service.processes.RequestChildren` (interleaved, so both see the same machine load)."""
+    from service.processes import RequestChildren
     from service.tasks import GivenRegistry, SummarizeTask
     from summarizers import Registry
 
     task = SummarizeTask(registry.prepare("lexrank").portable(), sample, None)
-    pool = ProcessPool(1, GivenRegistry(Registry([registry.get("lexrank")])))
+    pool = RequestChildren(1, GivenRegistry(Registry([registry.get("lexrank")])))
     try:
         pool.run(task, 120)
         direct, isolated = [], []

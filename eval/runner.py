@@ -24,7 +24,7 @@ from typing import Any
 from tqdm import tqdm
 
 from summarizers import Length, Registry, SummarizerError, default_registry
-from summarizers.engine import EngineError, WorkerPool, run_ordered
+from summarizers.engine import EngineError, LocalPool, run_ordered
 from summarizers.types import MAX_SENTENCES
 
 from .bootstrap import DEFAULT_CONFIDENCE, DEFAULT_SAMPLES
@@ -254,7 +254,7 @@ def run_evaluation(
                     bar.update(len(records))
 
                 if pending:
-                    pool = WorkerPool(partial(Evaluator, config), jobs if len(pending) > 1 else 1)
+                    pool = LocalPool(partial(Evaluator, config), jobs if len(pending) > 1 else 1)
                     try:
                         run_ordered(pool, pending, emit, capacity=4 * pool.workers)
                     finally:

@@ -25,7 +25,7 @@ from .errors import ApiError, register_error_handlers
 from .logging import clean_request_id, configure_logging, request_id_var
 from .metrics import Metrics, metric_method
 from .preload import Preloader
-from .processes import ProcessPool
+from .processes import RequestChildren
 from .ratelimit import RateLimiter
 from .runner import Runner
 from .schemas import bind_schemas
@@ -128,7 +128,7 @@ def build_runner(cfg: ServiceConfig, registry: Registry) -> Runner:
             shipped.append(method)
     pool = None
     if shipped:
-        pool = ProcessPool(
+        pool = RequestChildren(
             cfg.processes,
             GivenRegistry(Registry(shipped)),
             memory_mb=cfg.child_memory_mb,

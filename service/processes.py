@@ -13,46 +13,39 @@ worker therefore computes extractive summaries in ``size`` child processes of it
   ``recycle_rss_mb`` after a task, or that served ``max_tasks`` tasks, is replaced;
 - a child that dies (killed from outside, a crash) is replaced; the caller gets
   :class:`ChildCrashed`;
-- children are forked from a ``forkserver`` that imported and warmed the library once
-  (:mod:`summarizers.batch.warm`), so a replacement is ready in milliseconds and starts clean (no locks or
-  torch threads inherited from the multi-threaded gunicorn worker); they die with the worker
-  (the forkserver ends when the worker does, and children have ``PR_SET_PDEATHSIG``).
+- each child is the run engine's one killable child (:class:`summarizers.engine.child.Child`,
+  the same code that runs the documents of batch runs and jobs under their limits): forked
+  from a ``forkserver`` that imported and warmed the library once, so a replacement is ready in
+  milliseconds and starts clean (no locks or torch threads inherited from the multi-threaded
+  gunicorn worker); it dies with the worker.
 
-The pool does not queue: the caller (:class:`service.runner.Runner`) admits at most ``size``
+The children do not queue: the caller (:class:`service.runner.Runner`) admits at most ``size``
 tasks at once, so a child is always free or can be started.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import multiprocessing
 import os
-import signal
 import threading
 import time
-import traceback
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
 from typing import Any
 
 from summarizers import Registry
+from summarizers.engine.child import Child, Task, exit_reason, forkserver_context
 from summarizers.errors import SummaryTimeout
 
 log = logging.getLogger(__name__)
 
-#: A unit of work for a child: called with the child's registry, returns something picklable.
-Task = Callable[[Registry], Any]
+__all__ = ["START_SECONDS", "ChildCrashed", "ChildOutOfMemory", "RequestChildren", "Task", "rss_mb"]
+
 RegistryFactory = Callable[[], Registry]
 
 #: Seconds a task waits for a replacement child to be started before giving up.
 START_SECONDS = 30.0
-
-#: Modules the forkserver imports (and so warms) once, before forking any child.
-FORKSERVER_PRELOAD = ["summarizers.batch.warm"]
 
 
 class ChildCrashed(RuntimeError):
@@ -67,25 +60,8 @@ class ChildOutOfMemory(RuntimeError):
         self.limit_mb = limit_mb
 
 
-@dataclass
-class _Child:
-    process: Any  # multiprocessing.process.BaseProcess
-    conn: Connection
-    tasks: int = 0
-
-
-def forkserver_context() -> BaseContext:
-    """The ``forkserver`` context with the warm-up preload (``spawn`` where fork is unavailable)."""
-    try:
-        context = multiprocessing.get_context("forkserver")
-    except ValueError:  # pragma: no cover - no fork on this platform
-        return multiprocessing.get_context("spawn")
-    context.set_forkserver_preload(FORKSERVER_PRELOAD)
-    return context
-
-
-class ProcessPool:
-    """At most ``size`` child processes, started on demand, each running one task at a time.
+class RequestChildren:
+    """At most ``size`` killable child processes, started on demand, each running one task at a time.
 
     Args:
         size: children at most (tasks at once).
@@ -93,7 +69,7 @@ class ProcessPool:
         memory_mb: address-space limit of each child (``RLIMIT_AS``), or 0 for none.
         recycle_rss_mb: replace a child whose resident memory is above this after a task (0: never).
         max_tasks: replace a child after this many tasks (0: never).
-        context: the multiprocessing context (default :func:`forkserver_context`).
+        context: the multiprocessing context (default :func:`~summarizers.engine.child.forkserver_context`).
     """
 
     def __init__(
@@ -116,7 +92,7 @@ class ProcessPool:
         self._context = context or forkserver_context()
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)  # a child went idle or a place came free
-        self._idle: list[_Child] = []
+        self._idle: list[Child] = []
         self._live = 0
         self._closed = False
         self.started = 0  # children started so far (replacements included)
@@ -131,34 +107,32 @@ class ProcessPool:
             SummaryTimeout: no answer within ``timeout`` seconds (the child was killed).
             ChildOutOfMemory: the task hit the child's memory limit.
             ChildCrashed: the child died before answering.
-            RuntimeError: the pool is closed, or no child came free in ``START_SECONDS`` (a caller
+            RuntimeError: closed, or no child came free in ``START_SECONDS`` (a caller
                 bug: admit at most ``size`` tasks at once).
             Exception: whatever ``task`` raised (a :class:`~summarizers.SummarizerError`...).
         """
         child = self._take()
         try:
-            child.conn.send(task)
+            child.send(task)
         except BaseException:  # an unpicklable task: the child never saw it
             self._put_back(child)
             raise
         try:
-            answered = child.conn.poll(timeout)
-            status, value = child.conn.recv() if answered else ("timeout", None)
+            status, value = child.answer(timeout)
         except (EOFError, OSError) as exc:
-            code = self._discard(child, kill=True)
+            code = self._discard(child)
             raise ChildCrashed(
-                f"the worker process computing the summary died ({_exit_reason(code)})"
+                f"the worker process computing the summary died ({exit_reason(code)})"
             ) from exc
         except BaseException:  # an answer that cannot be unpickled; or interrupted while waiting
-            self._discard(child, kill=True)
+            self._discard(child)
             raise
         if status == "timeout":
-            self._discard(child, kill=True)
+            self._discard(child)
             self.killed += 1
             raise SummaryTimeout(
                 f"the summary took longer than its {timeout:g} s limit", limit_seconds=timeout
             )
-        child.tasks += 1
         self._put_back(child)
         if status == "ok":
             return value
@@ -189,7 +163,7 @@ class ProcessPool:
     def pids(self) -> list[int]:
         """The pids of the idle children (for tests and diagnostics)."""
         with self._lock:
-            return [c.process.pid for c in self._idle]
+            return [c.pid for c in self._idle]
 
     def close(self) -> None:
         """Stop every idle child (busy ones are stopped when their task ends)."""
@@ -200,7 +174,7 @@ class ProcessPool:
 
     # -- children -------------------------------------------------------------------------------
 
-    def _take(self) -> _Child:
+    def _take(self) -> Child:
         """An idle child; or a new one when there is room; or the replacement being started."""
         with self._changed:
             deadline = time.monotonic() + START_SECONDS
@@ -219,54 +193,45 @@ class ProcessPool:
             self._free_place()
             raise
 
-    def _start(self) -> _Child:
-        ours, theirs = self._context.Pipe(duplex=True)
-        process = self._context.Process(  # type: ignore[attr-defined]
-            target=child_main,
-            args=(theirs, self._factory, os.getpid(), self._memory_mb),
-            name="summarize-child",
-            daemon=True,
-        )
-        process.start()
-        theirs.close()
+    def _start(self) -> Child:
+        child = Child(self._factory, memory_mb=self._memory_mb, warm=True, context=self._context)
         self.started += 1
-        log.debug("started worker process %s", process.pid)
-        return _Child(process, ours)
+        log.debug("started worker process %s", child.pid)
+        return child
 
-    def _put_back(self, child: _Child) -> None:
+    def _put_back(self, child: Child) -> None:
         if self._should_recycle(child):
-            self._discard(child, kill=True)
+            self._discard(child)
         else:
             self._make_idle(child)
 
-    def _make_idle(self, child: _Child) -> None:
+    def _make_idle(self, child: Child) -> None:
         with self._changed:
             if not self._closed:
                 self._idle.append(child)
                 self._changed.notify()
                 return
-        self._discard(child, kill=True)
+        self._discard(child)
 
     def _free_place(self) -> None:
         with self._changed:
             self._live -= 1
             self._changed.notify()
 
-    def _should_recycle(self, child: _Child) -> bool:
+    def _should_recycle(self, child: Child) -> bool:
         if self._max_tasks and child.tasks >= self._max_tasks:
             return True
         if self._recycle_rss_mb:
-            rss = rss_mb(child.process.pid)
+            rss = rss_mb(child.pid)
             if rss is not None and rss > self._recycle_rss_mb:
-                log.info("replacing worker process %s: %.0f MiB resident after a task",
-                         child.process.pid, rss)
+                log.info("replacing worker process %s: %.0f MiB resident after a task", child.pid, rss)
                 return True
         return False
 
-    def _discard(self, child: _Child, *, kill: bool) -> int | None:
+    def _discard(self, child: Child) -> int | None:
         """Stop ``child`` (SIGKILL), reap it, free its place, start a replacement; its exit code."""
         self._free_place()
-        code = _stop(child, kill=kill)
+        code = child.stop()
         threading.Thread(target=self._replenish, name="summarize-child-start", daemon=True).start()
         return code
 
@@ -285,29 +250,9 @@ class ProcessPool:
         self._make_idle(child)
 
 
-def _stop(child: _Child, *, kill: bool) -> int | None:
-    if kill and child.process.is_alive():
-        with contextlib.suppress(OSError, ValueError):  # already gone
-            child.process.kill()
-    child.process.join(5)
-    child.conn.close()
-    return child.process.exitcode
-
-
-def _stop_all(children: list[_Child]) -> None:
+def _stop_all(children: list[Child]) -> None:
     while children:
-        _stop(children.pop(), kill=True)
-
-
-def _exit_reason(code: int | None) -> str:
-    if code is None:
-        return "still running"
-    if code < 0:
-        try:
-            return f"killed by {signal.Signals(-code).name}"
-        except ValueError:
-            return f"killed by signal {-code}"
-    return f"exit status {code}"
+        children.pop().stop()
 
 
 def rss_mb(pid: int) -> float | None:
@@ -318,42 +263,3 @@ def rss_mb(pid: int) -> float | None:
     except (OSError, ValueError, IndexError):
         return None
     return resident_pages * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)
-
-
-# -- in the child -------------------------------------------------------------------------------
-
-
-def child_main(conn: Connection, factory: RegistryFactory, parent: int, memory_mb: int) -> None:
-    """A child's life: answer tasks from ``conn`` until it closes (or the parent dies)."""
-    from summarizers.lifetime import die_with_parent
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to gunicorn, which stops us
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    die_with_parent(os.getppid())
-    if memory_mb:
-        import resource
-
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    registry = factory()
-    from summarizers.batch.warm import warm
-
-    warm(registry)  # this registry's own method objects: lazily built tables, before a task waits
-    while True:
-        try:
-            task = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            reply: tuple[str, Any] = ("ok", task(registry))
-        except MemoryError:
-            reply = ("memory", None)
-        except BaseException as exc:  # goes back to the caller, with the traceback as a note
-            exc.add_note("in the worker process:\n" + "".join(traceback.format_exception(exc)))
-            reply = ("error", exc)
-        try:
-            conn.send(reply)
-        except MemoryError:
-            conn.send(("memory", None))
-        except Exception as exc:  # an unpicklable value or exception
-            conn.send(("error", RuntimeError(f"cannot send the result back: {type(exc).__name__}: {exc}")))

@@ -2,7 +2,7 @@
 
 Every summary runs in one of two lanes of the worker:
 
-- **processes** (extractive methods): the worker's :class:`~service.processes.ProcessPool`. At
+- **processes** (extractive methods): the worker's :class:`~service.processes.RequestChildren`. At
   the time limit the child computing the summary is killed, so its CPU and memory are freed
   at once and its slot is free for the next request.
 - **threads** (abstractive methods, whose models are too big to copy into every child, and any
@@ -30,7 +30,7 @@ from summarizers.deadline import time_limit
 from summarizers.errors import SummaryTimeout
 
 from .errors import ServiceBusy
-from .processes import ProcessPool, Task
+from .processes import RequestChildren, Task
 
 
 class Lane:
@@ -69,7 +69,7 @@ class Runner:
         self,
         registry: Registry,
         *,
-        pool: ProcessPool | None,
+        pool: RequestChildren | None,
         isolated: frozenset[str],
         thread_limits: Mapping[str, int],
         default_threads: int,

@@ -23,11 +23,11 @@ from slow_helpers import slow_documents
 from summarizers import DEFAULT_METHOD
 from summarizers.batch import (
     INTERNAL_ERROR,
-    LocalEngine,
     OutputFile,
     Progress,
     Report,
     Settings,
+    local_pool,
     read_items,
     run_batch,
 )
@@ -41,8 +41,8 @@ def run_lib(rows: list[Any], out: Path, settings: Settings | None = None, *, job
             retry_failed: bool = False, chunk_size: int = 4) -> Report:
     """``run_batch`` over ``rows`` (objects or raw lines) with the fake-method registry."""
     data = "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows).encode()
-    engine = LocalEngine(settings or Settings(), jobs, registry_factory=fake_registry)
-    return run_batch(read_items(io.BytesIO(data), "jsonl"), OutputFile(out), engine,
+    pool = local_pool(settings or Settings(), jobs, registry_factory=fake_registry)
+    return run_batch(read_items(io.BytesIO(data), "jsonl"), OutputFile(out), pool,
                      retry_failed=retry_failed, chunk_size=chunk_size)
 
 

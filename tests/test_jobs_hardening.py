@@ -71,7 +71,7 @@ def test_the_lease_is_not_renewed_past_the_chunks_time_budget(tmp_path: Path) ->
     worker = JobWorker(jobs, registry_factory=lead_registry)
     from summarizers.jobs.worker import _InFlight
 
-    worker._in_flight.append(_InFlight("job", 0, [0], None, renew_until=time.monotonic() - 1))
+    worker._in_flight.add(_InFlight("job", 0, [0], None, worker.pool, renew_until=time.monotonic() - 1))
     renewed: list[Any] = []
     jobs.store.renew = lambda *args: renewed.append(args)  # type: ignore[method-assign]
     threading.Thread(target=worker._heartbeat, daemon=True).start()

@@ -19,7 +19,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from service_helpers import ARTICLE, GatedAbstractive, error_of
 
 from service.app import create_app
-from service.processes import ChildCrashed, ChildOutOfMemory, ProcessPool
+from service.processes import ChildCrashed, ChildOutOfMemory, RequestChildren
 from service.tasks import GivenRegistry, SummarizeTask
 from summarizers import Registry, SummaryTimeout
 from summarizers.methods.lead import LeadMethod
@@ -112,7 +112,7 @@ def _task(text: str, method: str, length: dict | None = None, options: dict | No
 
 
 def test_pool_memory_limit_crash_and_errors_cross_the_boundary() -> None:
-    pool = ProcessPool(1, GivenRegistry(small_registry()), memory_mb=600)
+    pool = RequestChildren(1, GivenRegistry(small_registry()), memory_mb=600)
     try:
         with pytest.raises(ChildOutOfMemory):
             pool.run(_allocate, 30)
@@ -132,7 +132,7 @@ def test_pool_memory_limit_crash_and_errors_cross_the_boundary() -> None:
 
 
 def test_pool_recycles_a_child_that_grew() -> None:
-    pool = ProcessPool(1, GivenRegistry(small_registry()), recycle_rss_mb=1)  # every child is above 1 MiB
+    pool = RequestChildren(1, GivenRegistry(small_registry()), recycle_rss_mb=1)  # every child is above 1 MiB
     try:
         task = _task(ARTICLE, "lead")
         pool.run(task, 30)

@@ -1,22 +1,21 @@
 """Batch runs: one output line per input record, resumable, on local processes or on Ray.
 
->>> from summarizers.batch import Settings, LocalEngine, OutputFile, read_items, run_batch
+>>> from summarizers.batch import Settings, OutputFile, local_pool, read_items, run_batch
 >>> with open("in.jsonl", "rb") as f:
 ...     report = run_batch(read_items(f, "jsonl"), OutputFile("out.jsonl"),
-...                        LocalEngine(Settings(method="lexrank"), jobs=2))
+...                        local_pool(Settings(method="lexrank"), jobs=2))
 
 The pieces: :mod:`.reader` reads inputs into items (bad records become error items),
 :class:`~.job.OutputFile` is the engine's durable results file with batch lines,
-:mod:`.worker` summarizes a chunk, :mod:`.limits` runs each document in a killable child
-under time, memory and size limits, :mod:`.engines` runs workers on the engine's local pool or
-on Ray, :mod:`.driver` drives them, :mod:`.job` holds the value types, :mod:`.progress`
-reports. The machinery is the one job engine's (:mod:`summarizers.engine`), shared with
-``summarize-eval`` and the jobs API.
+:mod:`.worker` holds the one chunk worker (also the jobs worker's), :mod:`.limits` the
+per-document limits and the killable child each document runs in, :mod:`.pools` puts chunk
+workers on the engine's local processes or on Ray, :mod:`.driver` drives them, :mod:`.job`
+holds the value types, :mod:`.progress` reports. The machinery is the one run engine's
+(:mod:`summarizers.engine`), shared with ``summarize-eval``, the digest and the jobs API.
 """
 
 from ..engine.pool import default_jobs
-from .driver import DEFAULT_CHUNK_SIZE, Engine, run_batch
-from .engines import LocalEngine, RayEngine
+from .driver import DEFAULT_CHUNK_SIZE, run_batch
 from .job import (
     INTERNAL_ERROR,
     BatchError,
@@ -27,7 +26,8 @@ from .job import (
     Settings,
     WorkerFailed,
 )
-from .limits import DocumentLimits, LimitedChunkWorker
+from .limits import DocumentLimits
+from .pools import local_pool, ray_pool
 from .progress import Progress
 from .reader import Fields, count_records, detect_format, open_input, read_items
 from .worker import ChunkWorker
@@ -38,22 +38,20 @@ __all__ = [
     "BatchError",
     "ChunkWorker",
     "DocumentLimits",
-    "Engine",
     "EngineUnavailable",
     "Fields",
     "Item",
-    "LimitedChunkWorker",
-    "LocalEngine",
     "OutputFile",
     "Progress",
-    "RayEngine",
     "Report",
     "Settings",
     "WorkerFailed",
     "count_records",
     "default_jobs",
     "detect_format",
+    "local_pool",
     "open_input",
+    "ray_pool",
     "read_items",
     "run_batch",
 ]

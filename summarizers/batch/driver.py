@@ -1,7 +1,7 @@
-"""The driver of a batch run: reads items, skips what is done, feeds an engine, writes lines.
+"""The driver of a batch run: reads items, skips what is done, feeds a pool, writes lines.
 
-The driver is the only writer of the output file, whichever engine computes, so both engines
-give the same guarantees. Chunks are collected in the order they were submitted, so the output
+The driver is the only writer of the output file (the sink), whichever pool computes, so every
+pool gives the same guarantees. Chunks are collected in the order they were submitted, so the output
 lists the input's new records in input order (a resumed run appends after what was there).
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
-from typing import Any, Protocol
+from typing import Any
 
-from ..engine.pool import run_ordered
+from ..engine.pool import Pool, run_ordered
 from .job import Item, OutputFile, Report
 from .progress import Progress
 
@@ -19,25 +19,10 @@ from .progress import Progress
 DEFAULT_CHUNK_SIZE = 16
 
 
-class Engine(Protocol):
-    """Where chunks are summarized: :class:`~.engines.LocalEngine` or :class:`~.engines.RayEngine`."""
-
-    workers: int
-
-    def submit(self, chunk: list[Item]) -> Any:
-        """Start a chunk; returns a handle for :meth:`collect`."""
-
-    def collect(self, handle: Any) -> list[dict[str, Any]]:
-        """Wait for a chunk's records (one per item, in order)."""
-
-    def close(self) -> None:
-        """Release the workers."""
-
-
 def run_batch(
     items: Iterable[Item],
     output: OutputFile,
-    engine: Engine,
+    pool: Pool,
     *,
     retry_failed: bool = False,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
@@ -47,7 +32,7 @@ def run_batch(
     """Summarize every item whose id is not yet in ``output``; one line per id.
 
     Duplicate ids: the first occurrence is summarized, later ones are counted in
-    ``Report.duplicates`` and get no line. The engine is closed at the end. ``total`` (the
+    ``Report.duplicates`` and get no line. The pool is closed at the end. ``total`` (the
     input's record count, when known) lets ``progress`` show the time left.
 
     Raises:
@@ -96,10 +81,10 @@ def run_batch(
         report.repaired, report.output_duplicates = existing.repaired, existing.duplicates
         if progress is not None and total is not None:
             progress.set_total(max(0, total - len(existing.status)))
-        run_ordered(engine, chunks(existing.status), write)
+        run_ordered(pool, chunks(existing.status), write)
     finally:
         try:
-            engine.close()
+            pool.close()
         finally:
             output.close()
             if progress is not None:

@@ -1,4 +1,4 @@
-"""Per-document limits for the jobs API's workers and ``summarize batch``: time, memory, size, cancellation.
+"""Per-document limits of ``summarize batch``, the jobs API and the digest: time, memory, size, cancellation.
 
 A document of a job or of a batch run runs under the same limits as a synchronous request:
 
@@ -16,36 +16,29 @@ A document of a job or of a batch run runs under the same limits as a synchronou
 ``isolation="inline"`` (``SUMMARIZE_JOBS_ISOLATION=inline``) runs everything in the worker under
 the cooperative deadline only (no kill, no memory cap: for tests and trusted input).
 
-Children are forked from a ``forkserver`` (nothing inherited from a threaded parent; a
-replacement starts in milliseconds), ignore Ctrl-C and die with the worker.
+Each child is the run engine's one killable child (:class:`summarizers.engine.child.Child`,
+the same as the service's per-request children): forked from a warm ``forkserver`` (nothing
+inherited from a threaded parent; a replacement starts in milliseconds), ignoring Ctrl-C, dying
+with the worker. :class:`~.worker.ChunkWorker` decides which documents go to it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import multiprocessing
-import os
-import queue
-import threading
-import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
-from ..deadline import time_limit
+from ..engine.child import Child
 from ..errors import InputTooLarge, SummaryTimeout
-from ..registry import Registry, default_registry
-from .job import INTERNAL_ERROR, Item, Settings
-from .worker import ChunkWorker, RegistryFactory, error_record
+from ..registry import Registry
+from .job import INTERNAL_ERROR
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-#: Seconds between two checks of ``should_stop`` while a document runs.
-POLL_SECONDS = 0.2
+RegistryFactory = Callable[[], Registry]
+
 #: Seconds a child may take to start (import the library, build its registry).
 START_SECONDS = 120.0
 
@@ -104,109 +97,41 @@ class DocumentLimits:
             raise ValueError("the document memory and size limits must be 0 (none) or positive")
 
 
-def _child_main(conn: Connection, factory: RegistryFactory, parent: int, memory_mb: int) -> None:
-    """A child's life: run the tasks sent over ``conn`` until it closes: ``("items", items,
-    settings)`` (summarize single documents) or ``("call", task)`` (``task(registry)``)."""
-    from ..engine.pool import child_setup
-
-    child_setup(1, os.getppid())  # the forkserver (or, with spawn, the worker), which ends with the worker
-    if memory_mb:
-        import resource
-
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    worker = ChunkWorker(Settings(), factory)
-    conn.send(("ready", None))
-    while True:
-        try:
-            message = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            if message[0] == "call":
-                conn.send(("ok", message[1](worker.registry)))
-                continue
-            records = worker.run(message[1], message[2])
-            memory = any(_out_of_memory(r) for r in records)
-            conn.send(("memory" if memory else "ok", records))
-        except MemoryError:
-            conn.send(("memory", None))
-        except BaseException as exc:  # a bug: the document's error, the child goes on
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
-
-
-def _out_of_memory(record: dict[str, Any]) -> bool:
-    error = record.get("error")
-    return bool(error and error.get("code") == INTERNAL_ERROR and "MemoryError" in error.get("message", ""))
-
-
-def _context() -> Any:
-    """``forkserver`` (children fork from a clean server that imported the library once: fast to
-    replace after a kill, nothing inherited from a threaded parent); ``spawn`` where there is none."""
-    try:
-        context = multiprocessing.get_context("forkserver")
-    except ValueError:  # pragma: no cover - no fork on this platform
-        return multiprocessing.get_context("spawn")
-    context.set_forkserver_preload(["summarizers.batch.warm"])
-    return context
+def internal_error_entry(message: str) -> dict[str, Any]:
+    """An ``internal_error`` entry whose message points to the log."""
+    return {"code": INTERNAL_ERROR, "message": f"{message} (see the log)", "details": {}}
 
 
 class GuardedChild:
-    """One child process summarizing one document at a time under :class:`DocumentLimits`.
+    """One killable child (:class:`~summarizers.engine.child.Child`) running one document's task
+    at a time under :class:`DocumentLimits`, replaced after a kill.
 
-    Not thread-safe: one caller at a time (:class:`GuardedPool` gives each thread its own).
+    Not thread-safe: one caller at a time (each chunk worker of a pool has its own).
     """
 
     def __init__(self, registry_factory: RegistryFactory, limits: DocumentLimits) -> None:
         self._factory = registry_factory
         self.limits = limits
-        self._context = _context()
-        self._process: Any = None
-        self._conn: Connection | None = None
+        self._child: Child | None = None
         self.killed = 0  # children killed at a limit, or for a cancelled job
 
-    def _ensure(self) -> Connection:
-        if self._process is not None and self._process.is_alive() and self._conn is not None:
-            return self._conn
+    def _ensure(self) -> Child:
+        if self._child is not None and self._child.alive():
+            return self._child
         self.discard()
-        ours, theirs = self._context.Pipe(duplex=True)
-        process = self._context.Process(target=_child_main, name="summarize-job-child", daemon=True,
-                                        args=(theirs, self._factory, os.getpid(), self.limits.memory_mb))
-        process.start()
-        theirs.close()
-        self._process, self._conn = process, ours
+        child = self._child = Child(self._factory, memory_mb=self.limits.memory_mb, name="summarize-job-child")
         try:
-            if not ours.poll(START_SECONDS):
-                raise RuntimeError(f"the document process did not start within {START_SECONDS:g} s")
-            ours.recv()  # "ready"
-        except (EOFError, OSError) as exc:
-            self.discard()
-            raise RuntimeError(f"the document process died while starting: {type(exc).__name__}") from None
+            child.wait_ready(START_SECONDS)
         except BaseException:
             self.discard()
             raise
-        return ours
-
-    def run(self, item: Item, settings: Settings, should_stop: Callable[[], bool] = lambda: False
-            ) -> dict[str, Any]:
-        """The output record of ``item``, computed in the child within the limits.
-
-        Raises:
-            Stopped: ``should_stop()`` turned true while the document ran (the child was killed).
-        """
-        try:
-            records = self._exchange(("items", [item], settings), item.id, should_stop)
-        except ChildFailed as exc:
-            return error_record(item, exc.error)
-        except (SummaryTimeout, InputTooLarge) as exc:
-            return error_record(item, exc)
-        return records[0]  # type: ignore[no-any-return]
+        return child
 
     def call(self, task: Callable[[Registry], T], label: Any = None,
              should_stop: Callable[[], bool] = lambda: False) -> T:
-        """``task(registry)`` run in the child (on the child's registry) within the limits: the
-        per-document work of callers other than batch (a digest's article). ``task`` and its
-        value must be picklable; ``label`` names the document in the log.
+        """``task(registry)`` run in the child (on the child's registry) within the limits: one
+        document's work (a batch or job document, a digest's article). ``task`` and its value
+        must be picklable; ``label`` names the document in the log.
 
         Raises:
             SummaryTimeout: past the time limit (the child was killed).
@@ -214,48 +139,39 @@ class GuardedChild:
             ChildFailed: the task raised (its message) or the child could not start.
             Stopped: ``should_stop()`` turned true (the child was killed).
         """
-        return self._exchange(("call", task), label, should_stop)  # type: ignore[no-any-return]
-
-    def _exchange(self, message: tuple[Any, ...], label: Any, should_stop: Callable[[], bool]) -> Any:
-        """Send ``message`` to the child and wait for its answer within the limits (see :meth:`call`)."""
         try:
-            conn = self._ensure()
-            conn.send(message)
+            child = self._ensure()
+            child.send(task)
         except (RuntimeError, OSError) as exc:
             log.error("document %r: %s", label, exc)
             self.discard()
-            raise ChildFailed({"code": INTERNAL_ERROR, "message": f"{exc} (see the log)", "details": {}}) from None
-        deadline = time.monotonic() + self.limits.timeout
+            raise ChildFailed(internal_error_entry(str(exc))) from None
         try:
-            while not conn.poll(min(POLL_SECONDS, max(0.0, deadline - time.monotonic()))):
-                if should_stop():
-                    self.kill()
-                    raise Stopped()
-                if time.monotonic() >= deadline:
-                    self.kill()
-                    log.warning("document %r ran past its %g s limit; its process was killed", label,
-                                self.limits.timeout)
-                    raise SummaryTimeout(
-                        f"the document took longer than its {self.limits.timeout:g} s limit "
-                        f"({self.limits.timeout_name})", limit_seconds=self.limits.timeout)
-            status, value = conn.recv()
+            status, value = child.answer(self.limits.timeout, should_stop)
         except (EOFError, OSError):
-            code = self._process.exitcode if self._process is not None else None
+            code = child.process.exitcode
             self.discard()
             log.warning("the process summarizing document %r died (exit %s)", label, code)
             raise InputTooLarge.over(
                 f"the process summarizing the document died (exit status {code}), most likely out of "
                 f"memory (limit {self.limits.memory_mb} MiB, {self.limits.memory_name})",
                 limit=self.limits.memory_mb, unit="MiB") from None
+        if status == "stopped":
+            self.kill()
+            raise Stopped()
+        if status == "timeout":
+            self.kill()
+            log.warning("document %r ran past its %g s limit; its process was killed", label, self.limits.timeout)
+            raise SummaryTimeout(f"the document took longer than its {self.limits.timeout:g} s limit "
+                                 f"({self.limits.timeout_name})", limit_seconds=self.limits.timeout)
         if status == "memory":
             self.kill()  # a child that ran out of memory may be in a bad state: start afresh
             raise InputTooLarge.over(
                 f"the document needed more than the {self.limits.memory_mb} MiB a document may use "
                 f"({self.limits.memory_name})", limit=self.limits.memory_mb, unit="MiB")
         if status == "error":
-            raise ChildFailed({"code": INTERNAL_ERROR, "message": f"unexpected {value} (see the log)",
-                               "details": {}})
-        return value
+            raise ChildFailed(internal_error_entry(f"unexpected {type(value).__name__}: {value}"))
+        return value  # type: ignore[no-any-return]
 
     def kill(self) -> None:
         """Kill the child (a fresh one starts with the next document)."""
@@ -264,160 +180,10 @@ class GuardedChild:
 
     def discard(self) -> None:
         """Stop the child, if any."""
-        if self._process is not None:
-            with contextlib.suppress(OSError, ValueError):
-                self._process.kill()
-            self._process.join(5)
-        if self._conn is not None:
-            with contextlib.suppress(OSError):
-                self._conn.close()
-        self._process = self._conn = None
+        if self._child is not None:
+            self._child.stop()
+        self._child = None
 
     def pid(self) -> int | None:
         """The child's pid (for tests), or ``None``."""
-        return None if self._process is None else self._process.pid
-
-
-class GuardedChunks:
-    """Runs chunks document by document under :class:`DocumentLimits` (see the module docstring).
-
-    Args:
-        registry_factory: builds the registry of this process and of each child (picklable).
-        limits: the per-document limits.
-    """
-
-    def __init__(self, registry_factory: RegistryFactory = default_registry,
-                 limits: DocumentLimits | None = None) -> None:
-        self.limits = limits or DocumentLimits()
-        self.local = ChunkWorker(Settings(), registry_factory)
-        self.child = GuardedChild(registry_factory, self.limits) if self.limits.isolation == "process" else None
-
-    def run(self, chunk: Sequence[Item], settings: Settings,
-            should_stop: Callable[[], bool] = lambda: False) -> list[dict[str, Any]]:
-        """One record per item, in order.
-
-        Raises:
-            Stopped: ``should_stop()`` turned true (the chunk is abandoned).
-        """
-        local = ChunkWorker(settings, lambda: self.local.registry)
-        records: list[dict[str, Any] | None] = [None] * len(chunk)
-        in_process: list[int] = []
-        for i, item in enumerate(chunk):
-            if should_stop():
-                raise Stopped()
-            kind = None
-            oversize = self.limits.oversize(_text_bytes(item) if self.limits.max_bytes else 0)
-            if oversize is not None:
-                records[i] = error_record(item, oversize)
-                continue
-            if item.error is None:
-                try:
-                    kind = local.prepare(item).method.kind
-                except Exception:  # the local worker gives the error record
-                    kind = None
-            if kind is None or kind == "abstractive":
-                in_process.append(i)  # errors are cheap; abstractive models live in this process
-            elif self.child is None:  # inline: the library's cooperative deadline only
-                try:
-                    with time_limit(self.limits.timeout):
-                        records[i] = local.run([item])[0]
-                except SummaryTimeout as exc:
-                    records[i] = error_record(item, exc)
-            else:
-                records[i] = self.child.run(item, settings, should_stop)
-        if in_process:
-            items = [chunk[i] for i in in_process]
-            try:
-                with time_limit(self.limits.timeout * len(items)):
-                    done = local.run(items)
-            except SummaryTimeout as exc:
-                done = [error_record(item, exc) for item in items]
-            for i, record in zip(in_process, done, strict=True):
-                records[i] = record
-        return records  # type: ignore[return-value]
-
-    def close(self) -> None:
-        """Stop the child."""
-        if self.child is not None:
-            self.child.discard()
-
-
-def _text_bytes(item: Item) -> int:
-    """The UTF-8 size of ``item``'s text (0 for an error item)."""
-    if item.error is not None or not isinstance(item.text, str):
-        return 0
-    return len(item.text.encode("utf-8", "surrogatepass"))
-
-
-class LimitedChunkWorker:
-    """A :class:`~.worker.ChunkWorker` whose documents run under :class:`DocumentLimits`: the
-    worker of ``summarize batch``'s pool processes and Ray actors (picklable as a ``partial``).
-
-    Args:
-        settings: the job's defaults.
-        registry_factory: builds the registry of this process and of its document child.
-        limits: the per-document limits.
-    """
-
-    def __init__(self, settings: Settings, registry_factory: RegistryFactory = default_registry,
-                 limits: DocumentLimits | None = None) -> None:
-        self.settings = settings
-        self.chunks = GuardedChunks(registry_factory, limits)
-
-    def __call__(self, chunk: Sequence[Item], settings: Settings | None = None) -> list[dict[str, Any]]:
-        """One record per item, in order; never raises for a document."""
-        return self.chunks.run(chunk, settings or self.settings)
-
-    def close(self) -> None:
-        """Stop the document child."""
-        self.chunks.close()
-
-
-class GuardedPool:
-    """``workers`` :class:`GuardedChunks` in threads: the interface of
-    :class:`~summarizers.engine.pool.WorkerPool` (``submit``/``collect``/``close``) with limits.
-    """
-
-    name = "guarded"
-
-    def __init__(self, workers: int = 1, registry_factory: RegistryFactory = default_registry,
-                 limits: DocumentLimits | None = None) -> None:
-        if workers < 1:
-            raise ValueError(f"workers must be at least 1, got {workers}")
-        self.workers = workers
-        self.limits = limits or DocumentLimits()
-        self._runners: queue.SimpleQueue[GuardedChunks] = queue.SimpleQueue()
-        self._all = [GuardedChunks(registry_factory, self.limits) for _ in range(workers)]
-        for runner in self._all:
-            self._runners.put(runner)
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="jobs-chunk")
-        self._closing = threading.Event()
-
-    def submit(self, items: Sequence[Item], settings: Settings,
-               should_stop: Callable[[], bool] = lambda: False) -> Future[list[dict[str, Any]]]:
-        """Start a chunk; the handle goes to :meth:`collect`."""
-        return self._executor.submit(self._run, items, settings, should_stop)
-
-    def _run(self, items: Sequence[Item], settings: Settings, should_stop: Callable[[], bool]
-             ) -> list[dict[str, Any]]:
-        runner = self._runners.get()
-        try:
-            return runner.run(items, settings, lambda: self._closing.is_set() or should_stop())
-        finally:
-            self._runners.put(runner)
-
-    def collect(self, handle: Future[list[dict[str, Any]]]) -> list[dict[str, Any]]:
-        """The records of a submitted chunk (waits for it).
-
-        Raises:
-            Stopped: the chunk was abandoned (cancelled job, pool closing).
-        """
-        return handle.result()
-
-    def close(self, *, abandon: bool = False) -> None:
-        """Stop the children (``abandon``: kill the documents in flight too)."""
-        if abandon:
-            self._closing.set()
-        self._executor.shutdown(wait=True, cancel_futures=True)
-        for runner in self._all:
-            runner.close()
+        return None if self._child is None else self._child.pid

@@ -1,11 +1,17 @@
-"""The work done for one chunk of items, the same in a pool process and in a Ray actor.
+"""The one chunk worker: the work done for one chunk of items, the same wherever it runs.
 
-A :class:`ChunkWorker` holds one registry for its whole life, so every model loads once per
-worker. It prepares each distinct (method, length) of the job once
-(:meth:`~summarizers.Registry.prepare`), groups a chunk by the prepared request so that
-:func:`summarizers.summarize_batch_prepared` can batch the model calls, puts abstractive
-documents in length order (less padding), and turns every outcome into an output record; it
-never raises for a document.
+A :class:`ChunkWorker` is built once per process (a pool process, a Ray actor, a jobs thread, a
+document child) and kept across chunks: it holds one registry for its whole life, so every
+model loads once, and it prepares each distinct (settings, method, length) once
+(:meth:`~summarizers.Registry.prepare`), whichever job's chunk it runs. It groups a chunk by
+the prepared request so that :func:`summarizers.summarize_batch_prepared` can batch the model
+calls, puts abstractive documents in length order (less padding), and turns every outcome into
+an output record; it never raises for a document.
+
+With :class:`~.limits.DocumentLimits` each extractive document runs in the worker's one
+killable child (:class:`~.limits.GuardedChild`, where a :class:`ChunkTask` runs it on the
+child's own kept chunk worker) under a time and memory limit; abstractive documents stay here
+(their model is loaded once here, and they are batched) under the cooperative deadline.
 """
 
 from __future__ import annotations
@@ -13,14 +19,18 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ..api import summarize_batch_prepared
-from ..errors import SummarizerError
+from ..deadline import time_limit
+from ..engine.child import kept
+from ..errors import InputTooLarge, SummarizerError, SummaryTimeout
 from ..methods.base import Request
 from ..registry import Registry, default_registry
 from ..types import Summary
 from .job import INTERNAL_ERROR, Item, Settings
+from .limits import ChildFailed, DocumentLimits, GuardedChild, Stopped
 
 log = logging.getLogger(__name__)
 
@@ -48,20 +58,29 @@ def internal_error(exc: BaseException) -> dict[str, Any]:
             "details": {}}
 
 
+def _never() -> bool:
+    return False
+
+
 class ChunkWorker:
-    """Summarizes chunks of items with shared :class:`Settings` and one registry.
+    """Summarizes chunks of items with one registry, kept across chunks and jobs.
 
     Args:
-        settings: the job's defaults.
+        settings: the defaults of chunks given without settings (default: :class:`Settings`).
         registry_factory: builds the registry, once, on first use (default: the built-ins and
-            plugins). It must be picklable to reach pool processes and Ray actors.
+            plugins). It must be picklable to reach pool processes, Ray actors and children.
+        limits: per-document limits (``None``: none, every document runs here).
     """
 
-    def __init__(self, settings: Settings, registry_factory: RegistryFactory = default_registry) -> None:
-        self.settings = settings
+    def __init__(self, settings: Settings | None = None, registry_factory: RegistryFactory = default_registry,
+                 limits: DocumentLimits | None = None) -> None:
+        self.settings = settings if settings is not None else Settings()
         self._factory = registry_factory
         self._registry: Registry | None = None
         self._prepared: dict[str, Request] = {}
+        self.limits = limits
+        process = limits is not None and limits.isolation == "process"
+        self.child = GuardedChild(registry_factory, limits) if process else None  # type: ignore[arg-type]
 
     @property
     def registry(self) -> Registry:
@@ -70,18 +89,26 @@ class ChunkWorker:
             self._registry = self._factory()
         return self._registry
 
-    def __call__(self, chunk: Sequence[Item], settings: Settings | None = None) -> list[dict[str, Any]]:
-        """:meth:`run` (a worker of the engine's pools)."""
-        return self.run(chunk, settings)
-
-    def run(self, chunk: Sequence[Item], settings: Settings | None = None) -> list[dict[str, Any]]:
-        """One output record per item, in the chunk's order. Never raises for a document.
+    def __call__(self, chunk: Sequence[Item], settings: Settings | None = None,
+                 should_stop: Callable[[], bool] = _never) -> list[dict[str, Any]]:
+        """One output record per item, in the chunk's order; never raises for a document.
 
         ``settings`` replaces the worker's own for this chunk (a jobs worker serves many jobs
-        with one registry, so models load once).
+        with one registry, so models load once); ``should_stop`` is polled while documents run
+        under limits.
+
+        Raises:
+            Stopped: ``should_stop()`` turned true (the chunk is abandoned).
         """
-        if settings is not None and settings != self.settings:
-            return ChunkWorker(settings, lambda: self.registry).run(chunk)
+        settings = self.settings if settings is None else settings
+        if self.limits is None:
+            return self.run(chunk, settings)
+        return self._run_limited(chunk, settings, self.limits, should_stop)
+
+    def run(self, chunk: Sequence[Item], settings: Settings | None = None) -> list[dict[str, Any]]:
+        """One output record per item, in the chunk's order, all computed here (no limits).
+        Never raises for a document."""
+        settings = self.settings if settings is None else settings
         records: list[dict[str, Any] | None] = [None] * len(chunk)
         groups: dict[Request, list[int]] = {}
         for i, item in enumerate(chunk):
@@ -89,7 +116,7 @@ class ChunkWorker:
                 records[i] = error_record(item, item.error)
                 continue
             try:
-                request = self.prepare(item)
+                request = self.prepare(item, settings)
             except SummarizerError as exc:  # a bad per-record method or length, an unavailable method
                 records[i] = error_record(item, exc)
                 continue
@@ -100,21 +127,67 @@ class ChunkWorker:
                 records[i] = record
         return records  # type: ignore[return-value]
 
-    def prepare(self, item: Item) -> Request:
-        """The prepared request of ``item``: the job's settings under its own method and
-        length; prepared once per distinct (method, length) for the worker's life.
+    def prepare(self, item: Item, settings: Settings | None = None) -> Request:
+        """The prepared request of ``item``: ``settings`` (default the worker's) under its own
+        method and length; prepared once per distinct one for the worker's life.
 
         Raises:
             SummarizerError: for a bad method, length or options, or an unavailable method.
         """
-        method = self.settings.method if item.method is None else item.method
-        length = self.settings.length if item.length is None else item.length
-        key = json.dumps([method, length], sort_keys=True)
+        settings = self.settings if settings is None else settings
+        method = settings.method if item.method is None else item.method
+        length = settings.length if item.length is None else item.length
+        key = json.dumps([method, length, settings.method, settings.language, settings.options],
+                         sort_keys=True, default=repr)
         request = self._prepared.get(key)
         if request is None:
-            request = self.registry.prepare(method, length, self.settings.language, self._options_for(method))
+            request = self.registry.prepare(method, length, settings.language, self._options_for(method, settings))
             self._prepared[key] = request
         return request
+
+    def _run_limited(self, chunk: Sequence[Item], settings: Settings, limits: DocumentLimits,
+                     should_stop: Callable[[], bool]) -> list[dict[str, Any]]:
+        """:meth:`__call__` under ``limits`` (see the module docstring)."""
+        records: list[dict[str, Any] | None] = [None] * len(chunk)
+        in_process: list[int] = []
+        for i, item in enumerate(chunk):
+            if should_stop():
+                raise Stopped()
+            kind = None
+            oversize = limits.oversize(_text_bytes(item) if limits.max_bytes else 0)
+            if oversize is not None:
+                records[i] = error_record(item, oversize)
+                continue
+            if item.error is None:
+                try:
+                    kind = self.prepare(item, settings).method.kind
+                except Exception:  # run() gives the error record
+                    kind = None
+            if kind is None or kind == "abstractive":
+                in_process.append(i)  # errors are cheap; abstractive models live in this process
+            elif self.child is None:  # inline: the library's cooperative deadline only
+                try:
+                    with time_limit(limits.timeout):
+                        records[i] = self.run([item], settings)[0]
+                except SummaryTimeout as exc:
+                    records[i] = error_record(item, exc)
+            else:
+                records[i] = _in_child(self.child, item, settings, should_stop)
+        if in_process:
+            items = [chunk[i] for i in in_process]
+            try:
+                with time_limit(limits.timeout * len(items)):
+                    done = self.run(items, settings)
+            except SummaryTimeout as exc:
+                done = [error_record(item, exc) for item in items]
+            for i, record in zip(in_process, done, strict=True):
+                records[i] = record
+        return records  # type: ignore[return-value]
+
+    def close(self) -> None:
+        """Stop the document child, if any."""
+        if self.child is not None:
+            self.child.discard()
 
     def _run_group(self, request: Request, items: list[Item]) -> list[dict[str, Any]]:
         """Records for items sharing a prepared request, in the items' order."""
@@ -152,14 +225,63 @@ class ChunkWorker:
         log.error("document %r (line %d): unexpected result %r", item.id, item.line, type(outcome))
         return error_record(item, internal_error(TypeError(f"not a Summary: {type(outcome).__name__}")))
 
-    def _options_for(self, method: Any) -> Mapping[str, Any]:
+    def _options_for(self, method: Any, settings: Settings) -> Mapping[str, Any]:
         """The job's options; for a record's own method, only those that method accepts.
 
         Raises:
             UnknownMethod: for a method that is not registered.
         """
-        options = self.settings.options
-        if method == self.settings.method:
+        options = settings.options
+        if method == settings.method:
             return options
         known = {p.name for p in self.registry.get(method).all_parameters()}
         return {k: v for k, v in options.items() if k in known}
+
+
+def _text_bytes(item: Item) -> int:
+    """The UTF-8 size of ``item``'s text (0 for an error item)."""
+    if item.error is not None or not isinstance(item.text, str):
+        return 0
+    return len(item.text.encode("utf-8", "surrogatepass"))
+
+
+def _in_child(child: GuardedChild, item: Item, settings: Settings, should_stop: Callable[[], bool]
+              ) -> dict[str, Any]:
+    """The record of ``item`` computed in the killable ``child`` within its limits.
+
+    Raises:
+        Stopped: ``should_stop()`` turned true while the document ran (the child was killed).
+    """
+    try:
+        records: list[dict[str, Any]] = child.call(ChunkTask((item,), settings), item.id, should_stop)
+    except ChildFailed as exc:
+        return error_record(item, exc.error)
+    except (SummaryTimeout, InputTooLarge) as exc:
+        return error_record(item, exc)
+    return records[0]
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    """Items to summarize in a killable child (:meth:`GuardedChild.call`), on the child's one
+    kept :class:`ChunkWorker`."""
+
+    items: tuple[Item, ...]
+    settings: Settings
+
+    def __call__(self, registry: Registry) -> list[dict[str, Any]]:
+        """One record per item.
+
+        Raises:
+            MemoryError: a document ran out of memory (the child is then replaced).
+        """
+        worker = kept(("chunks", id(registry)), lambda: ChunkWorker(registry_factory=lambda: registry))
+        records = worker.run(self.items, self.settings)
+        if any(_out_of_memory(r) for r in records):
+            raise MemoryError
+        return records
+
+
+def _out_of_memory(record: dict[str, Any]) -> bool:
+    error = record.get("error")
+    return bool(error and error.get("code") == INTERNAL_ERROR and "MemoryError" in error.get("message", ""))

@@ -18,18 +18,19 @@ from ..batch import (
     DEFAULT_CHUNK_SIZE,
     DocumentLimits,
     Fields,
-    LocalEngine,
     OutputFile,
     Progress,
-    RayEngine,
     Settings,
     count_records,
     default_jobs,
     detect_format,
+    local_pool,
     open_input,
+    ray_pool,
     read_items,
     run_batch,
 )
+from ..engine.pool import Pool
 from ..registry import default_registry
 from .common import add_request_arguments, request_from_args
 from .status import ExitStatus, UsageError
@@ -104,8 +105,8 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(mode=args.progress, every=args.progress_every) if args.progress != "off" else None
     try:
         with open_input(args.file) as stream:
-            engine = _engine(args, settings)
-            report = run_batch(read_items(stream, fmt, fields, html=args.html), OutputFile(args.out), engine,
+            pool = _pool(args, settings)
+            report = run_batch(read_items(stream, fmt, fields, html=args.html), OutputFile(args.out), pool,
                                retry_failed=args.retry_failed, chunk_size=args.chunk_size,
                                progress=progress, total=total)
     except BaseException:
@@ -124,7 +125,7 @@ RECORDS_PER_EXTRA_WORKER = 1000
 
 
 def local_jobs(records: int | None, cores: int | None = None) -> int:
-    """The default ``--jobs`` of the local engine: one process for small inputs or input of
+    """The default ``--jobs`` of the local pool: one process for small inputs or input of
     unknown size (stdin), and one more per :data:`RECORDS_PER_EXTRA_WORKER` records, up to
     the cores here."""
     cores = default_jobs() if cores is None else cores
@@ -133,12 +134,12 @@ def local_jobs(records: int | None, cores: int | None = None) -> int:
     return max(1, min(cores, 1 + (records - 1) // RECORDS_PER_EXTRA_WORKER))
 
 
-def _engine(args: argparse.Namespace, settings: Settings) -> LocalEngine | RayEngine:
+def _pool(args: argparse.Namespace, settings: Settings) -> Pool:
     limits = limits_from_args(args)
     if args.engine == "ray":
-        return RayEngine(settings, args.jobs, address=args.ray_address, limits=limits,
+        return ray_pool(settings, args.jobs, address=args.ray_address, limits=limits,
                          gpus_per_worker=args.ray_gpus_per_worker, runtime_env=args.ray_runtime_env)
-    return LocalEngine(settings, args.jobs, limits=limits)
+    return local_pool(settings, args.jobs, limits=limits)
 
 
 def add_limit_arguments(p: argparse.ArgumentParser) -> None:

@@ -20,7 +20,7 @@ from ..digest.build import make_plan, run_digest
 from ..digest.records import digest_fields
 from ..digest.render import render_html, render_markdown
 from ..digest.worker import DigestWorker
-from ..engine.pool import WorkerPool
+from ..engine.pool import LocalPool
 from ..engine.ray import RayPool
 from ..registry import default_registry
 from .batch import add_limit_arguments, limits_from_args
@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     fmt = detect_format(args.file, args.input_format)
     factory = partial(DigestWorker, plan, default_registry, limits)
     pool: Any = (RayPool(factory, args.jobs, address=args.ray_address) if args.engine == "ray"
-                 else WorkerPool(factory, args.jobs))
+                 else LocalPool(factory, args.jobs))
     bar = _Bar(disabled=args.no_progress)
     try:
         with open_input(args.file) as stream:

@@ -10,7 +10,7 @@ through the document stage and the method's ranking), :mod:`.dedup` (near-duplic
 LSH), :mod:`.grouping` (stories), :mod:`.ranking` (one story's multi-document ranking),
 :mod:`.repeats` (no sentence said twice), :mod:`.build` (the pipeline), :mod:`.worker` (the
 per-article and per-story work on the engine's pool or Ray), :mod:`.render` (Markdown and
-HTML), :mod:`.types` (the result), :mod:`.job` (the digest as a durable job of the jobs engine).
+HTML), :mod:`.types` (the result), :mod:`.job` (the digest as a durable job of the jobs API).
 """
 
 from .build import summarize_digest

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..batch.job import Item
 from ..batch.limits import DocumentLimits
-from ..engine.pool import WorkerPool, run_ordered
+from ..engine.pool import LocalPool, run_ordered
 from ..errors import InvalidInput, InvalidLength, InvalidOption
 from ..registry import Registry, default_registry
 from ..text.language import get_language
@@ -96,7 +96,7 @@ def summarize_digest(
     own_pool = pool is None
     if own_pool:
         factory = registry_factory or partial(registry_of, registry)
-        pool = WorkerPool(partial(DigestWorker, plan, factory, limits), jobs)
+        pool = LocalPool(partial(DigestWorker, plan, factory, limits), jobs)
     try:
         return run_digest(documents, plan, pool, group_by=group_by, progress=progress)
     finally:

@@ -1,4 +1,4 @@
-"""The digest as a durable job on the jobs engine (:mod:`summarizers.jobs`), without HTTP.
+"""The digest as a durable job of the jobs API (:mod:`summarizers.jobs`, on the run engine), without HTTP.
 
 A digest needs all of its articles at once (stories cross any split), so a digest job is one
 chunk holding every document: claimed with a lease, renewed by the worker's heartbeat, put back

@@ -21,6 +21,7 @@ from ..api import summarize_prepared
 from ..batch.limits import ChildFailed, DocumentLimits, GuardedChild
 from ..batch.worker import internal_error
 from ..deadline import time_limit
+from ..engine.child import kept
 from ..errors import InputTooLarge, SummarizerError, SummaryTimeout
 from ..methods.base import Request
 from ..registry import Registry, default_registry
@@ -152,23 +153,17 @@ def _text_bytes(article: Article) -> int:
     return len(article.text.encode("utf-8", "surrogatepass")) if isinstance(article.text, str) else 0
 
 
-#: The digest worker of a child process, kept across its articles (its prepared requests).
-_IN_CHILD: dict[tuple[int, str], DigestWorker] = {}
-
-
 @dataclass(frozen=True)
 class PrepareTask:
     """One article's preparation, sent to a :class:`~summarizers.batch.limits.GuardedChild`:
-    called there with the child's registry (see :meth:`GuardedChild.call`)."""
+    called there with the child's registry (see :meth:`GuardedChild.call`), on the child's kept
+    digest worker (:func:`~summarizers.engine.child.kept`)."""
 
     plan: Plan
     article: Article
 
     def __call__(self, registry: Registry) -> PreparedArticle | dict[str, Any]:
         """The article prepared (or its error entry); ``MemoryError`` and bugs propagate."""
-        key = (id(registry), repr(self.plan))
-        worker = _IN_CHILD.get(key)
-        if worker is None:
-            _IN_CHILD.clear()
-            worker = _IN_CHILD[key] = DigestWorker(self.plan, partial(registry_of, registry))
+        worker = kept(("digest", id(registry), repr(self.plan)),
+                      lambda: DigestWorker(self.plan, partial(registry_of, registry)))
         return worker.prepare(self.article)

@@ -1,9 +1,9 @@
-"""The one Ray path: the same workers as :class:`~.pool.WorkerPool` on Ray actors, local or on a cluster.
+"""The Ray pool: the same workers as :class:`~.pool.LocalPool` on Ray actors, local or on a cluster.
 
 Each actor (1 CPU, optionally a share of a GPU) builds one worker (for the batch CLI a
 :class:`~summarizers.batch.worker.ChunkWorker`), so models load once per actor.
 The driver keeps reading, filtering and writing (so the output
-guarantees are those of the local engine) and sends chunks to the least busy actor, with a
+guarantees are those of the local pool) and sends chunks to the least busy actor, with a
 bounded number in flight. Ray is an optional extra, imported only here, only when used.
 
 Why actors rather than Ray Data: the driver must own the input (bad lines become error lines,
@@ -57,7 +57,7 @@ class _ActorBody:
 
 
 class RayPool:
-    """Runs tasks on Ray actors (the same interface as :class:`~.pool.WorkerPool`).
+    """Runs tasks on Ray actors (the same interface as :class:`~.pool.LocalPool`).
 
     Args:
         make_worker: builds each actor's worker (picklable).
@@ -136,7 +136,7 @@ class RayPool:
             self._busy[index] -= 1
 
     def close(self) -> None:
-        """Stop the actors, and the local Ray if this engine started it."""
+        """Stop the actors, and the local Ray if this pool started it."""
         for actor in self._actors:
             try:
                 self._ray.kill(actor)

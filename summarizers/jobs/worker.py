@@ -1,11 +1,13 @@
 """The jobs worker: takes chunks off the queue and runs them under per-document limits.
 
 One driver per ``summarize worker`` process (or per embedded worker beside gunicorn): it
-dequeues chunk tasks, claims each chunk in the store with a lease, runs it on a
-:class:`~.limits.GuardedPool` (the same :class:`~summarizers.batch.worker.ChunkWorker` as
-``summarize batch``, so results are identical and abstractive documents are batched; each
-extractive document in a killable child under a time and memory limit, so one hostile document
-is an error entry and the worker moves on), keeps the leases of chunks in flight alive with a
+dequeues chunk tasks, claims each chunk in the store with a lease, runs it on the run engine's
+:class:`~summarizers.engine.pool.ThreadPool` of :class:`~summarizers.batch.worker.ChunkWorker`
+(the same chunk worker as ``summarize batch``, one per thread and kept across jobs, so results
+are identical, models load once and abstractive documents are batched; each extractive
+document in its killable child under a time and memory limit, so one hostile document is an
+error entry and the worker moves on), at most one chunk per thread in flight
+(:class:`~summarizers.engine.pool.InFlight`), keeps the leases of chunks in flight alive with a
 heartbeat (never past the chunk's time budget), and writes each chunk's results with
 :meth:`~.store.JobStore.complete` (once). A cancelled job's chunk in flight is abandoned. Every
 ``lease / 2`` seconds it sweeps: chunks of workers that died go back on the queue, expired jobs
@@ -20,15 +22,16 @@ import os
 import socket
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from ..batch.job import Item, Settings
-from ..batch.limits import DocumentLimits, GuardedPool, Stopped
-from ..batch.worker import RegistryFactory
+from ..batch.limits import DocumentLimits, Stopped
+from ..batch.worker import ChunkWorker, RegistryFactory
 from ..digest.job import is_digest, run_digest_chunk
+from ..engine.pool import InFlight, ThreadPool
 from ..registry import default_registry
 from .core import Jobs, public_view
 from .store import now, store_fault
@@ -44,16 +47,29 @@ log = logging.getLogger(__name__)
 
 
 def to_item(doc: dict[str, Any]) -> Item:
-    """A stored document as the batch engine's item."""
+    """A stored document as the chunk worker's item."""
     return Item(id=doc["id"], line=doc["i"] + 1, text=doc.get("text"), html=bool(doc.get("html")),
                 title=doc.get("title"), method=doc.get("method"), length=doc.get("length"),
                 error=doc.get("error"), id_given=doc.get("id_given", True))
 
 
 def job_settings(settings: dict[str, Any]) -> Settings:
-    """A job's shared settings as the batch engine's."""
+    """A job's shared settings as the chunk worker's."""
     return Settings(method=settings.get("method", "lexrank"), length=settings.get("length"),
                     language=settings.get("language", "english"), options=dict(settings.get("options") or {}))
+
+
+@dataclass(frozen=True)
+class DigestChunks:
+    """The worker of digest jobs: a digest job's one chunk to its records
+    (:func:`~summarizers.digest.job.run_digest_chunk`), each article under ``limits``."""
+
+    registry_factory: RegistryFactory
+    limits: DocumentLimits
+
+    def __call__(self, docs: list[dict[str, Any]], settings: dict[str, Any]) -> list[dict[str, Any]]:
+        """One record per stored document, in order."""
+        return run_digest_chunk(docs, settings, self.registry_factory, self.limits)
 
 
 @dataclass
@@ -62,6 +78,7 @@ class _InFlight:
     k: int
     indexes: list[int]
     handle: Any
+    pool: Any  # the pool the chunk was submitted to (collected from it)
     renew_until: float = float("inf")  # monotonic time past which the lease is not renewed
     records: list[dict[str, Any]] | None = None  # computed, not yet written (a store fault)
 
@@ -71,7 +88,8 @@ class JobWorker:
 
     Args:
         jobs: the jobs (store and queue).
-        processes: worker processes of the pool (1: summarize in this process).
+        processes: chunks run at once, each by its own chunk worker in a thread of this
+            process (with its own killable document child).
         registry_factory: builds each process's registry (picklable).
         on_finish: called with ``(job, status)`` when this worker finishes a job (after the
             job's webhook, if it has one, is started).
@@ -84,17 +102,19 @@ class JobWorker:
         config = jobs.config
         self.limits = DocumentLimits(timeout=config.document_timeout, memory_mb=config.document_memory_mb,
                                      isolation=config.isolation)
-        self.pool = GuardedPool(processes, registry_factory, self.limits)
+        self.pool: ThreadPool[list[dict[str, Any]]] = ThreadPool(
+            partial(ChunkWorker, None, registry_factory, self.limits), processes)
         # A digest's articles are checked for size as they run (a batch job's at submission).
         self.digest_limits = replace(self.limits, max_bytes=config.max_document_bytes)
         self.faults = 0  # store faults met (each logged, then waited out)
         self.on_finish = on_finish
         self.registry_factory = registry_factory
-        self._digests: Any = None  # a thread for digest jobs (one chunk each), made on first use
+        self._digests: ThreadPool[list[dict[str, Any]]] | None = None  # digest jobs' thread, made on first use
         self.lease = jobs.config.lease
-        self._in_flight: deque[_InFlight] = deque()
+        self._in_flight: InFlight[_InFlight] = InFlight(max(1, self.pool.workers))
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._abandon = threading.Event()  # set when the chunks in flight are to be given up
         self._webhooks: list[threading.Thread] = []
         self.documents = 0  # documents written by this worker
 
@@ -107,7 +127,6 @@ class JobWorker:
         heartbeat = threading.Thread(target=self._heartbeat, daemon=True, name="jobs-heartbeat")
         heartbeat.start()
         next_sweep = 0.0
-        capacity = max(1, self.pool.workers)
         backoff = 0.0
         try:
             while not self._stop.is_set():
@@ -115,8 +134,8 @@ class JobWorker:
                     if time.monotonic() >= next_sweep:
                         self._sweep()
                         next_sweep = time.monotonic() + self.lease / 2
-                    started = self._start_next() if len(self._in_flight) < capacity else False
-                    if self._in_flight and (not started or len(self._in_flight) >= capacity):
+                    started = self._start_next() if not self._in_flight.full else False
+                    if self._in_flight and (not started or self._in_flight.full):
                         self._finish_oldest()
                     elif not started:
                         if until_idle and self.jobs.huey.pending_count() == 0 and not self._sweep():
@@ -141,12 +160,13 @@ class JobWorker:
                     if store_fault(exc) is None:
                         raise
                     log.warning("could not write a chunk at shutdown: %s", exc)
-                    self._in_flight.popleft()
+                    self._in_flight.pop()
         finally:
             self._stop.set()
-            self.pool.close(abandon=True)
+            self._abandon.set()  # a chunk still running (an error above) is killed, not waited for
+            self.pool.close()
             if self._digests is not None:
-                self._digests.shutdown(wait=True)
+                self._digests.close()
             for thread in self._webhooks:  # let deliveries in progress end (their retries are bounded)
                 thread.join(timeout=WEBHOOK_RETRY_AFTER / 4)
 
@@ -190,16 +210,17 @@ class JobWorker:
         if job is None or not docs:
             return True
         if is_digest(job["settings"]):
-            handle = self._digest_thread().submit(run_digest_chunk, docs, job["settings"], self.registry_factory,
-                                                  self.digest_limits)
+            pool: Any = self._digest_pool()
+            handle = pool.submit(docs, job["settings"])
         else:
-            handle = self.pool.submit([to_item(d) for d in docs], job_settings(job["settings"]),
+            pool = self.pool
+            handle = pool.submit([to_item(d) for d in docs], job_settings(job["settings"]),
                                       self._cancel_check(job_id))
         # The chunk's time budget (every document at its limit, and one lease to spare): past it
         # the lease is not renewed, so another worker may take the chunk over.
         budget = self.limits.timeout * len(docs) + self.lease
         with self._lock:
-            self._in_flight.append(_InFlight(job_id, k, [d["i"] for d in docs], handle,
+            self._in_flight.add(_InFlight(job_id, k, [d["i"] for d in docs], handle, pool,
                                              renew_until=time.monotonic() + budget))
         return True
 
@@ -209,7 +230,7 @@ class JobWorker:
         state = {"next": 0.0, "cancelled": False}
 
         def cancelled() -> bool:
-            if state["cancelled"] or (self._stop.is_set() and self._abandon):
+            if state["cancelled"] or self._abandon.is_set():
                 return True
             t = time.monotonic()
             if t >= state["next"]:
@@ -223,30 +244,28 @@ class JobWorker:
 
         return cancelled
 
-    def _digest_thread(self) -> Any:
-        """The thread digest jobs run in (a digest is a whole collection: one chunk, one task)."""
+    def _digest_pool(self) -> ThreadPool[list[dict[str, Any]]]:
+        """The pool digest jobs run on: one thread (a digest is a whole collection: one chunk, one task)."""
         if self._digests is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            self._digests = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jobs-digest")
+            self._digests = ThreadPool(partial(DigestChunks, self.registry_factory, self.digest_limits), 1)
         return self._digests
 
     def _finish_oldest(self) -> None:
         with self._lock:
-            chunk = self._in_flight[0]
+            chunk = self._in_flight.oldest()
         if chunk.records is None:
             try:
-                chunk.records = self.pool.collect(chunk.handle)
+                chunk.records = chunk.pool.collect(chunk.handle)
             except Stopped:
                 log.info("job %s chunk %d abandoned (cancelled)", chunk.job_id, chunk.k)
                 with self._lock:
-                    self._in_flight.popleft()
+                    self._in_flight.pop()
                 return
         records = chunk.records
         final = self.jobs.store.complete(chunk.job_id, chunk.k, list(zip(chunk.indexes, records, strict=True)),
                                          now())
         with self._lock:
-            self._in_flight.popleft()
+            self._in_flight.pop()
         self.documents += len(records)
         if final is not None:
             self._finished(chunk.job_id, final)
