@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, create_model
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from summarizers import Parameter, Registry, Summary
+from summarizers import Input, Parameter, Registry, Summary
 from summarizers.errors import InvalidOption
 from summarizers.methods.query import MAX_QUERY_CHARACTERS
 from summarizers.types import DEFAULT_LANGUAGE, DEFAULT_METHOD, DEFAULT_SENTENCES, MAX_SENTENCES, MAX_WORDS
@@ -141,7 +141,8 @@ class SummarizeSettings(BaseModel):
 
 class SummarizeRequest(SummarizeSettings):
     """``POST /v1/summarize``: one document, as ``text``, ``html`` or ``url`` (exactly one: the
-    library checks it and answers 422 for ``text``; ``url`` only where the server allows it)."""
+    library's :class:`~summarizers.Input` checks it, 422 ``invalid_input`` otherwise; ``url`` only
+    where the server allows it)."""
 
     model_config = ConfigDict(
         **_STRICT,
@@ -157,6 +158,14 @@ class SummarizeRequest(SummarizeSettings):
         description="an article page to fetch (only when the server sets SUMMARIZE_ALLOW_URLS, "
         "from the hosts of SUMMARIZE_URL_HOSTS)",
     )
+
+    def input(self) -> Input:
+        """The document as the library's :class:`~summarizers.Input` (the one shape rule).
+
+        Raises:
+            InvalidInput: not exactly one of ``text``, ``html`` and ``url``.
+        """
+        return Input(text=self.text, html=self.html, url=self.url)
 
 
 class BatchDocument(BaseModel):
@@ -175,7 +184,8 @@ class BatchDocument(BaseModel):
     title: str | None = Field(None, description="the article's headline, when known")
 
     def to_library(self) -> dict[str, Any]:
-        """The mapping :func:`summarizers.summarize_batch` takes for one document."""
+        """The document as a mapping of :class:`~summarizers.Input`'s fields (what
+        :func:`summarizers.summarize_batch` takes, and reads with :meth:`~summarizers.Input.from_mapping`)."""
         return self.model_dump(exclude={"id"}, exclude_none=True)
 
 

@@ -75,7 +75,7 @@ def test_bad_configuration_is_a_clear_error(env: dict[str, str], message: str) -
 
 def test_bad_environment_makes_the_method_unavailable_not_broken(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SUMMARIZE_MAX_BEAMS", "lots")
-    method = abstractive_method(Registry())
+    method = abstractive_method()
     status = method.availability()
     assert not status.available and "SUMMARIZE_MAX_BEAMS" in (status.reason or "")
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from ...document import Document
 from ...errors import MethodUnavailable, ModelError, SummarizerError
 from ...text.words import count_words
 from ...types import Kind, LengthAchieved, QueryInfo, SelectedSentence, Summary
-from ..base import MODEL, Availability, Cost, Method, Options, Parameter, Request
-from ..extractive import ExtractiveMethod
+from ..base import MODEL, Availability, Cost, Method, Parameter, Request
 from ..query import (
     QUERY_PARAMETER,
     query_matches,
@@ -33,9 +32,6 @@ from .generation import GenerationSettings, cap_to_model, check_token_options, g
 from .length import trim
 from .loader import LoadedModel, ModelLoader, absent_reason, is_present, missing_packages
 from .long_input import Plan, PlanResult, Stage, focus, join_units, plan, units_of
-
-if TYPE_CHECKING:
-    from ...registry import Registry
 
 log = logging.getLogger(__name__)
 
@@ -94,9 +90,9 @@ class AbstractiveMethod(Method):
     Args:
         config: models and bounds; from the environment when ``None``.
         loader: loads models (injectable for tests); one per method instance.
-        scorer: ranks sentences for the ``extract`` policy (the factory injects the
-            registry's configured extractive method, see :func:`registry_scorer`); without
-            one the ``extract`` policy is unavailable.
+        scorer: ranks sentences for the ``extract`` policy; when ``None``, the registry's
+            configured extractive method (``SUMMARIZE_EXTRACT_METHOD``), injected by
+            :meth:`link`. Without either the ``extract`` policy is unavailable.
         config_error: a configuration problem to report as unavailability.
     """
 
@@ -111,8 +107,15 @@ class AbstractiveMethod(Method):
         self.config = config or AbstractiveConfig.from_env()
         self.parameters = build_parameters(self.config)
         self._loader = loader or ModelLoader(self.config)
+        self._given_scorer = scorer
         self._scorer = scorer
         self._config_error = config_error
+
+    def link(self, registry: Any) -> None:
+        """Take the extract scorer from the registry (:meth:`summarizers.Registry.scorer` of the
+        configured extractive method), unless one was given."""
+        if self._given_scorer is None:
+            self._scorer = registry.scorer(self.config.extract_method)
 
     # -- availability and loading (for /readyz and metrics) ---------------------------------
 
@@ -311,32 +314,12 @@ def _internal(exc: Exception) -> ModelError:
     return ModelError(f"abstractive summary failed: {type(exc).__name__}: {exc}")
 
 
-def registry_scorer(registry: Registry, name: str) -> Scorer:
-    """Scores by the extractive method ``name`` of ``registry``, looked up when first needed
-    (so that a method registered or replaced later is the one used); query-aware when a query
-    is given and the method takes one."""
-
-    def score(document: Document, query: str | None = None) -> Sequence[float]:
-        method = registry.get(name)
-        if not isinstance(method, ExtractiveMethod):
-            raise MethodUnavailable(
-                f"SUMMARIZE_EXTRACT_METHOD {name!r} is not an extractive method",
-                reason="misconfigured extract method",
-            )
-        takes_query = any(p.name == "query" for p in method.all_parameters())
-        # A method without a query variant ranks as usual; the caller keeps the query's sentences.
-        options = Options(method.validate_options({"query": query})) if query and takes_query else Options()
-        return method.score(document, Request(method=method, language=document.language, options=options))
-
-    return score
-
-
-def abstractive_method(registry: Registry) -> AbstractiveMethod:
-    """The registry's factory: configured from the environment, its extract scorer taken from
-    ``registry``; a bad variable makes the method unavailable (with the reason) instead of
-    breaking the registry."""
+def abstractive_method() -> AbstractiveMethod:
+    """The registry's factory: configured from the environment (its extract scorer is injected
+    when the registry links it); a bad variable makes the method unavailable (with the reason)
+    instead of breaking the registry."""
     try:
         config = AbstractiveConfig.from_env()
     except ValueError as exc:
         return AbstractiveMethod(AbstractiveConfig(), config_error=str(exc))
-    return AbstractiveMethod(config, scorer=registry_scorer(registry, config.extract_method))
+    return AbstractiveMethod(config)
