@@ -29,7 +29,7 @@ from summarizers.jobs.store import StoreUnavailable, store_fault
 from summarizers.jobs.webhook import check_url
 
 from .errors import ApiError, error_response, too_large
-from .schemas import ApiJsonSchema, LengthField, SummarizeSettings
+from .schemas import ApiJsonSchema, DocumentFields, LengthField, SummarizeSettings
 from .state import current_state
 
 bp = Blueprint("jobs", __name__)
@@ -45,16 +45,11 @@ DURATION_BUCKETS = (1, 5, 15, 60, 300, 900, 3600, 4 * 3600, 24 * 3600)
 _STRICT = ConfigDict(extra="forbid", strict=True)
 
 
-class JobDocument(BaseModel):
-    """One document of a job: a batch document, with optional per-document ``method`` and
-    ``length`` overrides. A document with both or neither of ``text``/``html`` gets an error line."""
+class JobDocument(DocumentFields):
+    """One document of a job: its ``text`` or ``html`` (a job fetches no URL), with optional
+    per-document ``method`` and ``length`` overrides. A document with both or neither of
+    ``text``/``html`` gets an error line (the library's :class:`~summarizers.Input` decides)."""
 
-    model_config = _STRICT
-
-    id: str | int | None = Field(None, description="echoed in the result; the position in the list if left out")
-    text: str | None = Field(None, description="the article text")
-    html: str | None = Field(None, description="an article page")
-    title: str | None = Field(None, description="the article's headline, when known")
     method: str | None = Field(None, min_length=1, description="this document's method (default: the job's)")
     length: LengthField | None = Field(None, description="this document's length (default: the job's)")
 
@@ -228,7 +223,7 @@ def submit_job() -> Response:
     if body.webhook is not None:
         check_url(body.webhook, jobs.config)
     settings = {"method": body.method, "length": body.length, "language": body.language,
-                "options": body.library_options()}
+                "options": body.library_options(), "request": prepared.to_wire()}
     documents = [d.model_dump(exclude_none=True) for d in body.documents]
     return accepted(lambda: jobs.submit(documents, settings, owner=_owner(), idempotency_key=key,
                                         request_hash=hashlib.sha256(request.get_data(cache=True)).hexdigest(),

@@ -168,9 +168,9 @@ class SummarizeRequest(SummarizeSettings):
         return Input(text=self.text, html=self.html, url=self.url)
 
 
-class BatchDocument(BaseModel):
-    """One document of a batch. Giving both or neither of ``text``/``html``, or text with no
-    sentence, fails that document alone (its result is an error)."""
+class DocumentFields(BaseModel):
+    """What a document of a batch and of a job share: its id, ``text`` or ``html``, and title
+    (their shape is the library's :class:`~summarizers.Input`'s to check)."""
 
     model_config = _STRICT
 
@@ -180,8 +180,14 @@ class BatchDocument(BaseModel):
     )
     text: str | None = Field(None, description="the article text")
     html: str | None = Field(None, description="an article page")
-    url: str | None = Field(None, max_length=2048, description="an article page to fetch (where the server allows it)")
     title: str | None = Field(None, description="the article's headline, when known")
+
+
+class BatchDocument(DocumentFields):
+    """One document of a batch. Giving not exactly one of ``text``/``html``/``url``, or text with
+    no sentence, fails that document alone (its result is an error)."""
+
+    url: str | None = Field(None, max_length=2048, description="an article page to fetch (where the server allows it)")
 
     def to_library(self) -> dict[str, Any]:
         """The document as a mapping of :class:`~summarizers.Input`'s fields (what

@@ -188,6 +188,10 @@ class Options(Mapping[str, Any]):
 # The prepared request
 
 
+#: The wire form of a prepared request (:meth:`Request.to_wire`): plain JSON-ready values.
+WireRequest = Mapping[str, Any]
+
+
 @dataclass(frozen=True)
 class Request:
     """A prepared request: everything about a summary except the document, validated once.
@@ -236,7 +240,7 @@ class Request:
                 "fallback": self.fallback.to_wire() if self.fallback is not None else None}
 
 
-def request_from_wire(wire: Mapping[str, Any], method: Callable[[str], Any]) -> Request:
+def request_from_wire(wire: WireRequest, method: Callable[[str], Any]) -> Request:
     """The :class:`Request` a wire form describes, its methods found by name with ``method``
     (a registry's ``get``). Nothing is validated again: call it through
     :meth:`summarizers.Registry.from_wire`.
@@ -323,7 +327,7 @@ class Input:
         return getattr(self, self.kind)  # type: ignore[no-any-return]
 
     @classmethod
-    def from_mapping(cls, record: Mapping[str, Any], *, where: str | None = None) -> Input:
+    def from_mapping(cls, record: Mapping[str, Any], *, where: str | None = None, prefix: str = "") -> Input:
         """The input of a record with the fields of :data:`INPUT_FIELDS` (others are left to
         the caller); a field holding ``None`` is absent. ``title``, ``source`` and ``language``
         may be numbers (read as text) and blank (absent); ``published`` is an ISO 8601 date or
@@ -331,7 +335,8 @@ class Input:
 
         Raises:
             InvalidInput: the record's shape is wrong; the message opens with ``where``
-                (``"document 3"``...) when given.
+                (``"document 3"``...) when given, the field at fault is named after ``prefix``
+                (``"documents.3."``...).
         """
         try:
             return cls(text=record.get("text"), html=record.get("html"), url=record.get("url"), id=record.get("id"),
@@ -340,9 +345,10 @@ class Input:
                        published=parse_published(record.get("published")),
                        language=optional_string(record.get("language"), "language"))
         except InvalidInput as exc:
-            if where is None:
+            if where is None and not prefix:
                 raise
-            raise InvalidInput(f"{where}: {exc.message}", field=exc.field, **exc.details) from None
+            raise InvalidInput(f"{where}: {exc.message}" if where else exc.message, field=f"{prefix}{exc.field}",
+                               **exc.details) from None
 
     def to_wire(self) -> dict[str, Any]:
         """The fields that are set, JSON-ready when the body is text (read back by :meth:`from_wire`)."""

@@ -1,9 +1,11 @@
 """Batch runs: one output line per input record, resumable, on local processes or on Ray.
 
->>> from summarizers.batch import Settings, LocalEngine, OutputFile, read_items, run_batch
+>>> from summarizers import default_registry
+>>> from summarizers.batch import LocalEngine, OutputFile, read_items, run_batch
+>>> request = default_registry().prepare("lexrank")        # validated once, here
 >>> with open("in.jsonl", "rb") as f:
 ...     report = run_batch(read_items(f, "jsonl"), OutputFile("out.jsonl"),
-...                        LocalEngine(Settings(method="lexrank"), jobs=2))
+...                        LocalEngine(request.to_wire(), jobs=2))   # its wire form to every worker
 
 The pieces: :mod:`.reader` reads inputs into items (bad records become error items),
 :class:`~.job.OutputFile` is the engine's durable results file with batch lines,
@@ -24,7 +26,6 @@ from .job import (
     Item,
     OutputFile,
     Report,
-    Settings,
     WorkerFailed,
 )
 from .limits import DocumentLimits, LimitedChunkWorker
@@ -48,7 +49,6 @@ __all__ = [
     "Progress",
     "RayEngine",
     "Report",
-    "Settings",
     "WorkerFailed",
     "count_records",
     "default_jobs",

@@ -1,4 +1,4 @@
-"""Value types of a batch run: the job settings, one input item, the output file, the report, the errors."""
+"""Value types of a batch run: one input item, the output file, the report, the errors."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from ..engine.errors import EngineError, WorkerFailed
 from ..engine.ray import EngineUnavailable
 from ..engine.sink import JsonlSink, encode_compact
 from ..errors import InvalidInput
-from ..types import DEFAULT_LANGUAGE, DEFAULT_METHOD
+from ..request import Input
 
 #: Error code of a document that failed for a reason that is not the caller's (a bug, a crash).
 INTERNAL_ERROR = "internal_error"
@@ -20,7 +20,7 @@ INTERNAL_ERROR = "internal_error"
 BatchError = EngineError
 
 __all__ = ["INTERNAL_ERROR", "BatchError", "EngineUnavailable", "Existing", "Item", "OutputFile", "Report",
-           "Settings", "WorkerFailed", "encode", "id_key", "parse_line"]
+           "WorkerFailed", "encode", "id_key", "parse_line"]
 
 def encode(record: Mapping[str, Any]) -> bytes:
     """One output line: compact JSON, UTF-8, newline-terminated.
@@ -36,23 +36,6 @@ def encode(record: Mapping[str, Any]) -> bytes:
             "code": INTERNAL_ERROR, "message": f"the result could not be written as JSON: {exc}", "details": {}}})
 
 
-@dataclass(frozen=True)
-class Settings:
-    """What every document of a job shares (a line may override ``method`` and ``length``).
-
-    Attributes:
-        method: the default method name.
-        length: the default length as given (``{"sentences": 3}``...), or ``None``.
-        language: a language name or ISO code.
-        options: method options (``order``, ``model``, ``num_beams``...).
-    """
-
-    method: str = DEFAULT_METHOD
-    length: Mapping[str, Any] | int | None = None
-    language: str = DEFAULT_LANGUAGE
-    options: Mapping[str, Any] = field(default_factory=dict)
-
-
 @dataclass(frozen=True, slots=True)
 class Item:
     """One input record, ready to be summarized or already known to be bad.
@@ -61,10 +44,7 @@ class Item:
         id: the record's id as given (a string or an integer), or ``"line:N"`` when it had none
             (its output line then says ``"id_generated": true``).
         line: the 1-based line of the input it came from.
-        text: the text (or HTML, when ``html``) to summarize; ``None`` for a bad record.
-        html: whether ``text`` holds an HTML page.
-        url: whether ``text`` holds the URL of an article page to fetch.
-        title: the article's headline, when the record gives one.
+        input: the document (text, HTML or URL, title...); ``None`` for a bad record.
         method: a per-record method override, or ``None``.
         length: a per-record length override (an int or a mapping), or ``None``.
         error: for a bad record, the error line's ``{"code", "message", "details"}``.
@@ -75,10 +55,7 @@ class Item:
 
     id: str | int
     line: int
-    text: Any = None
-    html: bool = False
-    url: bool = False
-    title: str | None = None
+    input: Input | None = None
     method: Any = None
     length: Any = None
     error: Mapping[str, Any] | None = None
@@ -91,12 +68,10 @@ class Item:
         generated id apart from every given one (a given ``"line:2"`` is not line 2's own id)."""
         return id_key(self.id, generated=not self.id_given)
 
-    def document(self) -> dict[str, Any]:
-        """The mapping :func:`summarizers.summarize_batch` takes for this record."""
-        doc: dict[str, Any] = {"url" if self.url else "html" if self.html else "text": self.text}
-        if self.title:
-            doc["title"] = self.title
-        return doc
+    def size(self) -> int:
+        """The UTF-8 size of the record's text, page or URL (0 for a bad record or bytes)."""
+        body = self.input.body if self.input is not None and self.error is None else None
+        return len(body.encode("utf-8", "surrogatepass")) if isinstance(body, str) else 0
 
 
 #: Prefix of the key of a generated id. A given id's key is its JSON form, which opens with a
@@ -217,16 +192,17 @@ class OutputFile(JsonlSink[str, bool]):
         return existing
 
 
-def document_head(index: int, doc: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
+def document_head(index: int, doc: Mapping[str, Any], fields: tuple[str, ...] = ("text", "html", "title")
+                  ) -> tuple[dict[str, Any], Input | None]:
     """The start of the stored form of one submitted document (its index and id, for a summary
-    job and a digest alike) and its body, the text or the HTML; a document without exactly one
-    of ``text`` and ``html`` has no body and its head carries the error."""
+    job and a digest alike) and its :class:`~summarizers.request.Input` (of the given ``fields``
+    only); a document the input refuses (not exactly one of ``text``, ``html`` or ``url``...) has
+    none and its head carries the error."""
     given = doc.get("id") is not None
     item: dict[str, Any] = {"i": index, "id": doc["id"] if given else index, "id_given": given}
-    text, html = doc.get("text"), doc.get("html")
-    if (text is None) == (html is None):
-        which = "both" if text is not None else "neither"
-        item["error"] = InvalidInput(f"document {index}: give exactly one of text or html, not {which}",
-                                     field=f"documents.{index}").to_dict()
+    try:
+        return item, Input.from_mapping({k: doc[k] for k in fields if k in doc}, where=f"document {index}",
+                                        prefix=f"documents.{index}.")
+    except InvalidInput as exc:
+        item["error"] = exc.to_dict()
         return item, None
-    return item, text if text is not None else html

@@ -38,7 +38,8 @@ from typing import Any, TypeVar
 from ..deadline import time_limit
 from ..errors import InputTooLarge, SummaryTimeout
 from ..registry import Registry, default_registry
-from .job import INTERNAL_ERROR, Item, Settings
+from ..request import WireRequest
+from .job import INTERNAL_ERROR, Item
 from .worker import ChunkWorker, RegistryFactory, error_record
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ class DocumentLimits:
 
 def _child_main(conn: Connection, factory: RegistryFactory, parent: int, memory_mb: int) -> None:
     """A child's life: run the tasks sent over ``conn`` until it closes: ``("items", items,
-    settings)`` (summarize single documents) or ``("call", task)`` (``task(registry)``)."""
+    request)`` (summarize single documents) or ``("call", task)`` (``task(registry)``)."""
     from ..engine.pool import child_setup
 
     child_setup(1, os.getppid())  # the forkserver (or, with spawn, the worker), which ends with the worker
@@ -114,7 +115,7 @@ def _child_main(conn: Connection, factory: RegistryFactory, parent: int, memory_
 
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    worker = ChunkWorker(Settings(), factory)
+    worker = ChunkWorker(None, factory)
     conn.send(("ready", None))
     while True:
         try:
@@ -186,7 +187,7 @@ class GuardedChild:
             raise
         return ours
 
-    def run(self, item: Item, settings: Settings, should_stop: Callable[[], bool] = lambda: False
+    def run(self, item: Item, request: WireRequest, should_stop: Callable[[], bool] = lambda: False
             ) -> dict[str, Any]:
         """The output record of ``item``, computed in the child within the limits.
 
@@ -194,7 +195,7 @@ class GuardedChild:
             Stopped: ``should_stop()`` turned true while the document ran (the child was killed).
         """
         try:
-            records = self._exchange(("items", [item], settings), item.id, should_stop)
+            records = self._exchange(("items", [item], request), item.id, should_stop)
         except ChildFailed as exc:
             return error_record(item, exc.error)
         except (SummaryTimeout, InputTooLarge) as exc:
@@ -288,24 +289,24 @@ class GuardedChunks:
     def __init__(self, registry_factory: RegistryFactory = default_registry,
                  limits: DocumentLimits | None = None) -> None:
         self.limits = limits or DocumentLimits()
-        self.local = ChunkWorker(Settings(), registry_factory)
+        self.local = ChunkWorker(None, registry_factory)
         self.child = GuardedChild(registry_factory, self.limits) if self.limits.isolation == "process" else None
 
-    def run(self, chunk: Sequence[Item], settings: Settings,
+    def run(self, chunk: Sequence[Item], request: WireRequest,
             should_stop: Callable[[], bool] = lambda: False) -> list[dict[str, Any]]:
         """One record per item, in order.
 
         Raises:
             Stopped: ``should_stop()`` turned true (the chunk is abandoned).
         """
-        local = ChunkWorker(settings, lambda: self.local.registry)
+        local = ChunkWorker(request, lambda: self.local.registry)
         records: list[dict[str, Any] | None] = [None] * len(chunk)
         in_process: list[int] = []
         for i, item in enumerate(chunk):
             if should_stop():
                 raise Stopped()
             kind = None
-            oversize = self.limits.oversize(_text_bytes(item) if self.limits.max_bytes else 0)
+            oversize = self.limits.oversize(item.size() if self.limits.max_bytes else 0)
             if oversize is not None:
                 records[i] = error_record(item, oversize)
                 continue
@@ -323,7 +324,7 @@ class GuardedChunks:
                 except SummaryTimeout as exc:
                     records[i] = error_record(item, exc)
             else:
-                records[i] = self.child.run(item, settings, should_stop)
+                records[i] = self.child.run(item, request, should_stop)
         if in_process:
             items = [chunk[i] for i in in_process]
             try:
@@ -341,31 +342,24 @@ class GuardedChunks:
             self.child.discard()
 
 
-def _text_bytes(item: Item) -> int:
-    """The UTF-8 size of ``item``'s text (0 for an error item)."""
-    if item.error is not None or not isinstance(item.text, str):
-        return 0
-    return len(item.text.encode("utf-8", "surrogatepass"))
-
-
 class LimitedChunkWorker:
     """A :class:`~.worker.ChunkWorker` whose documents run under :class:`DocumentLimits`: the
     worker of ``summarize batch``'s pool processes and Ray actors (picklable as a ``partial``).
 
     Args:
-        settings: the job's defaults.
+        request: the wire form of the job's prepared request.
         registry_factory: builds the registry of this process and of its document child.
         limits: the per-document limits.
     """
 
-    def __init__(self, settings: Settings, registry_factory: RegistryFactory = default_registry,
+    def __init__(self, request: WireRequest, registry_factory: RegistryFactory = default_registry,
                  limits: DocumentLimits | None = None) -> None:
-        self.settings = settings
+        self.request = request
         self.chunks = GuardedChunks(registry_factory, limits)
 
-    def __call__(self, chunk: Sequence[Item], settings: Settings | None = None) -> list[dict[str, Any]]:
+    def __call__(self, chunk: Sequence[Item], request: WireRequest | None = None) -> list[dict[str, Any]]:
         """One record per item, in order; never raises for a document."""
-        return self.chunks.run(chunk, settings or self.settings)
+        return self.chunks.run(chunk, request or self.request)
 
     def close(self) -> None:
         """Stop the document child."""
@@ -392,16 +386,16 @@ class GuardedPool:
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="jobs-chunk")
         self._closing = threading.Event()
 
-    def submit(self, items: Sequence[Item], settings: Settings,
+    def submit(self, items: Sequence[Item], request: WireRequest,
                should_stop: Callable[[], bool] = lambda: False) -> Future[list[dict[str, Any]]]:
         """Start a chunk; the handle goes to :meth:`collect`."""
-        return self._executor.submit(self._run, items, settings, should_stop)
+        return self._executor.submit(self._run, items, request, should_stop)
 
-    def _run(self, items: Sequence[Item], settings: Settings, should_stop: Callable[[], bool]
+    def _run(self, items: Sequence[Item], request: WireRequest, should_stop: Callable[[], bool]
              ) -> list[dict[str, Any]]:
         runner = self._runners.get()
         try:
-            return runner.run(items, settings, lambda: self._closing.is_set() or should_stop())
+            return runner.run(items, request, lambda: self._closing.is_set() or should_stop())
         finally:
             self._runners.put(runner)
 

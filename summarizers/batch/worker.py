@@ -1,8 +1,10 @@
 """The work done for one chunk of items, the same in a pool process and in a Ray actor.
 
 A :class:`ChunkWorker` holds one registry for its whole life, so every model loads once per
-worker. It prepares each distinct (method, length) of the job once
-(:meth:`~summarizers.Registry.prepare`), groups a chunk by the prepared request so that
+worker. It reads the job's prepared request from its wire form once
+(:meth:`~summarizers.Registry.from_wire`: nothing validated again), prepares each distinct
+per-record (method, length) override once (:meth:`~summarizers.Registry.prepare`), groups a
+chunk by the prepared request so that
 :func:`summarizers.summarize_batch_prepared` can batch the model calls, puts abstractive
 documents in length order (less padding), and turns every outcome into an output record; it
 never raises for a document.
@@ -19,10 +21,10 @@ from typing import Any
 
 from ..api import summarize_batch_prepared
 from ..errors import SummarizerError
-from ..methods.base import Request
 from ..registry import Registry, default_registry
+from ..request import Input, Request, WireRequest
 from ..types import Summary
-from .job import INTERNAL_ERROR, Item, Settings
+from .job import INTERNAL_ERROR, Item
 
 log = logging.getLogger(__name__)
 
@@ -54,17 +56,29 @@ def internal_error(exc: BaseException) -> dict[str, Any]:
             "details": {}}
 
 
+#: The key of the job's own request among a worker's prepared requests (no record's key is a
+#: JSON string).
+_JOB = "job"
+
+
+def _body_length(item: Item) -> int:
+    body = item.input.body if item.input is not None else None
+    return len(body) if isinstance(body, str) else 0
+
+
 class ChunkWorker:
-    """Summarizes chunks of items with shared :class:`Settings` and one registry.
+    """Summarizes chunks of items with the job's prepared request and one registry.
 
     Args:
-        settings: the job's defaults.
+        request: the wire form of the job's prepared request (:meth:`summarizers.Request.to_wire`;
+            a record may override its method and length), or ``None`` when every call of
+            :meth:`run` gives its own.
         registry_factory: builds the registry, once, on first use (default: the built-ins and
             plugins). It must be picklable to reach pool processes and Ray actors.
     """
 
-    def __init__(self, settings: Settings, registry_factory: RegistryFactory = default_registry) -> None:
-        self.settings = settings
+    def __init__(self, request: WireRequest | None, registry_factory: RegistryFactory = default_registry) -> None:
+        self.request = request
         self._factory = registry_factory
         self._registry: Registry | None = None
         self._prepared: dict[str, Request] = {}
@@ -77,18 +91,18 @@ class ChunkWorker:
             self._registry = self._factory()
         return self._registry
 
-    def __call__(self, chunk: Sequence[Item], settings: Settings | None = None) -> list[dict[str, Any]]:
+    def __call__(self, chunk: Sequence[Item], request: WireRequest | None = None) -> list[dict[str, Any]]:
         """:meth:`run` (a worker of the engine's pools)."""
-        return self.run(chunk, settings)
+        return self.run(chunk, request)
 
-    def run(self, chunk: Sequence[Item], settings: Settings | None = None) -> list[dict[str, Any]]:
+    def run(self, chunk: Sequence[Item], request: WireRequest | None = None) -> list[dict[str, Any]]:
         """One output record per item, in the chunk's order. Never raises for a document.
 
-        ``settings`` replaces the worker's own for this chunk (a jobs worker serves many jobs
-        with one registry, so models load once).
+        ``request`` (a wire form) replaces the worker's own for this chunk (a jobs worker serves
+        many jobs with one registry, so models load once).
         """
-        if settings is not None and settings != self.settings:
-            return ChunkWorker(settings, lambda: self.registry).run(chunk)
+        if request is not None and request != self.request:
+            return ChunkWorker(request, lambda: self.registry).run(chunk)
         records: list[dict[str, Any] | None] = [None] * len(chunk)
         groups: dict[Request, list[int]] = {}
         for i, item in enumerate(chunk):
@@ -110,18 +124,27 @@ class ChunkWorker:
         return records  # type: ignore[return-value]
 
     def prepare(self, item: Item) -> Request:
-        """The prepared request of ``item``: the job's settings under its own method and
-        length; prepared once per distinct (method, length) for the worker's life.
+        """The prepared request of ``item``: the job's, or with the record's own method or
+        length the job's prepared again under them; once per distinct override for the
+        worker's life.
 
         Raises:
             SummarizerError: for a bad method, length or options, or an unavailable method.
         """
-        method = self.settings.method if item.method is None else item.method
-        length = self.settings.length if item.length is None else item.length
-        key = json.dumps([method, length], sort_keys=True)
+        key = json.dumps([item.method, item.length], sort_keys=True)
         request = self._prepared.get(key)
         if request is None:
-            request = self.registry.prepare(method, length, self.settings.language, self._options_for(method))
+            if self.request is None:
+                raise ValueError("this chunk worker was given no request")
+            base = self._prepared.get(_JOB)
+            if base is None:
+                base = self._prepared[_JOB] = self.registry.from_wire(self.request)
+            if item.method is None and item.length is None:
+                request = base
+            else:
+                method = base.method_name if item.method is None else item.method
+                length = base.length if item.length is None else item.length
+                request = self.registry.prepare(method, length, base.language, self._options_for(method, base))
             self._prepared[key] = request
         return request
 
@@ -129,10 +152,10 @@ class ChunkWorker:
         """Records for items sharing a prepared request, in the items' order."""
         order = list(range(len(items)))
         if request.method.kind == "abstractive":  # batch by length: less padding
-            order.sort(key=lambda i: len(items[i].text) if isinstance(items[i].text, str) else 0)
-        docs = [items[i].document() for i in order]
+            order.sort(key=lambda i: _body_length(items[i]))
+        docs = [items[i].input for i in order]
         try:
-            outcomes: list[Any] = summarize_batch_prepared(request, docs)
+            outcomes: list[Any] = summarize_batch_prepared(request, docs)  # type: ignore[arg-type]
         except Exception:
             log.exception("batch of %d document(s) failed; retrying them one by one", len(docs))
             outcomes = [self._one(request, doc) for doc in docs]
@@ -141,9 +164,9 @@ class ChunkWorker:
             records[i] = self._record(items[i], outcome)
         return records  # type: ignore[return-value]
 
-    def _one(self, request: Request, doc: Mapping[str, Any]) -> Any:
+    def _one(self, request: Request, doc: Input | None) -> Any:
         try:
-            return summarize_batch_prepared(request, [doc])[0]
+            return summarize_batch_prepared(request, [doc])[0]  # type: ignore[list-item]
         except Exception as exc:  # a SummarizerError or a bug: either way, this document's outcome
             return exc
 
@@ -161,14 +184,14 @@ class ChunkWorker:
         log.error("document %r (line %d): unexpected result %r", item.id, item.line, type(outcome))
         return error_record(item, internal_error(TypeError(f"not a Summary: {type(outcome).__name__}")))
 
-    def _options_for(self, method: Any) -> Mapping[str, Any]:
+    def _options_for(self, method: Any, base: Request) -> Mapping[str, Any]:
         """The job's options; for a record's own method, only those that method accepts.
 
         Raises:
             UnknownMethod: for a method that is not registered.
         """
-        options = self.settings.options
-        if method == self.settings.method:
+        options = base.options
+        if method == base.method_name:
             return options
         known = {p.name for p in self.registry.get(method).all_parameters()}
         return {k: v for k, v in options.items() if k in known}

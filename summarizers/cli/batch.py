@@ -23,7 +23,6 @@ from ..batch import (
     OutputFile,
     Progress,
     RayEngine,
-    Settings,
     WorkerFailed,
     count_records,
     default_jobs,
@@ -33,7 +32,8 @@ from ..batch import (
     run_batch,
 )
 from ..registry import default_registry
-from .common import add_request_arguments, request_from_args
+from ..request import WireRequest
+from .common import add_request_arguments, prepare_from_args
 
 EXIT_FAILED, EXIT_USAGE, EXIT_ABORTED = 1, 2, 4
 #: Per-document limits by default: those of a synchronous request to the service
@@ -89,10 +89,8 @@ def run(args: argparse.Namespace) -> int:
     if args.file != "-" and os.path.exists(args.out) and os.path.exists(args.file) \
             and os.path.samefile(args.file, args.out):
         return _usage(f"--out {args.out} is the input file")
-    request = request_from_args(args)
-    settings = Settings(method=request["method"], length=request["length"], language=request["language"],
-                        options=request["options"])
-    default_registry().prepare(**request)  # refuse a bad job before touching OUT (records' overrides: later)
+    # prepared once: a bad job is refused before OUT is touched (records' overrides: in the workers)
+    request = prepare_from_args(default_registry(), args).to_wire()
     fmt = detect_format(args.file, args.format)
     fields = Fields(id=args.id_field, text=args.text_field, title=args.title_field)
     counted = count_records(args.file, fmt) if args.file != "-" else None
@@ -102,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(mode=args.progress, every=args.progress_every) if args.progress != "off" else None
     try:
         with open_input(args.file) as stream:
-            engine = _engine(args, settings)
+            engine = _engine(args, request)
             report = run_batch(read_items(stream, fmt, fields, html=args.html), OutputFile(args.out), engine,
                                retry_failed=args.retry_failed, chunk_size=args.chunk_size,
                                progress=progress, total=total)
@@ -132,13 +130,13 @@ def local_jobs(records: int | None, cores: int | None = None) -> int:
     return max(1, min(cores, 1 + (records - 1) // RECORDS_PER_EXTRA_WORKER))
 
 
-def _engine(args: argparse.Namespace, settings: Settings) -> LocalEngine | RayEngine:
+def _engine(args: argparse.Namespace, request: WireRequest) -> LocalEngine | RayEngine:
     limits = limits_from_args(args)
     assert isinstance(limits, DocumentLimits)  # checked in run()
     if args.engine == "ray":
-        return RayEngine(settings, args.jobs, address=args.ray_address, limits=limits,
+        return RayEngine(request, args.jobs, address=args.ray_address, limits=limits,
                          gpus_per_worker=args.ray_gpus_per_worker, runtime_env=args.ray_runtime_env)
-    return LocalEngine(settings, args.jobs, limits=limits)
+    return LocalEngine(request, args.jobs, limits=limits)
 
 
 def add_limit_arguments(p: argparse.ArgumentParser) -> None:

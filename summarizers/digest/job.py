@@ -28,12 +28,13 @@ FIELDS = ("title", "source", "published", "language")
 
 
 def stored_item(index: int, doc: Mapping[str, Any], group_by: str | None = None) -> dict[str, Any]:
-    """The stored form of one submitted article; one without exactly one of ``text``/``html``
-    carries its error."""
-    item, body = document_head(index, doc)
-    if body is None:
+    """The stored form of one submitted article (its fields as given: the digest reads them
+    with :class:`~summarizers.request.Input` when it runs); one whose ``text``/``html`` the input
+    refuses carries its error."""
+    item, given = document_head(index, doc, ("text", "html"))
+    if given is None:
         return item
-    item["text" if doc.get("text") is not None else "html"] = body
+    item[given.kind] = given.body
     for name in (*FIELDS, *((group_by,) if group_by else ())):
         if doc.get(name) is not None:
             item[name] = doc[name]

@@ -70,20 +70,26 @@ OPEN_JOBS_RETRY_AFTER = 30
 
 def _stored_body(item: Mapping[str, Any]) -> str:
     """The text or HTML a stored document carries (empty for one stored with its error)."""
-    for name in ("text", "html"):
+    given = item.get("input")
+    if isinstance(given, Mapping):
+        for name in ("text", "html"):
+            if isinstance(given.get(name), str):
+                return str(given[name])
+    for name in ("text", "html"):  # a digest's article
         if isinstance(item.get(name), str):
-            return item[name]
+            return str(item[name])
     return ""
 
 
 def _document_item(index: int, doc: Mapping[str, Any], max_bytes: int | None = None) -> dict[str, Any]:
-    """The stored form of one submitted document; a document without exactly one of ``text``
-    and ``html``, or over ``max_bytes`` (UTF-8), carries its error instead of its text (it gets
-    an error line, the others are summarized)."""
-    item, body = document_head(index, doc)
-    if body is None:
+    """The stored form of one submitted document: its head (:func:`~summarizers.batch.job.document_head`),
+    its ``input`` (the wire form of its :class:`~summarizers.request.Input`) and its ``method``
+    and ``length`` overrides; a document the input refuses, or over ``max_bytes`` (UTF-8),
+    carries its error instead (it gets an error line, the others are summarized)."""
+    item, given = document_head(index, doc)
+    if given is None:
         return item
-    text, html = doc.get("text"), doc.get("html")
+    body = given.body
     size = len(body.encode("utf-8", "surrogatepass")) if isinstance(body, str) else 0
     if max_bytes is not None and size > max_bytes:
         item["error"] = InputTooLarge(
@@ -91,8 +97,8 @@ def _document_item(index: int, doc: Mapping[str, Any], max_bytes: int | None = N
             "(SUMMARIZE_JOBS_MAX_DOCUMENT_BYTES)", field=f"documents.{index}", limit=max_bytes,
             bytes=size).to_dict()
         return item
-    item["text"], item["html"] = (text, False) if text is not None else (html, True)
-    for name in ("title", "method", "length"):
+    item["input"] = given.to_wire()
+    for name in ("method", "length"):
         if doc.get(name) is not None:
             item[name] = doc[name]
     return item
@@ -127,7 +133,10 @@ class Jobs:
 
         Args:
             documents: ``{"id", "text" | "html", "title", "method", "length"}`` mappings.
-            settings: ``method``, ``length``, ``language``, ``options`` shared by the documents.
+            settings: ``method``, ``length``, ``language``, ``options`` shared by the documents
+                (as the client gave them: what the job shows), and ``request``: the wire form
+                of the request prepared from them (:meth:`summarizers.Request.to_wire`), what
+                the workers run.
             owner: who may see the job (a digest of the API key; empty when keys are off).
             idempotency_key: a client's key: the same key and body return the same job.
             request_hash: a digest of the request, to tell a retry from a reuse of the key.
@@ -270,7 +279,7 @@ def public_view(job: Mapping[str, Any]) -> dict[str, Any]:
         "started_at": _iso(job["started_at"]),
         "finished_at": _iso(job["finished_at"]),
         "expires_at": _iso(job["expires_at"]),
-        "settings": job["settings"],
+        "settings": {k: v for k, v in job["settings"].items() if k != "request"},
     }
 
 

@@ -25,11 +25,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..batch.job import Item, Settings
+from ..batch.job import Item
 from ..batch.limits import DocumentLimits, GuardedPool, Stopped
 from ..batch.worker import RegistryFactory
 from ..digest.job import is_digest, run_digest_chunk
 from ..registry import default_registry
+from ..request import Input
 from .core import Jobs, public_view
 from .store import now, store_fault
 from .webhook import deliver
@@ -44,16 +45,12 @@ log = logging.getLogger(__name__)
 
 
 def to_item(doc: dict[str, Any]) -> Item:
-    """A stored document as the batch engine's item."""
-    return Item(id=doc["id"], line=doc["i"] + 1, text=doc.get("text"), html=bool(doc.get("html")),
-                title=doc.get("title"), method=doc.get("method"), length=doc.get("length"),
-                error=doc.get("error"), id_given=doc.get("id_given", True))
-
-
-def job_settings(settings: dict[str, Any]) -> Settings:
-    """A job's shared settings as the batch engine's."""
-    return Settings(method=settings.get("method", "lexrank"), length=settings.get("length"),
-                    language=settings.get("language", "english"), options=dict(settings.get("options") or {}))
+    """A stored document (see :meth:`~.core.Jobs.submit`) as the batch engine's item: its input
+    read back from its wire form, not validated again."""
+    given = doc.get("input")
+    return Item(id=doc["id"], line=doc["i"] + 1, input=Input.from_wire(given) if given is not None else None,
+                method=doc.get("method"), length=doc.get("length"), error=doc.get("error"),
+                id_given=doc.get("id_given", True))
 
 
 @dataclass
@@ -193,7 +190,7 @@ class JobWorker:
             handle = self._digest_thread().submit(run_digest_chunk, docs, job["settings"], self.registry_factory,
                                                   self.digest_limits)
         else:
-            handle = self.pool.submit([to_item(d) for d in docs], job_settings(job["settings"]),
+            handle = self.pool.submit([to_item(d) for d in docs], job["settings"]["request"],
                                       self._cancel_check(job_id))
         # The chunk's time budget (every document at its limit, and one lease to spare): past it
         # the lease is not renewed, so another worker may take the chunk over.
