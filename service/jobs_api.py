@@ -223,9 +223,9 @@ def submit_job() -> Response:
     if body.webhook is not None:
         check_url(body.webhook, jobs.config)
     settings = {"method": body.method, "length": body.length, "language": body.language,
-                "options": body.library_options(), "request": prepared.to_wire()}
+                "options": body.library_options()}
     documents = [d.model_dump(exclude_none=True) for d in body.documents]
-    return accepted(lambda: jobs.submit(documents, settings, owner=_owner(), idempotency_key=key,
+    return accepted(lambda: jobs.submit(documents, prepared, settings, owner=_owner(), idempotency_key=key,
                                         request_hash=hashlib.sha256(request.get_data(cache=True)).hexdigest(),
                                         webhook=body.webhook),
                     lambda job_id: _view(jobs.get(job_id)), "jobs.get_job")  # type: ignore[arg-type]

@@ -261,16 +261,16 @@ def submit_job() -> Response:
                     max_characters=cfg.azure_max_characters)
     parts, errors = plan_parts(job, document_checker(state.registry, state.config.abstractive_max_characters))
     jobs, owner = current_jobs(), owner_of(request_key())
-    others = [jobs.submit(_part_documents(job, p.pairs, p.placeholders), _part_settings(job, p.pairs, p.language,
-                                                                                       p.options), owner=owner)
+    others = [jobs.submit(_part_documents(job, p.pairs, p.placeholders),
+                          *_part_request(state.registry, job, p.pairs, p.language, p.options), owner=owner)
               for p in parts[1:]]
     first = parts[0]
     meta = {"api_version": request.args["api-version"], "display_name": job.display_name,
             "documents": [{"id": d.id, "language": d.language} for d in job.documents],
             "tasks": [t.to_dict() for t in job.tasks], "parts": others, "errors": errors}
-    primary = jobs.submit(_part_documents(job, first.pairs, first.placeholders),
-                          {**_part_settings(job, first.pairs, first.language, first.options), "azure": meta},
-                          owner=owner)
+    prepared, settings = _part_request(state.registry, job, first.pairs, first.language, first.options)
+    primary = jobs.submit(_part_documents(job, first.pairs, first.placeholders), prepared,
+                          {**settings, "azure": meta}, owner=owner)
     response = Response(status=202)
     response.headers["Operation-Location"] = _job_url(azure_id(primary))
     return response
@@ -291,9 +291,12 @@ def _part_documents(job: JobRequest, pairs: list[tuple[int, int]], placeholders:
     return out
 
 
-def _part_settings(job: JobRequest, pairs: list[tuple[int, int]], language: str, options: Any) -> dict[str, Any]:
-    return {"method": job.tasks[pairs[0][0]].method, "length": None, "language": language,
-            "options": dict(options)}
+def _part_request(registry: Any, job: JobRequest, pairs: list[tuple[int, int]], language: str,
+                  options: Any) -> tuple[Any, dict[str, Any]]:
+    """A part's request, prepared (its tasks' were checked by :func:`document_checker`), and its settings."""
+    settings = {"method": job.tasks[pairs[0][0]].method, "length": None, "language": language,
+                "options": dict(options)}
+    return registry.prepare(settings["method"], None, language, settings["options"]), settings
 
 
 @bp.get("/jobs/<job_id>")

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..batch.job import document_head
 from ..errors import InputTooLarge
+from ..request import Request
 from .config import JobsConfig
 from .store import FINAL, JobStore, NewJob, SqliteStore, now, translate_faults
 
@@ -126,17 +127,17 @@ class Jobs:
         self.store = store if store is not None else make_store(self.config)
         self.huey, self.task = make_queue(self.config)
 
-    def submit(self, documents: Sequence[Mapping[str, Any]], settings: Mapping[str, Any], *, owner: str = "",
-               idempotency_key: str | None = None, request_hash: str = "",
-               webhook: str | None = None) -> str:
+    def submit(self, documents: Sequence[Mapping[str, Any]], request: Request,
+               settings: Mapping[str, Any] | None = None, *, owner: str = "", idempotency_key: str | None = None,
+               request_hash: str = "", webhook: str | None = None) -> str:
         """Store a job and queue its chunks; the job's id (an earlier job's for a reused key).
 
         Args:
             documents: ``{"id", "text" | "html", "title", "method", "length"}`` mappings.
-            settings: ``method``, ``length``, ``language``, ``options`` shared by the documents
-                (as the client gave them: what the job shows), and ``request``: the wire form
-                of the request prepared from them (:meth:`summarizers.Request.to_wire`), what
-                the workers run.
+            request: the request every document shares, prepared (:meth:`summarizers.Registry.prepare`);
+                stored in its wire form (``settings["request"]``), what the workers run.
+            settings: what the job shows of it (``method``, ``length``, ``language``,
+                ``options`` as the client gave them); by default the request's own values.
             owner: who may see the job (a digest of the API key; empty when keys are off).
             idempotency_key: a client's key: the same key and body return the same job.
             request_hash: a digest of the request, to tell a retry from a reuse of the key.
@@ -149,8 +150,11 @@ class Jobs:
         """
         items = [_document_item(i, d, self.config.max_document_bytes) for i, d in enumerate(documents)]
         size = self.config.chunk
-        return self.create(items, settings, [items[i:i + size] for i in range(0, len(items), size)], owner=owner,
-                           idempotency_key=idempotency_key, request_hash=request_hash, webhook=webhook)
+        wire = request.to_wire()
+        shown = dict(settings) if settings is not None else {k: v for k, v in wire.items() if k != "fallback"}
+        chunks = [items[i:i + size] for i in range(0, len(items), size)]
+        return self.create(items, {**shown, "request": wire}, chunks, owner=owner, idempotency_key=idempotency_key,
+                           request_hash=request_hash, webhook=webhook)
 
     def create(self, items: Sequence[dict[str, Any]], settings: Mapping[str, Any],
                chunks: Sequence[list[dict[str, Any]]], *, owner: str, idempotency_key: str | None = None,
