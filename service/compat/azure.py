@@ -386,8 +386,9 @@ def _outcomes(parts: list[dict[str, Any]], meta: dict[str, Any], tasks: int
     for part in parts:
         for k in range(part["chunks"]):
             for doc in jobs.store.chunk(part["id"], k):
-                if isinstance(doc.get("text"), str):
-                    texts[int(str(doc["id"]).split(".")[1])] = doc["text"]
+                text = (doc.get("input") or {}).get("text")  # the wire form of its Input
+                if isinstance(text, str):
+                    texts[int(str(doc["id"]).split(".")[1])] = text
         for line in jobs.results(part, 0, max(1, part["total"])).records:
             record = json.loads(line)
             t, i = (int(x) for x in str(record["id"]).split("."))
