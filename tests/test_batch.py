@@ -28,7 +28,7 @@ from summarizers.batch import (
     read_items,
     run_batch,
 )
-from summarizers.batch.job import EngineUnavailable
+from summarizers.batch.output import EngineUnavailable
 from summarizers.batch.worker import DELAY_ENV
 from summarizers.engine.ray import import_ray
 

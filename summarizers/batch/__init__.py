@@ -8,10 +8,11 @@
 ...                        LocalEngine(request.to_wire(), jobs=2))   # its wire form to every worker
 
 The pieces: :mod:`.reader` reads inputs into items (bad records become error items),
-:class:`~.job.OutputFile` is the engine's durable results file with batch lines,
+:class:`~.output.OutputFile` is the engine's durable results file with batch lines,
 :mod:`.worker` summarizes a chunk, :mod:`.limits` runs each document in a killable child
 under time, memory and size limits, :mod:`.engines` runs workers on the engine's local pool or
-on Ray, :mod:`.driver` drives them, :mod:`.job` holds the value types, :mod:`.progress`
+on Ray, :mod:`.driver` drives them, :mod:`.items` holds the input items (each an
+:class:`~summarizers.request.Input`) and :mod:`.output` the output's value types, :mod:`.progress`
 reports. The machinery is the one job engine's (:mod:`summarizers.engine`), shared with
 ``summarize-eval`` and the jobs API.
 """
@@ -19,16 +20,16 @@ reports. The machinery is the one job engine's (:mod:`summarizers.engine`), shar
 from ..engine.pool import default_jobs
 from .driver import DEFAULT_CHUNK_SIZE, Engine, run_batch
 from .engines import LocalEngine, RayEngine
-from .job import (
+from .items import Item
+from .limits import DocumentLimits, LimitedChunkWorker
+from .output import (
     INTERNAL_ERROR,
     BatchError,
     EngineUnavailable,
-    Item,
     OutputFile,
     Report,
     WorkerFailed,
 )
-from .limits import DocumentLimits, LimitedChunkWorker
 from .progress import Progress
 from .reader import Fields, count_records, detect_format, open_input, read_items
 from .worker import ChunkWorker

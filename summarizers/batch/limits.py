@@ -39,7 +39,8 @@ from ..deadline import time_limit
 from ..errors import InputTooLarge, SummaryTimeout
 from ..registry import Registry, default_registry
 from ..request import WireRequest
-from .job import INTERNAL_ERROR, Item
+from .items import Item
+from .output import INTERNAL_ERROR
 from .worker import ChunkWorker, RegistryFactory, error_record
 
 log = logging.getLogger(__name__)

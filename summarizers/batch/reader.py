@@ -1,4 +1,4 @@
-"""Reading batch inputs (JSON Lines, CSV, standard input) into :class:`~.job.Item` records.
+"""Reading batch inputs (JSON Lines, CSV, standard input) into :class:`~.items.Item` records.
 
 Reading never stops at a bad record: a line that is not JSON, not an object, or has no text
 becomes an item carrying its error, so that it gets an error line in the output while the
@@ -20,7 +20,7 @@ from typing import IO, Any, Literal
 
 from ..errors import InvalidInput
 from ..request import Input, body_problem
-from .job import Item
+from .items import Item
 
 Format = Literal["jsonl", "csv"]
 
@@ -217,7 +217,7 @@ def line_id(number: int) -> str:
     """The id of the record on line ``number`` when it has none (or one that cannot be used).
 
     Any string is a valid given id, ``"line:2"`` included: a generated id is told apart by
-    ``"id_generated": true`` on its output line (and by its resume key, :func:`~.job.id_key`).
+    ``"id_generated": true`` on its output line (and by its resume key, :func:`~.items.id_key`).
     """
     return f"line:{number}"
 

@@ -24,7 +24,8 @@ from ..errors import SummarizerError
 from ..registry import Registry, default_registry
 from ..request import Input, Request, WireRequest
 from ..types import Summary
-from .job import INTERNAL_ERROR, Item
+from .items import Item
+from .output import INTERNAL_ERROR
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from ..batch.job import document_head
+from ..batch.items import document_head
 from ..batch.limits import DocumentLimits
 from ..errors import SummarizerError
 from ..registry import Registry, default_registry

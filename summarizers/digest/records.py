@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..batch.job import Item
+from ..batch.items import Item
 from ..batch.reader import Fields, id_problem
 from ..errors import InvalidInput
 from ..request import INPUT_FIELDS, Input, optional_string

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..batch.job import document_head
+from ..batch.items import document_head
 from ..errors import InputTooLarge
 from ..request import Request
 from .config import JobsConfig
@@ -83,7 +83,7 @@ def _stored_body(item: Mapping[str, Any]) -> str:
 
 
 def _document_item(index: int, doc: Mapping[str, Any], max_bytes: int | None = None) -> dict[str, Any]:
-    """The stored form of one submitted document: its head (:func:`~summarizers.batch.job.document_head`),
+    """The stored form of one submitted document: its head (:func:`~summarizers.batch.items.document_head`),
     its ``input`` (the wire form of its :class:`~summarizers.request.Input`) and its ``method``
     and ``length`` overrides; a document the input refuses, or over ``max_bytes`` (UTF-8),
     carries its error instead (it gets an error line, the others are summarized)."""

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..batch.job import Item
+from ..batch.items import Item
 from ..batch.limits import DocumentLimits, GuardedPool, Stopped
 from ..batch.worker import RegistryFactory
 from ..digest.job import is_digest, run_digest_chunk
