@@ -10,11 +10,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..api import prepare_input
+from ..api import load_input
 from ..document import Document
 from ..methods.base import Options, Request
 from ..methods.extractive import ExtractiveMethod
 from ..methods.newsrank import content_terms
+from ..request import Input
 from ..text.words import lexical_words
 from .dedup import signature
 from .records import Article
@@ -67,9 +68,7 @@ def load(article: Article, request: Request) -> Document:
     Raises:
         SummarizerError: for a text without sentences, a page that cannot be fetched...
     """
-    given = {article.kind: article.text}
-    return prepare_input(given.get("text"), html=given.get("html"), url=given.get("url"),
-                         language=request.language, title=article.title)
+    return load_input(Input(**{article.kind: article.text}), request.language, title=article.title)
 
 
 def prepare_article(article: Article, request: Request) -> PreparedArticle:
