@@ -205,7 +205,7 @@ def _job_or_404(job_id: str) -> dict[str, Any]:
 @bp.post("/jobs")
 def submit_job() -> Response:
     """Queue a job; 202 with the job and its ``Location``."""
-    from .api_v1 import _check_size, _check_url, _prepare, json_body
+    from .api_v1 import _check_size, _prepare, json_body
 
     state = current_state()
     jobs = current_jobs()
@@ -213,7 +213,6 @@ def submit_job() -> Response:
     prepared = _prepare(state, body)  # the shared settings, validated before the job is queued
     # what /v1/summarize would refuse at once is refused here too, not accepted and failed later
     for i, document in enumerate(body.documents):
-        _check_url(state, getattr(document, "url", None), f"documents.{i}.url")
         _check_size(state, prepared, document.text if document.text is not None else document.html,
                     f"documents.{i}.{'text' if document.text is not None else 'html'}")
     key = request.headers.get("Idempotency-Key")

@@ -60,10 +60,11 @@ def load_input(given: Input, language: str | Language = DEFAULT_LANGUAGE, *, tit
     HTML given as bytes is decoded from its byte-order mark, its ``<meta>`` charset or a
     detector; a ``url`` is fetched under ``fetch_policy`` (by default the one of the
     ``SUMMARIZE_URL_*`` variables, see :mod:`summarizers.fetch`) and read as HTML. Where the HTML
-    came from is reported in ``Document.origin``. ``language`` may be ``"auto"`` (detected).
+    came from is reported in ``Document.origin``. ``language`` may be ``"auto"`` (detected);
+    the input's own ``language`` is its caller's to apply (the digest does).
 
     Raises:
-        InvalidInput: not exactly one input, bad text, no article text in the HTML.
+        InvalidInput: bad text (empty, binary, no sentence), no article text in the HTML.
         UrlNotAllowed, FetchFailed: for a URL that may not, or could not, be fetched.
     """
     text, html, url, title = given.text, given.html, given.url, given.title or title

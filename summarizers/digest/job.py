@@ -19,6 +19,7 @@ from ..batch.items import document_head
 from ..batch.limits import DocumentLimits
 from ..errors import SummarizerError
 from ..registry import Registry, default_registry
+from ..request import DEFAULT_LANGUAGE, DEFAULT_METHOD
 from .build import summarize_digest
 
 #: The ``kind`` in a digest job's settings.
@@ -73,8 +74,8 @@ def run_digest_chunk(docs: Sequence[Mapping[str, Any]], settings: Mapping[str, A
     articles = [{k: v for k, v in d.items() if k not in ("i", "id_given")} for d in docs if "error" not in d]
     try:
         digest = summarize_digest(
-            articles, method=settings.get("method", "newsrank"), length=settings.get("length"),
-            language=settings.get("language", "english"), options=settings.get("options") or {},
+            articles, method=settings.get("method", DEFAULT_METHOD), length=settings.get("length"),
+            language=settings.get("language", DEFAULT_LANGUAGE), options=settings.get("options") or {},
             group_by=group_by, registry_factory=registry_factory, query_filter=bool(settings.get("query_filter")),
             limits=limits)
     except Exception as exc:  # settings were checked at submission; a bug must not lose the job
