@@ -41,6 +41,7 @@ class Registry:
 
     def __init__(self, methods: Iterable[Method] = ()) -> None:
         self._methods: dict[str, Method] = {}
+        self._fallback: Method | None = None  # resolved whenever the methods change
         self._lock = threading.Lock()
         for method in methods:
             self.register(method)
@@ -62,6 +63,8 @@ class Registry:
             if method.name in self._methods and not replace:
                 raise ValueError(f"method {method.name!r} is already registered")
             self._methods[method.name] = method
+            self._fallback = next((m for m in map(self._methods.get, FALLBACK_METHODS)
+                                   if m is not None and m.kind == "extractive"), None)
             linked = list(self._methods.values())
         for each in linked:  # what a method uses may have been added or replaced
             each.link(self)
@@ -124,8 +127,7 @@ class Registry:
             )
         fallback = None
         if opts.get("faithfulness") == "fallback" and impl.kind != "extractive":
-            extractive = next((self.get(n) for n in FALLBACK_METHODS if n in self and self.get(n).kind == "extractive"),
-                              None)
+            extractive = self._fallback
             if extractive is not None:
                 shared = ("order", "title", "query") if any(p.name == "query" for p in extractive.all_parameters()) \
                     else ("order", "title")
