@@ -54,7 +54,8 @@ class Registry:
         self.__init__(state["methods"])  # type: ignore[misc]
 
     def register(self, method: Method, *, replace: bool = False) -> Method:
-        """Add ``method`` under its name.
+        """Add ``method`` under its name, then link every method again (:meth:`Method.link`:
+        what they use of other methods is resolved now, never while they run).
 
         Raises:
             ValueError: when the name is taken and ``replace`` is false.

@@ -75,6 +75,29 @@ def test_the_fallback_request_is_prepared_with_the_request() -> None:
     assert registry.from_wire(json.loads(json.dumps(request.to_wire()))) == request
 
 
+def test_methods_are_linked_when_the_registry_changes() -> None:
+    from summarizers import Document, prepare
+    from summarizers.methods.base import Method
+
+    class User(Method):
+        name, kind, description = "user", "abstractive", "uses an extractive scorer"
+        scorer: Any = None
+
+        def link(self, registry: Any) -> None:
+            self.scorer = registry.scorer("lead")
+
+        def summarize(self, document: Document, request: Any) -> Any:
+            raise NotImplementedError
+
+    user = User()
+    registry = Registry([user])
+    document = prepare("One sentence here. Another one follows. A third ends it.")
+    with pytest.raises(Exception, match="not an extractive method"):
+        user.scorer(document, None)
+    registry.register(LeadMethod())  # linked again: the scorer now ranks with lead
+    assert list(user.scorer(document, None)) == list(LeadMethod().score(document, registry.prepare("lead")))
+
+
 def _library_code() -> str:
     with pytest.raises(InvalidInput) as caught:
         summarize(BOTH["text"], html=BOTH["html"], method="lead")
