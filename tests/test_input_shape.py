@@ -156,3 +156,16 @@ def test_a_record_with_text_and_html_gets_the_same_error_everywhere(tmp_path: Pa
              "batch engine": _library_batch_code(tmp_path), "POST /v1/summarize": single,
              "POST /v1/summarize/batch": http_batch, "job": job, "digest": _digest_code()}
     assert set(codes.values()) == {CODE}, codes
+
+
+def test_a_job_stored_without_its_prepared_request_fails_its_documents_not_the_worker(tmp_path: Path) -> None:
+    from summarizers.jobs import Jobs
+
+    jobs = Jobs(JobsConfig(db=str(tmp_path / "jobs.db"), isolation="inline"))
+    old = [{"i": 0, "id": "a", "id_given": True, "text": TEXT, "html": False}]  # an older version's layout
+    job_id = jobs.create(old, {"method": "lead"}, [old], owner="", request_hash="")
+    JobWorker(jobs, registry_factory=GivenRegistry(Registry([LeadMethod()]))).run(until_idle=True, poll=0.01)
+    job = jobs.get(job_id)
+    assert job is not None and job["status"] == "failed"
+    (line,) = map(json.loads, jobs.results(job, 0, 10).records)
+    assert line["id"] == "a" and "submit it again" in line["error"]["message"]

@@ -27,7 +27,8 @@ from typing import Any
 
 from ..batch.items import Item
 from ..batch.limits import DocumentLimits, GuardedPool, Stopped
-from ..batch.worker import RegistryFactory
+from ..batch.output import INTERNAL_ERROR
+from ..batch.worker import RegistryFactory, error_record
 from ..digest.job import is_digest, run_digest_chunk
 from ..registry import default_registry
 from ..request import Input
@@ -35,6 +36,10 @@ from .core import Jobs, public_view
 from .store import now, store_fault
 from .webhook import deliver
 
+#: The error of each document of a job stored by a version whose jobs did not carry their
+#: prepared request (its settings have no ``request``): it cannot be run as stored.
+UNRUNNABLE = {"code": INTERNAL_ERROR, "message": "this job was stored by an older version of the service and "
+              "cannot be run; submit it again", "details": {}}
 #: Seconds before an undelivered webhook (its worker died mid-delivery) is sent again by any worker.
 WEBHOOK_RETRY_AFTER = 300.0
 #: Seconds between cancellation checks of a chunk in flight; longest wait after a store fault.
@@ -186,9 +191,12 @@ class JobWorker:
         docs = self.jobs.store.chunk(job_id, k)
         if job is None or not docs:
             return True
+        records = None
         if is_digest(job["settings"]):
             handle = self._digest_thread().submit(run_digest_chunk, docs, job["settings"], self.registry_factory,
                                                   self.digest_limits)
+        elif "request" not in job["settings"]:  # stored before jobs carried their prepared request
+            handle, records = None, [error_record(to_item(d), UNRUNNABLE) for d in docs]
         else:
             handle = self.pool.submit([to_item(d) for d in docs], job["settings"]["request"],
                                       self._cancel_check(job_id))
@@ -197,7 +205,7 @@ class JobWorker:
         budget = self.limits.timeout * len(docs) + self.lease
         with self._lock:
             self._in_flight.append(_InFlight(job_id, k, [d["i"] for d in docs], handle,
-                                             renew_until=time.monotonic() + budget))
+                                             renew_until=time.monotonic() + budget, records=records))
         return True
 
     def _cancel_check(self, job_id: str) -> Callable[[], bool]:
