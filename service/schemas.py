@@ -6,8 +6,9 @@ The request models are bound to an app by :func:`bind_schemas`: the method names
 validates options with) and the batch limit come from the app's registry and configuration, so
 the documented schema is the one that validates. What the library validates (the method, the
 length, the language, the options: :meth:`summarizers.Registry.prepare`; the shape of a
-document: :class:`summarizers.Input`) is only *described* here, never checked a second time. The response models are generated from the library's result
-dataclasses (:func:`response_model`), so they cannot drift from what the library returns.
+document: :class:`summarizers.Input`) is only *described* here, never checked a second time.
+The response models are generated from the library's result dataclasses
+(:func:`response_model`), so they cannot drift from what the library returns.
 """
 
 from __future__ import annotations
