@@ -314,7 +314,7 @@ def isolation_overhead(sample: str, registry: Any, rounds: int = 40) -> dict[str
     from service.tasks import GivenRegistry, SummarizeTask
     from summarizers import Registry
 
-    task = SummarizeTask(registry.prepare("lexrank").portable(), sample, None)
+    task = SummarizeTask(registry.prepare("lexrank").to_wire(), {"text": sample})
     pool = RequestChildren(1, GivenRegistry(Registry([registry.get("lexrank")])))
     try:
         pool.run(task, 120)

@@ -43,7 +43,7 @@ def summarize_view() -> Response:
     _check_url(state, body.url, "url")
     _check_size(state, prepared, body.text if body.text is not None else body.html,
                 "text" if body.text is not None else "html")
-    task = SummarizeTask(prepared.portable(), body.text, body.html, body.url, state.config.fetch_policy())
+    task = SummarizeTask(prepared.to_wire(), body.input().to_wire(), state.config.fetch_policy())
     result = _run(state, task, prepared, timeout=state.config.request_timeout)
     state.metrics.summaries.labels(method=body.method, outcome="ok").inc()
     data = _render(result, body.offsets, text=body.text)
@@ -61,7 +61,7 @@ def summarize_batch_view() -> Response:
         _check_url(state, document.url, f"documents.{i}.url")
         _check_size(state, prepared, document.text if document.text is not None else document.html,
                     f"documents.{i}.{'text' if document.text is not None else 'html'}")
-    task = BatchTask(prepared.portable(), [d.to_library() for d in body.documents], state.config.fetch_policy())
+    task = BatchTask(prepared.to_wire(), [d.to_library() for d in body.documents], state.config.fetch_policy())
     outcomes = _run(state, task, prepared, timeout=state.config.batch_timeout)
     results: list[dict[str, Any]] = []
     for position, (document, outcome) in enumerate(zip(body.documents, outcomes, strict=True)):

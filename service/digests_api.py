@@ -33,23 +33,19 @@ from .jobs_api import (
     current_jobs,
     guard_jobs_blueprint,
 )
-from .schemas import ApiJsonSchema, LengthField, with_query
+from .schemas import ApiJsonSchema, DocumentFields, LengthField, with_query
 from .state import current_state
 
 bp = Blueprint("digests", __name__)
 guard_jobs_blueprint(bp)  # the jobs body limit, as /v1/jobs
 
 
-class DigestDocument(BaseModel):
-    """One article: ``text`` or ``html``, and what is known of it. Other string fields are kept
-    (for ``group_by``)."""
+class DigestDocument(DocumentFields):
+    """One article: ``text`` or ``html``, and what is known of it (the library's
+    :class:`~summarizers.Input` checks its shape). Other string fields are kept (for ``group_by``)."""
 
     model_config = ConfigDict(extra="allow", strict=True)
 
-    id: str | int | None = Field(None, description="the article's id (default: its position in the list)")
-    text: str | None = Field(None, description="the article text")
-    html: str | None = Field(None, description="an article page")
-    title: str | None = Field(None, description="the headline")
     source: str | None = Field(None, description="the outlet or feed")
     published: str | None = Field(None, description="ISO 8601 date or time")
     language: str | None = Field(None, description="this article's language (default: the digest's)")

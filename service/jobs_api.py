@@ -27,7 +27,7 @@ from summarizers.jobs.store import store_fault
 from summarizers.jobs.webhook import check_url
 
 from .errors import ApiError, body_too_large, set_body_limit
-from .schemas import ApiJsonSchema, LengthField, SummarizeSettings
+from .schemas import ApiJsonSchema, DocumentFields, LengthField, SummarizeSettings
 from .state import current_state
 
 bp = Blueprint("jobs", __name__)
@@ -43,16 +43,11 @@ DURATION_BUCKETS = (1, 5, 15, 60, 300, 900, 3600, 4 * 3600, 24 * 3600)
 _STRICT = ConfigDict(extra="forbid", strict=True)
 
 
-class JobDocument(BaseModel):
-    """One document of a job: a batch document, with optional per-document ``method`` and
-    ``length`` overrides. A document with both or neither of ``text``/``html`` gets an error line."""
+class JobDocument(DocumentFields):
+    """One document of a job: its ``text`` or ``html`` (a job fetches no URL), with optional
+    per-document ``method`` and ``length`` overrides. A document with both or neither of
+    ``text``/``html`` gets an error line (the library's :class:`~summarizers.Input` decides)."""
 
-    model_config = _STRICT
-
-    id: str | int | None = Field(None, description="echoed in the result; the position in the list if left out")
-    text: str | None = Field(None, description="the article text")
-    html: str | None = Field(None, description="an article page")
-    title: str | None = Field(None, description="the article's headline, when known")
     method: str | None = Field(None, min_length=1, description="this document's method (default: the job's)")
     length: LengthField | None = Field(None, description="this document's length (default: the job's)")
 
@@ -182,7 +177,7 @@ def _job_or_404(job_id: str) -> dict[str, Any]:
 @bp.post("/jobs")
 def submit_job() -> Response:
     """Queue a job; 202 with the job and its ``Location``."""
-    from .api_v1 import _check_size, _check_url, _prepare, json_body
+    from .api_v1 import _check_size, _prepare, json_body
 
     state = current_state()
     jobs = current_jobs()
@@ -190,7 +185,6 @@ def submit_job() -> Response:
     prepared = _prepare(state, body)  # the shared settings, validated before the job is queued
     # what /v1/summarize would refuse at once is refused here too, not accepted and failed later
     for i, document in enumerate(body.documents):
-        _check_url(state, getattr(document, "url", None), f"documents.{i}.url")
         _check_size(state, prepared, document.text if document.text is not None else document.html,
                     f"documents.{i}.{'text' if document.text is not None else 'html'}")
     key = request.headers.get("Idempotency-Key")
@@ -202,7 +196,7 @@ def submit_job() -> Response:
     settings = {"method": body.method, "length": body.length, "language": body.language,
                 "options": body.library_options()}
     documents = [d.model_dump(exclude_none=True) for d in body.documents]
-    return accepted(lambda: jobs.submit(documents, settings, owner=_owner(), idempotency_key=key,
+    return accepted(lambda: jobs.submit(documents, prepared, settings, owner=_owner(), idempotency_key=key,
                                         request_hash=hashlib.sha256(request.get_data(cache=True)).hexdigest(),
                                         webhook=body.webhook),
                     lambda job_id: _view(jobs.get(job_id)), "jobs.get_job")  # type: ignore[arg-type]

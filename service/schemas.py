@@ -5,9 +5,10 @@ The request models are bound to an app by :func:`bind_schemas`: the method names
 (from each method's declared :class:`~summarizers.Parameter`, the same declarations the library
 validates options with) and the batch limit come from the app's registry and configuration, so
 the documented schema is the one that validates. What the library validates (the method, the
-length, the language, the options: :meth:`summarizers.Registry.prepare`) is only *described*
-here, never checked a second time. The response models are generated from the library's result
-dataclasses (:func:`response_model`), so they cannot drift from what the library returns.
+length, the language, the options: :meth:`summarizers.Registry.prepare`; the shape of a
+document: :class:`summarizers.Input`) is only *described* here, never checked a second time.
+The response models are generated from the library's result dataclasses
+(:func:`response_model`), so they cannot drift from what the library returns.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, create_model
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from summarizers import Parameter, Registry, Summary
+from summarizers import Input, Parameter, Registry, Summary
 from summarizers.errors import InvalidOption
 from summarizers.methods.query import MAX_QUERY_CHARACTERS
 from summarizers.types import DEFAULT_LANGUAGE, DEFAULT_METHOD, DEFAULT_SENTENCES, MAX_SENTENCES, MAX_WORDS
@@ -141,7 +142,8 @@ class SummarizeSettings(BaseModel):
 
 class SummarizeRequest(SummarizeSettings):
     """``POST /v1/summarize``: one document, as ``text``, ``html`` or ``url`` (exactly one: the
-    library checks it and answers 422 for ``text``; ``url`` only where the server allows it)."""
+    library's :class:`~summarizers.Input` checks it, 422 ``invalid_input`` otherwise; ``url`` only
+    where the server allows it)."""
 
     model_config = ConfigDict(
         **_STRICT,
@@ -158,10 +160,18 @@ class SummarizeRequest(SummarizeSettings):
         "from the hosts of SUMMARIZE_URL_HOSTS)",
     )
 
+    def input(self) -> Input:
+        """The document as the library's :class:`~summarizers.Input` (the one shape rule).
 
-class BatchDocument(BaseModel):
-    """One document of a batch. Giving both or neither of ``text``/``html``, or text with no
-    sentence, fails that document alone (its result is an error)."""
+        Raises:
+            InvalidInput: not exactly one of ``text``, ``html`` and ``url``.
+        """
+        return Input(text=self.text, html=self.html, url=self.url)
+
+
+class DocumentFields(BaseModel):
+    """What a document of a batch and of a job share: its id, ``text`` or ``html``, and title
+    (their shape is the library's :class:`~summarizers.Input`'s to check)."""
 
     model_config = _STRICT
 
@@ -171,11 +181,18 @@ class BatchDocument(BaseModel):
     )
     text: str | None = Field(None, description="the article text")
     html: str | None = Field(None, description="an article page")
-    url: str | None = Field(None, max_length=2048, description="an article page to fetch (where the server allows it)")
     title: str | None = Field(None, description="the article's headline, when known")
 
+
+class BatchDocument(DocumentFields):
+    """One document of a batch. Giving not exactly one of ``text``/``html``/``url``, or text with
+    no sentence, fails that document alone (its result is an error)."""
+
+    url: str | None = Field(None, max_length=2048, description="an article page to fetch (where the server allows it)")
+
     def to_library(self) -> dict[str, Any]:
-        """The mapping :func:`summarizers.summarize_batch` takes for one document."""
+        """The document as a mapping of :class:`~summarizers.Input`'s fields (what
+        :func:`summarizers.summarize_batch` takes, and reads with :meth:`~summarizers.Input.from_mapping`)."""
         return self.model_dump(exclude={"id"}, exclude_none=True)
 
 

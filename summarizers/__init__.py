@@ -17,12 +17,12 @@ A day's articles as a newsletter, one entry per story (:mod:`summarizers.digest`
 """
 
 from .api import (
-    build_request,
     methods,
     prepare_input,
     summarize,
     summarize_batch,
     summarize_batch_prepared,
+    summarize_input,
     summarize_prepared,
 )
 from .document import Document, prepare
@@ -40,8 +40,9 @@ from .errors import (
     UnsupportedLanguage,
 )
 from .grounding import FaithfulnessReport, build_index, check_faithfulness
-from .methods.base import Availability, Method, Options, Parameter, Request
+from .methods.base import Availability, Method, Parameter
 from .registry import Registry, default_registry
+from .request import Input, Options, Request
 from .text.language import supported_languages
 from .types import DEFAULT_METHOD, Length, SelectedSentence, Span, Summary
 
@@ -50,6 +51,7 @@ __all__ = [
     "Availability",
     "Document",
     "FaithfulnessReport",
+    "Input",
     "InputTooLarge",
     "InvalidInput",
     "InvalidLength",
@@ -71,7 +73,6 @@ __all__ = [
     "UnknownMethod",
     "UnsupportedLanguage",
     "build_index",
-    "build_request",
     "check_faithfulness",
     "default_registry",
     "methods",
@@ -81,6 +82,7 @@ __all__ = [
     "summarize_batch",
     "summarize_batch_prepared",
     "summarize_digest",
+    "summarize_input",
     "summarize_prepared",
     "supported_languages",
 ]

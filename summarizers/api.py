@@ -1,6 +1,7 @@
 """The library's entry points: :func:`summarize`, :func:`summarize_batch`, :func:`methods`, and
-their forms for a request prepared once (:meth:`Registry.prepare`): :func:`summarize_prepared`
-and :func:`summarize_batch_prepared`.
+their forms for a request prepared once (:meth:`Registry.prepare`): :func:`summarize_prepared`,
+:func:`summarize_input` (one :class:`~summarizers.request.Input`) and
+:func:`summarize_batch_prepared`.
 
 Only the three convenience functions fall back on a registry of their own (built on first use)
 when the caller gives none; everything else in the library takes its registry as an argument.
@@ -15,11 +16,11 @@ from typing import Any
 
 from .config import read_fetch_policy
 from .document import Document, prepare, validate_text
-from .errors import InvalidInput, SummarizerError
+from .errors import SummarizerError
 from .fetch import FetchPolicy, check_url, fetch
 from .grounding.apply import DEFAULT_MIN_FAITHFULNESS, apply_policy
-from .methods.base import Method, Options, Request
 from .registry import Registry, default_registry
+from .request import Input, Request
 from .text.encoding import charset_from_content_type, decode_html
 from .text.html import extract_article
 from .text.language import Language
@@ -40,39 +41,34 @@ def _registry(registry: Registry | None) -> Registry:
         return _convenience
 
 
-def build_request(
-    method: str = DEFAULT_METHOD,
-    length: Length | Mapping[str, Any] | int | None = None,
-    language: str = DEFAULT_LANGUAGE,
-    options: Mapping[str, Any] | None = None,
-    registry: Registry | None = None,
-) -> tuple[Method, Request]:
-    """``(request.method, request)`` for ``registry.prepare(...)`` (kept for older callers).
-
-    Raises:
-        UnknownMethod, MethodUnavailable, InvalidLength, UnsupportedLanguage, InvalidOption.
-    """
-    request = _registry(registry).prepare(method, length, language, options)
-    return request.method, request
-
-
 def prepare_input(
     text: str | bytes | None = None, *, html: str | bytes | None = None, url: str | None = None,
     language: str | Language = DEFAULT_LANGUAGE, title: str | None = None, fetch_policy: FetchPolicy | None = None,
 ) -> Document:
-    """A :class:`Document` from exactly one of ``text``, ``html`` or ``url``.
-
-    HTML given as bytes is decoded from its byte-order mark, its ``<meta>`` charset or a
-    detector; a ``url`` is fetched under ``fetch_policy`` (by default the one of the
-    ``SUMMARIZE_URL_*`` variables, see :mod:`summarizers.fetch`) and read as HTML. Where the HTML
-    came from is reported in ``Document.origin``. ``language`` may be ``"auto"`` (detected).
+    """A :class:`Document` from exactly one of ``text``, ``html`` or ``url`` (see :func:`load_input`).
 
     Raises:
         InvalidInput: not exactly one input, bad text, no article text in the HTML.
         UrlNotAllowed, FetchFailed: for a URL that may not, or could not, be fetched.
     """
-    if sum(x is not None for x in (text, html, url)) != 1:
-        raise InvalidInput("give exactly one of text, html or url", field="text")
+    return load_input(Input(text=text, html=html, url=url, title=title), language, fetch_policy=fetch_policy)
+
+
+def load_input(given: Input, language: str | Language = DEFAULT_LANGUAGE, *, title: str | None = None,
+               fetch_policy: FetchPolicy | None = None) -> Document:
+    """The :class:`Document` of an :class:`Input` (its ``title``, else ``title``, is the headline).
+
+    HTML given as bytes is decoded from its byte-order mark, its ``<meta>`` charset or a
+    detector; a ``url`` is fetched under ``fetch_policy`` (by default the one of the
+    ``SUMMARIZE_URL_*`` variables, see :mod:`summarizers.fetch`) and read as HTML. Where the HTML
+    came from is reported in ``Document.origin``. ``language`` may be ``"auto"`` (detected);
+    the input's own ``language`` is its caller's to apply (the digest does).
+
+    Raises:
+        InvalidInput: bad text (empty, binary, no sentence), no article text in the HTML.
+        UrlNotAllowed, FetchFailed: for a URL that may not, or could not, be fetched.
+    """
+    text, html, url, title = given.text, given.html, given.url, given.title or title
     if url is not None:
         policy = fetch_policy or read_fetch_policy()
         fetched = fetch(check_url(url, policy), policy)
@@ -104,16 +100,25 @@ def summarize_prepared(
     Raises:
         SummarizerError: one of its subclasses, for bad input or a failing method.
     """
-    document = prepare_input(text, html=html, url=url, language=request.language,
-                             title=title or request.option("title"), fetch_policy=fetch_policy)
+    return summarize_input(request, Input(text=text, html=html, url=url, title=title), fetch_policy=fetch_policy)
+
+
+def summarize_input(request: Request, given: Input, *, fetch_policy: FetchPolicy | None = None) -> Summary:
+    """Summarize one :class:`Input` with a prepared request (its ``title`` overrides the
+    request's ``title`` option).
+
+    Raises:
+        SummarizerError: one of its subclasses, for bad input or a failing method.
+    """
+    document = load_input(given, request.language, title=request.option("title"), fetch_policy=fetch_policy)
     return finish(request.method.summarize(document, request), document, request)
 
 
 def finish(result: Summary, document: Document, request: Request) -> Summary:
     """A method's ``result`` with the document stage's warnings (language detection) first,
     grounded, and ``options.faithfulness`` applied (see
-    :func:`summarizers.grounding.apply.apply_policy`); the fallback is the extractive method
-    the prepared request names (:attr:`Request.fallback`)."""
+    :func:`summarizers.grounding.apply.apply_policy`); the fallback is the extractive request
+    prepared with it (:attr:`Request.fallback`)."""
     if document.warnings:
         result = replace(result, warnings=(*document.warnings, *result.warnings))
     if result.kind == "extractive":
@@ -122,10 +127,7 @@ def finish(result: Summary, document: Document, request: Request) -> Summary:
 
     def fallback() -> Summary:
         assert extractive is not None
-        shared = ("order", "title", "query") if any(p.name == "query" for p in extractive.all_parameters()) \
-            else ("order", "title")
-        common = Options({k: v for k, v in request.options.items() if k in shared})
-        return extractive.summarize(document, Request(extractive, request.length, request.language, common))
+        return extractive.method.summarize(document, extractive)
 
     return apply_policy(result, document, request.option("faithfulness", "report"),
                         request.option("min_faithfulness", DEFAULT_MIN_FAITHFULNESS),
@@ -133,12 +135,14 @@ def finish(result: Summary, document: Document, request: Request) -> Summary:
 
 
 def summarize_batch_prepared(
-    request: Request, documents: Sequence[str | Mapping[str, Any]], *, fetch_policy: FetchPolicy | None = None,
+    request: Request, documents: Sequence[str | Mapping[str, Any] | Input], *,
+    fetch_policy: FetchPolicy | None = None,
 ) -> list[Summary | SummarizerError]:
     """Summarize many documents with one prepared request; results in input order.
 
-    Each document is a string or a mapping with ``text``, ``html`` or ``url`` (and optionally
-    ``title``); URLs are fetched under ``fetch_policy``. A document that fails yields its
+    Each document is a string (a text), an :class:`Input`, or a mapping read as one
+    (:meth:`Input.from_mapping`: ``text``, ``html`` or ``url``, and optionally ``title``...);
+    URLs are fetched under ``fetch_policy``. A document that fails yields its
     :class:`SummarizerError` in its place; the others are unaffected. Model-backed methods
     batch the documents.
     """
@@ -146,12 +150,9 @@ def summarize_batch_prepared(
     ready: list[tuple[int, Document]] = []
     for i, item in enumerate(documents):
         try:
-            if isinstance(item, Mapping):
-                title = item.get("title") or request.option("title")
-                doc = prepare_input(item.get("text"), html=item.get("html"), url=item.get("url"),
-                                    language=request.language, title=title, fetch_policy=fetch_policy)
-            else:
-                doc = prepare_input(item, language=request.language, title=request.option("title"))
+            given = item if isinstance(item, Input) else Input.from_mapping(item) if isinstance(item, Mapping) \
+                else Input(text=item)
+            doc = load_input(given, request.language, title=request.option("title"), fetch_policy=fetch_policy)
             ready.append((i, doc))
         except SummarizerError as exc:
             results[i] = exc

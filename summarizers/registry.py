@@ -1,39 +1,49 @@
 """The registry of methods: built-ins and plugins register the same way, and requests are
-prepared (validated once) here."""
+prepared (validated once) here: :meth:`Registry.prepare` and :meth:`Registry.from_wire` are the
+only makers of a :class:`~summarizers.request.Request`.
+
+Methods that use other methods (the abstractive method ranks sentences with an extractive one)
+are linked when the registry changes (:meth:`Method.link`): what they use is resolved then and
+injected, never looked up while they run."""
 
 from __future__ import annotations
 
-import inspect
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from importlib.metadata import entry_points
 from typing import Any
 
 from .config import Config, read_config
+from .document import Document
 from .errors import MethodUnavailable, ModelMissing, UnknownMethod
-from .methods.base import Method, Options, Request
+from .methods.base import Method
+from .methods.extractive import ExtractiveMethod
+from .request import DEFAULT_LANGUAGE, DEFAULT_METHOD, Length, Options, Request, request_from_wire
 from .text.language import Language, get_language, is_auto, resolve_language_name
-from .types import DEFAULT_LANGUAGE, DEFAULT_METHOD, Length
 
 log = logging.getLogger(__name__)
 
 #: Entry-point group through which other packages add methods: each entry point names a
-#: callable returning a Method or an iterable of Methods. A callable that takes one argument
-#: is given the registry being built (to find other methods by name when it runs).
+#: callable, called without arguments, returning a Method or an iterable of Methods (a method
+#: that uses other methods gets them through :meth:`Method.link`).
 ENTRY_POINT_GROUP = "summarizers.methods"
 
 #: The extractive methods ``options.faithfulness = "fallback"`` falls back on, the first registered.
 FALLBACK_METHODS = (DEFAULT_METHOD, "lexrank", "lead")
 
-MethodFactory = Callable[..., "Method | Iterable[Method]"]
+MethodFactory = Callable[[], "Method | Iterable[Method]"]
+#: Scores every sentence of a document, query-aware when a query is given (see :meth:`Registry.scorer`).
+Scorer = Callable[[Document, "str | None"], Sequence[float]]
+
 
 class Registry:
     """Methods by name. Thread-safe; methods are cheap objects that load models lazily."""
 
     def __init__(self, methods: Iterable[Method] = ()) -> None:
         self._methods: dict[str, Method] = {}
+        self._fallback: Method | None = None  # resolved whenever the methods change
         self._lock = threading.Lock()
         for method in methods:
             self.register(method)
@@ -46,7 +56,8 @@ class Registry:
         self.__init__(state["methods"])  # type: ignore[misc]
 
     def register(self, method: Method, *, replace: bool = False) -> Method:
-        """Add ``method`` under its name.
+        """Add ``method`` under its name, then link every method again (:meth:`Method.link`:
+        what they use of other methods is resolved now, never while they run).
 
         Raises:
             ValueError: when the name is taken and ``replace`` is false.
@@ -55,6 +66,11 @@ class Registry:
             if method.name in self._methods and not replace:
                 raise ValueError(f"method {method.name!r} is already registered")
             self._methods[method.name] = method
+            self._fallback = next((m for m in map(self._methods.get, FALLBACK_METHODS)
+                                   if m is not None and m.kind == "extractive"), None)
+            linked = list(self._methods.values())
+        for each in linked:  # what a method uses may have been added or replaced
+            each.link(self)
         return method
 
     def get(self, name: str) -> Method:
@@ -114,9 +130,43 @@ class Registry:
             )
         fallback = None
         if opts.get("faithfulness") == "fallback" and impl.kind != "extractive":
-            fallback = next((self.get(n) for n in FALLBACK_METHODS if n in self and self.get(n).kind == "extractive"),
-                            None)
+            extractive = self._fallback
+            if extractive is not None:
+                shared = ("order", "title", "query") if any(p.name == "query" for p in extractive.all_parameters()) \
+                    else ("order", "title")
+                common = Options({k: v for k, v in opts.items() if k in shared})
+                fallback = Request(method=extractive, length=parsed_length, language=lang, options=common)
         return Request(method=impl, length=parsed_length, language=lang, options=opts, fallback=fallback)
+
+    def from_wire(self, wire: Mapping[str, Any]) -> Request:
+        """The request whose wire form (:meth:`Request.to_wire`) a prepared request wrote, with
+        this registry's methods of those names; nothing is validated again.
+
+        Raises:
+            UnknownMethod: a method this process's registry does not have.
+        """
+        return request_from_wire(wire, self.get)
+
+    def scorer(self, name: str) -> Scorer:
+        """Scores by the extractive method ``name`` as this registry holds it now (resolved once;
+        a later :meth:`register` links methods again): one float per sentence, query-aware when
+        a query is given and the method takes one. A name that is not an extractive method gives
+        a scorer that raises :class:`MethodUnavailable`."""
+        method = self._methods.get(name)
+        if not isinstance(method, ExtractiveMethod):
+            def unavailable(document: Document, query: str | None = None) -> Sequence[float]:
+                raise MethodUnavailable(f"SUMMARIZE_EXTRACT_METHOD {name!r} is not an extractive method",
+                                        reason="misconfigured extract method")
+            return unavailable
+        takes_query = any(p.name == "query" for p in method.all_parameters())
+        plain = Options()
+
+        def score(document: Document, query: str | None = None) -> Sequence[float]:
+            # A method without a query variant ranks as usual; the caller keeps the query's sentences.
+            options = Options(method.validate_options({"query": query})) if query and takes_query else plain
+            return method.score(document, Request(method=method, language=document.language, options=options))
+
+        return score
 
     def describe(self) -> list[dict[str, Any]]:
         """Every method's JSON-ready description (see :meth:`Method.describe`)."""
@@ -124,9 +174,8 @@ class Registry:
 
 
 def builtin_factories(config: Config | None = None) -> list[MethodFactory]:
-    """Factories of the methods that ship with the library, in listing order (those taking an
-    argument are given the registry); the abstractive method's takes ``config.abstractive``
-    (the defaults when ``None``)."""
+    """Factories of the methods that ship with the library, in listing order (each called with
+    no argument); the abstractive method's takes ``config.abstractive`` (the defaults when ``None``)."""
     from .methods.abstractive import abstractive_method
     from .methods.edmundson import EdmundsonMethod
     from .methods.lead import LeadMethod
@@ -157,18 +206,9 @@ def default_registry(*, plugins: bool = True, config: Config | None = None) -> R
             except Exception:  # a broken plugin must not take the built-ins down
                 log.exception("could not load summarizer plugin %s", ep.name)
     for factory in factories:
-        made = factory(registry) if _takes_registry(factory) else factory()
+        made = factory()
         for method in [made] if isinstance(made, Method) else made:
             method.use_sentence_limits(config.sentence_limits)
             registry.register(method)
     return registry
 
-
-def _takes_registry(factory: MethodFactory) -> bool:
-    """Whether ``factory`` takes a positional argument (the registry)."""
-    try:
-        parameters = inspect.signature(factory).parameters.values()
-    except (TypeError, ValueError):
-        return False
-    return any(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
-               for p in parameters)

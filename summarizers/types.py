@@ -1,4 +1,5 @@
-"""Value types shared by every method: the requested length, sentences, and the result.
+"""Value types shared by every method: sentences and the result (the request's own values,
+:class:`Length` and the defaults, live in :mod:`.request`).
 
 The result types are also the HTTP API's response schemas (``service/schemas.py`` generates
 them from these dataclasses). Field metadata says how ``to_dict`` writes a field:
@@ -7,125 +8,22 @@ them from these dataclasses). Field metadata says how ``to_dict`` writes a field
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from .errors import InvalidLength
+# The request's values, importable from here too (their home is :mod:`.request`).
+from .request import DEFAULT_LANGUAGE as DEFAULT_LANGUAGE
+from .request import DEFAULT_METHOD as DEFAULT_METHOD
+from .request import DEFAULT_SENTENCES as DEFAULT_SENTENCES
+from .request import MAX_SENTENCES as MAX_SENTENCES
+from .request import MAX_WORDS as MAX_WORDS
+from .request import Length as Length
+from .request import short_repr as short_repr
+from .request import whole_number as whole_number
 
 Kind = Literal["extractive", "abstractive"]
 Order = Literal["document", "rank"]
-
-#: Bounds on requested lengths; beyond them a request is absurd rather than ambitious.
-MAX_SENTENCES = 1000
-MAX_WORDS = 100_000
-#: The defaults of every entry point (library, CLI, service, batch, eval): one place.
-DEFAULT_SENTENCES = 3
-DEFAULT_METHOD = "newsrank"
-DEFAULT_LANGUAGE = "english"
-
-
-def whole_number(value: Any) -> Any:
-    """``value`` as an int when it is a float holding a whole number (JSON Schema's view of
-    ``3.0``: an integer); anything else unchanged, for the caller's own checks to judge."""
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        return int(value)
-    return value
-
-
-def short_repr(value: Any, limit: int = 40) -> str:
-    """``repr(value)`` cut to ``limit`` characters (numbers of thousands of digits stay readable)."""
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**limit:
-        return f"an integer of {len(str(abs(value)))} digits"
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-@dataclass(frozen=True)
-class Length:
-    """How long the summary should be: exactly one of a sentence count, a ratio or a word budget.
-
-    ``Length()`` is the default, three sentences. Build one from user input with
-    :meth:`parse`, which raises :class:`~summarizers.errors.InvalidLength` for bad values.
-    """
-
-    sentences: int | None = field(default=None, metadata={"omit_none": True})
-    ratio: float | None = field(default=None, metadata={"omit_none": True})
-    words: int | None = field(default=None, metadata={"omit_none": True})
-
-    def __post_init__(self) -> None:
-        given = [k for k in ("sentences", "ratio", "words") if getattr(self, k) is not None]
-        if not given:
-            object.__setattr__(self, "sentences", DEFAULT_SENTENCES)
-        elif len(given) > 1:
-            raise InvalidLength(
-                f"give exactly one of sentences, ratio or words, not {' and '.join(given)}",
-                field="length",
-            )
-        if self.sentences is not None:
-            _check_int(self.sentences, "sentences", 1, MAX_SENTENCES)
-        if self.words is not None:
-            _check_int(self.words, "words", 1, MAX_WORDS)
-        if self.ratio is not None:
-            r = self.ratio
-            if isinstance(r, bool) or not isinstance(r, (int, float)) or (
-                isinstance(r, float) and not math.isfinite(r)
-            ):
-                raise InvalidLength("ratio must be a finite number", field="length.ratio")
-            if not 0 < r <= 1:
-                raise InvalidLength(
-                    f"ratio must be in (0, 1], got {short_repr(r)}", field="length.ratio",
-                    minimum=0, maximum=1,
-                )
-
-    @classmethod
-    def parse(cls, value: Length | Mapping[str, Any] | int | None) -> Length:
-        """Build a length from ``None`` (default), an int (sentences), a mapping or a Length."""
-        if value is None:
-            return cls()
-        if isinstance(value, Length):
-            return value
-        if isinstance(value, bool):
-            raise InvalidLength("length must be a number of sentences or a mapping", field="length")
-        value = whole_number(value)
-        if isinstance(value, int):
-            return cls(sentences=value)
-        if isinstance(value, Mapping):
-            unknown = set(value) - {"sentences", "ratio", "words"}
-            if unknown:
-                raise InvalidLength(
-                    f"unknown length key(s): {', '.join(sorted(map(str, unknown)))};"
-                    " use sentences, ratio or words",
-                    field="length",
-                )
-            return cls(**{k: v if k == "ratio" else whole_number(v) for k, v in value.items() if v is not None})
-        raise InvalidLength("length must be a number of sentences or a mapping", field="length")
-
-    def sentence_count(self, available: int) -> int | None:
-        """The number of sentences asked for, given ``available`` ones; ``None`` for a word budget."""
-        if self.sentences is not None:
-            return self.sentences
-        if self.ratio is not None:
-            return max(1, round(self.ratio * available))
-        return None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The one key that is set, e.g. ``{"sentences": 3}``."""
-        return {k: v for k, v in asdict(self).items() if v is not None}
-
-
-def _check_int(value: object, name: str, low: int, high: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidLength(f"{name} must be a whole number", field=f"length.{name}")
-    if not low <= value <= high:
-        raise InvalidLength(
-            f"{name} must be between {low} and {high}, got {short_repr(value)}",
-            field=f"length.{name}",
-            minimum=low,
-            maximum=high,
-        )
-
 
 @dataclass(frozen=True)
 class Span:

@@ -27,7 +27,7 @@ from summarizers import (  # noqa: E402
 from summarizers.methods.abstractive import generation  # noqa: E402
 from summarizers.methods.abstractive.config import AbstractiveConfig, ModelSpec  # noqa: E402
 from summarizers.methods.abstractive.loader import ModelLoader, load_model  # noqa: E402
-from summarizers.methods.abstractive.method import AbstractiveMethod, registry_scorer  # noqa: E402
+from summarizers.methods.abstractive.method import AbstractiveMethod  # noqa: E402
 from summarizers.methods.base import Options, Request  # noqa: E402
 from summarizers.testing import TRAINING_TEXT  # noqa: E402
 from summarizers.text.words import count_words  # noqa: E402
@@ -48,7 +48,7 @@ GREEDY = {"num_beams": 1}
 def method_for(path: Path, **config: object) -> AbstractiveMethod:
     settings = {"torch_threads": 1, "extract_method": "luhn", **config}
     config = AbstractiveConfig.with_default(str(path), **settings)
-    return AbstractiveMethod(config, scorer=registry_scorer(default_registry(plugins=False), config.extract_method))
+    return AbstractiveMethod(config, scorer=default_registry(plugins=False).scorer(config.extract_method))
 
 
 @pytest.fixture(scope="module")

@@ -81,9 +81,9 @@ def test_bad_configuration_is_a_clear_error(env: dict[str, str], message: str) -
 
 def test_the_factory_takes_the_configuration_read_at_start() -> None:
     config = read_abstractive({"SUMMARIZE_MAX_BEAMS": "3"})
-    method = abstractive_method(Registry(), config)
+    method = abstractive_method(config)
     assert method.config is config and method.config.max_beams == 3
-    assert abstractive_method(Registry()).config == AbstractiveConfig()
+    assert abstractive_method().config == AbstractiveConfig()
 
 
 def test_unknown_model_name_is_an_invalid_option() -> None:

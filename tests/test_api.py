@@ -220,12 +220,13 @@ def test_to_dict_is_json_ready() -> None:
 
 
 PUBLIC_API = [
-    "DEFAULT_METHOD", "Availability", "Document", "FaithfulnessReport", "InputTooLarge", "InvalidInput",
+    "DEFAULT_METHOD", "Availability", "Document", "FaithfulnessReport", "Input", "InputTooLarge", "InvalidInput",
     "InvalidLength", "InvalidOption", "Length", "Method", "MethodUnavailable", "ModelError", "ModelMissing", "Options",
     "Parameter", "Registry", "Request", "SelectedSentence", "Span", "SummarizerError", "Summary",
-    "SummaryTimeout", "UnknownMethod", "UnsupportedLanguage", "build_index", "build_request",
+    "SummaryTimeout", "UnknownMethod", "UnsupportedLanguage", "build_index",
     "check_faithfulness", "default_registry", "methods", "prepare", "prepare_input", "summarize",
-    "summarize_batch", "summarize_batch_prepared", "summarize_digest", "summarize_prepared", "supported_languages",
+    "summarize_batch", "summarize_batch_prepared", "summarize_digest", "summarize_input", "summarize_prepared",
+    "supported_languages",
 ]
 
 

@@ -35,13 +35,6 @@ MAY_IMPORT: dict[str, set[str]] = {LIBRARY: {LIBRARY}, SERVICE: {SERVICE, LIBRAR
 #: What serves HTTP. The library knows nothing of HTTP; the harness talks to a service as a client.
 HTTP_SERVING = {"flask", "werkzeug", "gunicorn", "pydantic", "pydantic_core", "prometheus_client"}
 NEVER_IMPORTS: dict[str, set[str]] = {LIBRARY: HTTP_SERVING, HARNESS: HTTP_SERVING}
-#: Import cycles being removed on another branch; nothing else belongs here, and an entry whose
-#: cycle is gone fails the test until it is deleted.
-PENDING_CYCLES: set[frozenset[str]] = {
-    # removed when r19-input is merged (the registry injects the abstractive method's scorer)
-    frozenset({f"{LIBRARY}.registry", f"{LIBRARY}.methods.abstractive", f"{LIBRARY}.methods.abstractive.method"}),
-}
-
 TEXT = "Storm hits the coast\n\nA storm hit the coast on Monday. Crews cleared roads overnight.\nSchools stay shut."
 _IMPORTERS = {"importlib.import_module", "import_module", "__import__"}
 
@@ -270,11 +263,8 @@ def test_no_import_cycle_in_any_package() -> None:
     for name in PACKAGES:
         assert name in graph, f"package {name} not found in {PACKAGES[name]}/"
     assert f"{LIBRARY}.registry" in graph[f"{LIBRARY}.api"]  # the walk sees the imports
-    found = {frozenset(c): c for c in cycles(graph)}
-    new = [describe(c, graph) for key, c in found.items() if key not in PENDING_CYCLES]
-    assert not new, "import cycles:\n" + "\n".join(new)
-    gone = [sorted(c) for c in PENDING_CYCLES if c not in found]
-    assert not gone, f"no longer a cycle, delete from PENDING_CYCLES: {gone}"
+    found = [describe(c, graph) for c in cycles(graph)]
+    assert not found, "import cycles:\n" + "\n".join(found)
 
 
 def test_every_dynamic_import_names_its_module() -> None:

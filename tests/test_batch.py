@@ -20,28 +20,32 @@ from batch_helpers import by_id, fake_registry, read_output, records, write_json
 from fixtures import article, cli, cli_in_process
 from slow_helpers import slow_documents
 
-from summarizers import DEFAULT_METHOD
+from summarizers import DEFAULT_METHOD, Input
 from summarizers.batch import (
     INTERNAL_ERROR,
     OutputFile,
     Progress,
     Report,
-    Settings,
     local_pool,
     read_items,
     run_batch,
 )
-from summarizers.batch.job import EngineUnavailable
+from summarizers.batch.output import EngineUnavailable
 from summarizers.engine.ray import import_ray
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_lib(rows: list[Any], out: Path, settings: Settings | None = None, *, jobs: int = 1,
+def wire(method: str = DEFAULT_METHOD, length: Any = None, **options: Any) -> dict[str, Any]:
+    """The wire form of a request prepared by the fake-method registry."""
+    return fake_registry().prepare(method, length, options=options).to_wire()
+
+
+def run_lib(rows: list[Any], out: Path, request: dict[str, Any] | None = None, *, jobs: int = 1,
             retry_failed: bool = False, chunk_size: int = 4) -> Report:
     """``run_batch`` over ``rows`` (objects or raw lines) with the fake-method registry."""
     data = "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows).encode()
-    pool = local_pool(settings or Settings(), jobs, registry_factory=fake_registry)
+    pool = local_pool(request or wire(), jobs, registry_factory=fake_registry)
     return run_batch(read_items(io.BytesIO(data), "jsonl"), OutputFile(out), pool,
                      retry_failed=retry_failed, chunk_size=chunk_size)
 
@@ -83,8 +87,7 @@ def test_per_record_method_and_length_override_the_job(tmp_path: Path) -> None:
             {"id": "int", "text": text, "length": 1},
             {"id": "bad-length", "text": text, "length": {"sentences": 0}},
             {"id": "bad-method", "text": text, "method": "nope"}]
-    settings = Settings(method="random", length={"sentences": 3}, options={"seed": 7})
-    run_lib(rows, tmp_path / "o.jsonl", settings)
+    run_lib(rows, tmp_path / "o.jsonl", wire("random", {"sentences": 3}, seed=7))
     lines = by_id(read_output(tmp_path / "o.jsonl"))
     assert lines["default"]["result"]["method"] == "random"
     assert lines["lead2"]["result"]["method"] == "lead"  # the job's seed option is dropped for lead
@@ -99,7 +102,7 @@ def test_per_record_method_and_length_override_the_job(tmp_path: Path) -> None:
 
 def test_unexpected_exception_fails_only_its_document(tmp_path: Path, caplog) -> None:
     rows = [{"id": i, "text": article(i) + (" BOOM." if i == 2 else "")} for i in range(5)]
-    report = run_lib(rows, tmp_path / "o.jsonl", Settings(method="exploding"), chunk_size=5)
+    report = run_lib(rows, tmp_path / "o.jsonl", wire("exploding"), chunk_size=5)
     lines = by_id(read_output(tmp_path / "o.jsonl"))
     assert lines[2]["error"]["code"] == INTERNAL_ERROR and "RuntimeError: kaboom" in lines[2]["error"]["message"]
     assert all("result" in lines[i] for i in (0, 1, 3, 4))
@@ -111,9 +114,9 @@ def test_model_methods_get_their_documents_in_length_order(tmp_path: Path) -> No
     registry = fake_registry()
     from summarizers.batch import ChunkWorker, Item
 
-    worker = ChunkWorker(Settings(method="fake-abstractive"), lambda: registry)
+    worker = ChunkWorker(registry.prepare("fake-abstractive").to_wire(), lambda: registry)
     texts = [article(i, n) for i, n in enumerate((9, 3, 6, 4))]
-    out = worker.run([Item(id=i, line=i + 1, text=t) for i, t in enumerate(texts)])
+    out = worker.run([Item(id=i, line=i + 1, input=Input(text=t)) for i, t in enumerate(texts)])
     (batch,) = registry.get("fake-abstractive").batches
     assert batch == sorted(batch)
     assert [r["id"] for r in out] == [0, 1, 2, 3]  # back in input order

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from summarizers import Input
 from summarizers.batch import Fields, count_records, detect_format, read_items
 
 
@@ -20,9 +21,9 @@ def test_jsonl_records_with_overrides_title_and_html() -> None:
         json.dumps({"id": 7, "html": "<p>x</p>"}),
     ), "jsonl"))
     assert [(i.id, i.line, i.error) for i in items] == [("a", 1, None), (7, 2, None)]
-    assert items[0].document() == {"text": "One. Two.", "title": "T"}
+    assert items[0].input == Input(text="One. Two.", title="T")
     assert (items[0].method, items[0].length) == ("lead", {"words": 5})
-    assert items[1].document() == {"html": "<p>x</p>"} and items[1].html
+    assert items[1].input == Input(html="<p>x</p>")
     assert items[0].key != items[1].key and items[1].key == "7"
 
 
@@ -61,7 +62,7 @@ def test_missing_id_uses_the_line_number() -> None:
 def test_custom_field_names_and_html_flag() -> None:
     fields = Fields(id="key", text="body")
     items = list(read_items(_jsonl('{"key": "k", "body": "<p>Hi.</p>"}'), "jsonl", fields, html=True))
-    assert items[0].id == "k" and items[0].document() == {"html": "<p>Hi.</p>"}
+    assert items[0].id == "k" and items[0].input == Input(html="<p>Hi.</p>")
 
 
 def test_csv_with_quoted_newlines_overrides_and_bad_rows() -> None:
@@ -74,11 +75,11 @@ def test_csv_with_quoted_newlines_overrides_and_bad_rows() -> None:
             b'f\n')
     items = list(read_items(io.BytesIO(data), "csv"))
     assert [i.id for i in items] == ["a", "b", "c", "line:6", "e", "f"]
-    assert items[0].text == "First line.\nSecond line." and items[0].length == 2 and items[0].method == "lead"
+    assert items[0].input.text == "First line.\nSecond line." and items[0].length == 2 and items[0].method == "lead"
     assert items[1].length == {"words": 5} and items[1].method is None
     assert items[2].error is not None and "cells for 4 columns" in items[2].error["message"]
     assert items[3].error is None and items[3].line == 6
-    assert items[4].error is None and items[4].text == ""  # the library says "text is empty"
+    assert items[4].error is None and items[4].input.text == ""  # the library says "text is empty"
     assert items[5].error is not None and "no 'text' field" in items[5].error["message"]
     assert items[0].line == 2 and items[1].line == 4
 

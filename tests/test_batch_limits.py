@@ -16,13 +16,14 @@ from batch_helpers import by_id, read_output, write_jsonl
 from fixtures import cli_in_process
 from hostile_helpers import HUNGRY, SLOW, hostile_registry
 
-from summarizers.batch import DocumentLimits, OutputFile, Settings, local_pool, read_items, run_batch
+from summarizers.batch import DocumentLimits, OutputFile, local_pool, read_items, run_batch
 
 TEXT = ("The council approved the new budget on Monday. Spending on schools rises by four percent. "
         "Road repairs get a larger share than last year. The vote was close, seven to six.")
 def _run(rows: list[dict[str, Any]], out: Path, limits: DocumentLimits, jobs: int = 1) -> Any:
     data = "".join(json.dumps(r) + "\n" for r in rows).encode()
-    pool = local_pool(Settings(method="lead"), jobs, registry_factory=hostile_registry, limits=limits)
+    pool = local_pool(hostile_registry().prepare("lead").to_wire(), jobs, registry_factory=hostile_registry,
+                      limits=limits)
     return run_batch(read_items(io.BytesIO(data), "jsonl"), OutputFile(out), pool, chunk_size=2)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from summarizers.batch import BatchError, OutputFile
-from summarizers.batch.job import encode, parse_line
+from summarizers.batch.output import encode, parse_line
 
 OK = {"id": "a", "result": {"summary": "S."}}
 ERR = {"id": "b", "error": {"code": "invalid_input", "message": "text is empty"}}

@@ -12,9 +12,9 @@ from summarizers.cli.main import main
 from summarizers.digest import render_html, render_markdown, summarize_digest
 from summarizers.digest.dedup import duplicate_sets, signature
 from summarizers.digest.grouping import average_link
-from summarizers.digest.records import parse_published
 from summarizers.digest.repeats import RepeatIndex, bigrams, overlap_f1
 from summarizers.errors import InvalidInput, InvalidLength
+from summarizers.request import parse_published
 
 FLOOD = [
     "Heavy rain flooded the river town of Elmford on Monday, forcing 3,000 residents to leave their homes.",

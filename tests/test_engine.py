@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from fixtures import article
 
-from summarizers import Registry
-from summarizers.batch import ChunkWorker, Item, Settings
+from summarizers import Input, Registry
+from summarizers.batch import ChunkWorker, Item
 from summarizers.engine import InFlight, LocalPool, ThreadPool, run_ordered
 from summarizers.methods.lead import LeadMethod
 
@@ -68,21 +68,22 @@ def test_run_ordered_emits_in_task_order_with_a_bounded_window(make_pool: Any) -
 
 
 class CountingRegistry(Registry):
-    """A registry counting the requests it prepares."""
+    """A registry counting the requests it reads back from their wire forms."""
 
-    prepared = 0
+    read = 0
 
-    def prepare(self, *args: Any, **kwargs: Any) -> Any:
-        self.prepared += 1
-        return super().prepare(*args, **kwargs)
+    def from_wire(self, *args: Any, **kwargs: Any) -> Any:
+        self.read += 1
+        return super().from_wire(*args, **kwargs)
 
 
 def test_one_chunk_worker_prepares_each_request_once_across_chunks_and_jobs() -> None:
     registry = CountingRegistry([LeadMethod()])
     worker = ChunkWorker(registry_factory=lambda: registry)
-    chunk = [Item(id=i, line=i + 1, text=article(i)) for i in range(3)]
-    one, two = Settings(method="lead"), Settings(method="lead", length={"sentences": 1})
-    for settings in (one, two, one, two):
-        out = worker(chunk, settings)
+    chunk = [Item(id=i, line=i + 1, input=Input(text=article(i))) for i in range(3)]
+    one = registry.prepare("lead").to_wire()
+    two = registry.prepare("lead", {"sentences": 1}).to_wire()
+    for request in (one, two, one, two):
+        out = worker(chunk, request)
         assert [r["id"] for r in out] == [0, 1, 2] and all("result" in r for r in out)
-    assert registry.prepared == 2  # one per distinct request, however many chunks and jobs
+    assert registry.read == 2  # one per distinct request, however many chunks and jobs

@@ -244,7 +244,7 @@ def test_every_command_and_option_is_documented() -> None:
 def test_score_reads_summarize_batch_output_as_it_is(tmp_path: Path) -> None:
     from eval.external import read_system_outputs
     from summarizers import InvalidInput, summarize
-    from summarizers.batch.job import Item
+    from summarizers.batch.items import Item
     from summarizers.batch.worker import error_record, result_record
 
     summary = summarize("The council approved the budget on Monday. Residents welcomed it. The vote was close.",

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from summarizers import Registry, summarize, summarize_batch
+from summarizers import Input, Registry, summarize, summarize_batch
 from summarizers.batch.reader import read_items
 from summarizers.cli.main import main
 from summarizers.errors import FetchFailed, UrlNotAllowed
@@ -142,8 +142,8 @@ def test_cli_url(server: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Ca
 def test_batch_records_with_urls(server: str) -> None:
     lines = [{"id": 1, "url": server + "/article"}, {"id": 2, "url": server + "/missing"}]
     items = list(read_items(io.BytesIO("\n".join(json.dumps(x) for x in lines).encode()), "jsonl"))
-    docs = [item.document() for item in items]
-    assert docs[0] == {"url": server + "/article"}
+    docs = [item.input for item in items]
+    assert docs[0] == Input(url=server + "/article")
     results = summarize_batch(docs, method="lead", length=1, language="french", fetch_policy=LOCAL)
     assert results[0].summary == PARAGRAPHS[0]
     assert isinstance(results[1], FetchFailed) and results[1].details["status"] == 404

@@ -206,7 +206,7 @@ def jobs(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Jobs]:
 
 
 def test_a_chunk_completed_twice_is_written_and_counted_once(jobs: Jobs) -> None:
-    job_id = jobs.submit([{"id": i, "text": TEXT} for i in range(4)], {"method": "lead"})
+    job_id = jobs.submit([{"id": i, "text": TEXT} for i in range(4)], lead_registry().prepare("lead"))
     t = time.time()
     assert jobs.store.claim(job_id, 0, "w1", t + 60, t)
     assert not jobs.store.claim(job_id, 0, "w2", t + 60, t)  # held by a live lease
@@ -224,7 +224,7 @@ def test_a_chunk_completed_twice_is_written_and_counted_once(jobs: Jobs) -> None
 
 
 def test_a_dead_workers_chunk_is_swept_back_and_finished_once(jobs: Jobs) -> None:
-    job_id = jobs.submit([{"id": i, "text": TEXT} for i in range(4)], {"method": "lead"})
+    job_id = jobs.submit([{"id": i, "text": TEXT} for i in range(4)], lead_registry().prepare("lead"))
     task = jobs.huey.dequeue()  # a worker takes chunk 0 ...
     t = time.time()
     assert jobs.store.claim(job_id, task.args[1], "dead", t + 0.3, t)  # ... and is killed: no heartbeat
@@ -295,7 +295,7 @@ def test_a_webhook_whose_worker_died_is_sent_once_by_a_later_sweep(jobs: Jobs) -
     url = f"http://127.0.0.1:{server.server_address[1]}/done"
     jobs.config = replace(jobs.config, webhook_allow=(url,), webhook_allow_private=True)
     try:
-        job_id = jobs.submit([{"id": 0, "text": TEXT}], {"method": "lead"}, webhook=url)
+        job_id = jobs.submit([{"id": 0, "text": TEXT}], lead_registry().prepare("lead"), webhook=url)
         t = time.time()  # a worker finishes the job and dies before sending the webhook
         assert jobs.store.claim(job_id, 0, "dying", t + 60, t)
         assert jobs.store.complete(job_id, 0, [(0, {"id": 0, "result": {}})], t) == "succeeded"

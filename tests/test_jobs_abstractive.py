@@ -36,7 +36,7 @@ def test_an_abstractive_job_is_batched_per_chunk_and_equals_the_library(tiny_bar
     jobs = Jobs(JobsConfig(db=str(tmp_path / "jobs.db"), chunk=4))
     options = {"max_new_tokens": 8, "num_beams": 1}
     job_id = jobs.submit([{"id": i, "text": t} for i, t in enumerate(TEXTS)],
-                         {"method": "abstractive", "options": options})
+                         registry.prepare("abstractive", options=options))
     JobWorker(jobs, registry_factory=lambda: registry).run(until_idle=True)
     job = jobs.get(job_id)
     assert job is not None and job["status"] == "succeeded" and job["done"] == 5

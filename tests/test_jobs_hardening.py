@@ -33,7 +33,7 @@ def lead_registry() -> Registry:
 def test_a_document_past_its_limits_is_an_error_entry_and_the_worker_moves_on(tmp_path: Path) -> None:
     jobs = Jobs(JobsConfig(db=str(tmp_path / "jobs.db"), chunk=4, document_timeout=2, document_memory_mb=400))
     job_id = jobs.submit([{"text": TEXT + " " + SLOW}, {"text": TEXT + " " + HUNGRY}, {"text": TEXT}],
-                         {"method": "lead"})
+                         hostile_registry().prepare("lead"))
     started = time.monotonic()
     JobWorker(jobs, registry_factory=hostile_registry).run(until_idle=True)
     assert time.monotonic() - started < 30  # not the 600 s the document asks for
@@ -47,7 +47,7 @@ def test_a_document_past_its_limits_is_an_error_entry_and_the_worker_moves_on(tm
 
 def test_cancel_stops_the_document_in_flight(tmp_path: Path) -> None:
     jobs = Jobs(JobsConfig(db=str(tmp_path / "jobs.db"), chunk=2, document_timeout=300))
-    job_id = jobs.submit([{"text": TEXT + " " + SLOW}, {"text": TEXT}], {"method": "lead"})
+    job_id = jobs.submit([{"text": TEXT + " " + SLOW}, {"text": TEXT}], hostile_registry().prepare("lead"))
     worker = JobWorker(jobs, registry_factory=hostile_registry)
     thread = threading.Thread(target=worker.run, kwargs={"until_idle": True})
     thread.start()

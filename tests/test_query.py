@@ -237,7 +237,7 @@ def test_abstractive_with_a_query_reads_only_the_sentences_about_it(tiny_bart_di
     pytest.importorskip("torch")
     from summarizers.methods.abstractive import method as abstractive_module
     from summarizers.methods.abstractive.config import AbstractiveConfig
-    from summarizers.methods.abstractive.method import AbstractiveMethod, registry_scorer
+    from summarizers.methods.abstractive.method import AbstractiveMethod
 
     seen: list[str] = []
     real = abstractive_module.generate
@@ -249,7 +249,7 @@ def test_abstractive_with_a_query_reads_only_the_sentences_about_it(tiny_bart_di
     monkeypatch.setattr(abstractive_module, "generate", spy)
     reg = registry()
     config = AbstractiveConfig.with_default(str(tiny_bart_dir), torch_threads=1, extract_method="textrank")
-    reg.register(AbstractiveMethod(config, scorer=registry_scorer(reg, config.extract_method)))
+    reg.register(AbstractiveMethod(config))  # the registry injects its extract scorer (textrank)
     options = {"num_beams": 1, "max_new_tokens": 12}
     plain = summarize(STORY, method="abstractive", options=options, registry=reg)
     assert "Flooding damaged" in seen[-1] and "The city council" in seen[-1]  # the whole text fits
@@ -265,7 +265,7 @@ def test_abstractive_with_a_query_reads_only_the_sentences_about_it(tiny_bart_di
     assert "The city council" in seen[-1] and any("bears on the query" in w for w in missed.warnings)
     # lsa has no query variant: as the extract method it ranks as usual, the query still filters
     config = AbstractiveConfig.with_default(str(tiny_bart_dir), torch_threads=1, extract_method="lsa")
-    reg.register(AbstractiveMethod(config, scorer=registry_scorer(reg, "lsa")), replace=True)
+    reg.register(AbstractiveMethod(config), replace=True)
     summarize(STORY, method="abstractive", options={**options, "query": "floods"}, registry=reg)
     assert "The mayor said" not in seen[-1] and "Families whose" in seen[-1]
 

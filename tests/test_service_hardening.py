@@ -108,7 +108,7 @@ def _crash(registry: Registry) -> None:
 
 def _task(text: str, method: str, length: dict | None = None, options: dict | None = None) -> SummarizeTask:
     """A task as the service makes it: the request prepared here, the summary done in a child."""
-    return SummarizeTask(small_registry().prepare(method, length, options=options).portable(), text, None)
+    return SummarizeTask(small_registry().prepare(method, length, options=options).to_wire(), {"text": text})
 
 
 def test_pool_memory_limit_crash_and_errors_cross_the_boundary() -> None:

@@ -278,16 +278,16 @@ def submit_job() -> Response:
                     max_characters=cfg.azure_max_characters)
     parts, errors = plan_parts(job, document_checker(state.registry, functools.partial(_check_size, state)))
     jobs, owner = current_jobs(), owner_of(request_key())
-    others = [jobs.submit(_part_documents(job, p.pairs, p.placeholders), _part_settings(job, p.pairs, p.language,
-                                                                                       p.options), owner=owner)
+    others = [jobs.submit(_part_documents(job, p.pairs, p.placeholders),
+                          *_part_request(state.registry, job, p.pairs, p.language, p.options), owner=owner)
               for p in parts[1:]]
     first = parts[0]
     meta = {"api_version": request.args["api-version"], "display_name": job.display_name,
             "documents": [{"id": d.id, "language": d.language} for d in job.documents],
             "tasks": [t.to_dict() for t in job.tasks], "parts": others, "errors": errors}
-    primary = jobs.submit(_part_documents(job, first.pairs, first.placeholders),
-                          {**_part_settings(job, first.pairs, first.language, first.options), "azure": meta},
-                          owner=owner)
+    prepared, settings = _part_request(state.registry, job, first.pairs, first.language, first.options)
+    primary = jobs.submit(_part_documents(job, first.pairs, first.placeholders), prepared,
+                          {**settings, "azure": meta}, owner=owner)
     response = Response(status=202)
     response.headers["Operation-Location"] = _job_url(azure_id(primary))
     return response
@@ -308,9 +308,12 @@ def _part_documents(job: JobRequest, pairs: list[tuple[int, int]], placeholders:
     return out
 
 
-def _part_settings(job: JobRequest, pairs: list[tuple[int, int]], language: str, options: Any) -> dict[str, Any]:
-    return {"method": job.tasks[pairs[0][0]].method, "length": None, "language": language,
-            "options": dict(options)}
+def _part_request(registry: Any, job: JobRequest, pairs: list[tuple[int, int]], language: str,
+                  options: Any) -> tuple[Any, dict[str, Any]]:
+    """A part's request, prepared (its tasks' were checked by :func:`document_checker`), and its settings."""
+    settings = {"method": job.tasks[pairs[0][0]].method, "length": None, "language": language,
+                "options": dict(options)}
+    return registry.prepare(settings["method"], None, language, settings["options"]), settings
 
 
 @bp.get("/jobs/<job_id>")
@@ -400,8 +403,9 @@ def _outcomes(parts: list[dict[str, Any]], meta: dict[str, Any], tasks: int
     for part in parts:
         for k in range(part["chunks"]):
             for doc in jobs.store.chunk(part["id"], k):
-                if isinstance(doc.get("text"), str):
-                    texts[int(str(doc["id"]).split(".")[1])] = doc["text"]
+                text = (doc.get("input") or {}).get("text")  # the wire form of its Input
+                if isinstance(text, str):
+                    texts[int(str(doc["id"]).split(".")[1])] = text
         for line in jobs.results(part, 0, max(1, part["total"])).records:
             record = json.loads(line)
             t, i = (int(x) for x in str(record["id"]).split("."))

@@ -192,7 +192,7 @@ def summarize_model(name: str) -> Response:
         raise HfError(503, f"Model {name} is currently loading", {"Retry-After": "5"})
     for i, text in enumerate(hf.inputs):
         _check_size(state, prepared, text, f"inputs[{i}]")
-    task = BatchTask(prepared.portable(), [{"text": t} for t in hf.inputs], state.config.fetch_policy())
+    task = BatchTask(prepared.to_wire(), [{"text": t} for t in hf.inputs], state.config.fetch_policy())
     outcomes = _run(state, task, prepared, timeout=state.config.batch_timeout)
     answers = []
     for outcome in outcomes:

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify
 
-from summarizers import SummarizerError, UnsupportedLanguage, build_request, supported_languages
+from summarizers import SummarizerError, UnsupportedLanguage, supported_languages
 
 from ..state import current_state
 
@@ -104,7 +104,7 @@ def accepts_auto_language(registry: Any) -> bool:
     """Whether ``language="auto"`` passes the library's request validation with ``registry``."""
     for name in registry.names():
         try:
-            build_request(name, None, AUTO_LANGUAGE, None, registry)
+            registry.prepare(name, None, AUTO_LANGUAGE, None)
         except UnsupportedLanguage:
             return False
         except SummarizerError:  # this method cannot run here; ask the next one

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..engine.pool import Pool, run_ordered
-from .job import Item, OutputFile, Report
+from .items import Item
+from .output import OutputFile, Report
 from .progress import Progress
 
 #: Records per chunk: the unit of work sent to a worker and of each write to the output.

@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 from ..engine.child import Child
 from ..errors import InputTooLarge, SummaryTimeout
 from ..registry import Registry
-from .job import INTERNAL_ERROR
+from .output import INTERNAL_ERROR
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

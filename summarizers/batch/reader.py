@@ -1,4 +1,4 @@
-"""Reading batch inputs (JSON Lines, CSV, standard input) into :class:`~.job.Item` records.
+"""Reading batch inputs (JSON Lines, CSV, standard input) into :class:`~.items.Item` records.
 
 Reading never stops at a bad record: a line that is not JSON, not an object, or has no text
 becomes an item carrying its error, so that it gets an error line in the output while the
@@ -19,10 +19,13 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 from ..errors import InvalidInput
-from .job import Item
+from ..request import Input, body_problem
+from .items import Item
 
 Format = Literal["jsonl", "csv"]
 
+#: The fields of an input that describe its article (read when :attr:`Fields.extra` names them).
+_DESCRIPTIVE = ("source", "published", "language")
 #: A CSV field may hold a whole article.
 _CSV_FIELD_LIMIT = 64 * 1024 * 1024
 
@@ -31,9 +34,10 @@ _CSV_FIELD_LIMIT = 64 * 1024 * 1024
 class Fields:
     """Names of the record fields read from each input line or CSV column.
 
-    ``method`` and ``length`` override the job's settings for that record; ``html`` names an
+    ``method`` and ``length`` override the job's request for that record; ``html`` names an
     alternative field holding an HTML page, ``url`` one holding the address of an article page
-    to fetch (each used when the fields before it are absent).
+    to fetch. A record gives exactly one of them and the text (the rule of
+    :class:`~summarizers.request.Input`, which reads every record).
     """
 
     id: str = "id"
@@ -43,7 +47,9 @@ class Fields:
     url: str = "url"
     method: str = "method"
     length: str = "length"
-    #: further fields to keep as they are, in :attr:`Item.extra` (the digest's ``source``...)
+    #: further fields to keep as they are, in :attr:`Item.extra` (the digest's ``source``...);
+    #: those that are fields of an :class:`~summarizers.request.Input` (``source``,
+    #: ``published``, ``language``) are read into the item's input too
     extra: tuple[str, ...] = ()
 
 
@@ -181,20 +187,23 @@ def _item(record: Mapping[str, Any], number: int, fields: Fields, html: bool) ->
     else:
         return _bad(number, f"line {number}: field {fields.id!r} must be a string or an integer, "
                             f"not {_json_kind(raw_id)}", field=fields.id)
-    is_html, is_url = html, False
-    if fields.text in record:
-        text = record[fields.text]
-    elif fields.html in record and fields.html != fields.text:
-        text, is_html = record[fields.html], True
-    elif fields.url in record and fields.url != fields.text:
-        text, is_url = record[fields.url], True
-    else:
-        return _bad(number, f"line {number} has no {fields.text!r} field", item_id if given else None,
-                    field=fields.text)
-    title = record.get(fields.title)
+    body = [(fields.text, "html" if html else "text")]
+    body += [(name, kind) for name, kind in ((fields.html, "html"), (fields.url, "url")) if name != fields.text]
+    present = [(name, kind) for name, kind in body if record.get(name) is not None]
+    bad_id = item_id if given else None
+    if not present:
+        return _bad(number, f"line {number} has no {fields.text!r} field", bad_id, field=fields.text)
+    problem = body_problem([name for name, _ in present])
+    if problem is not None:
+        return _bad(number, f"line {number}: {problem}", bad_id, field=fields.text)
+    (name, kind), = present
+    known = {k: record[k] for k in fields.extra if k in _DESCRIPTIVE and k in record}
+    try:
+        given_input = Input.from_mapping({**known, kind: record[name], "title": record.get(fields.title)})
+    except InvalidInput as exc:  # a field of the wrong type (the digest's fields: their own message)
+        return Item(id=item_id, line=number, error=exc.to_dict(), id_given=given)
     return Item(
-        id=item_id, line=number, id_given=given, text=text, html=is_html and not is_url, url=is_url,
-        title=title if isinstance(title, str) and title.strip() else None,
+        id=item_id, line=number, id_given=given, input=given_input,
         method=record.get(fields.method), length=record.get(fields.length),
         extra={k: record[k] for k in fields.extra if k in record} or None,
     )
@@ -208,7 +217,7 @@ def line_id(number: int) -> str:
     """The id of the record on line ``number`` when it has none (or one that cannot be used).
 
     Any string is a valid given id, ``"line:2"`` included: a generated id is told apart by
-    ``"id_generated": true`` on its output line (and by its resume key, :func:`~.job.id_key`).
+    ``"id_generated": true`` on its output line (and by its resume key, :func:`~.items.id_key`).
     """
     return f"line:{number}"
 

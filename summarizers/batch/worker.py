@@ -2,8 +2,10 @@
 
 A :class:`ChunkWorker` is built once per process (a pool process, a Ray actor, a jobs thread, a
 document child) and kept across chunks: it holds one registry for its whole life, so every
-model loads once, and it prepares each distinct (settings, method, length) once
-(:meth:`~summarizers.Registry.prepare`), whichever job's chunk it runs. It groups a chunk by
+model loads once. It reads each job's prepared request from its wire form once
+(:meth:`~summarizers.Registry.from_wire`: nothing validated again) and prepares each distinct
+per-record (method, length) override once (:meth:`~summarizers.Registry.prepare`), whichever
+job's chunk it runs. It groups a chunk by
 the prepared request so that :func:`summarizers.summarize_batch_prepared` can batch the model
 calls, puts abstractive documents in length order (less padding), and turns every outcome into
 an output record; it never raises for a document.
@@ -26,15 +28,19 @@ from ..api import summarize_batch_prepared
 from ..deadline import time_limit
 from ..engine.child import kept
 from ..errors import InputTooLarge, SummarizerError, SummaryTimeout
-from ..methods.base import Request
 from ..registry import Registry, default_registry
+from ..request import Input, Request, WireRequest
 from ..types import Summary
-from .job import INTERNAL_ERROR, Item, Settings
+from .items import Item
 from .limits import ChildFailed, DocumentLimits, GuardedChild, Stopped
+from .output import INTERNAL_ERROR
 
 log = logging.getLogger(__name__)
 
 RegistryFactory = Callable[[], Registry]
+
+#: The most prepared requests a worker keeps (a jobs worker serves many jobs in its life).
+MAX_PREPARED = 256
 
 
 def _head(item: Item) -> dict[str, Any]:
@@ -58,6 +64,11 @@ def internal_error(exc: BaseException) -> dict[str, Any]:
             "details": {}}
 
 
+def _body_length(item: Item) -> int:
+    body = item.input.body if item.input is not None else None
+    return len(body) if isinstance(body, str) else 0
+
+
 def _never() -> bool:
     return False
 
@@ -66,15 +77,16 @@ class ChunkWorker:
     """Summarizes chunks of items with one registry, kept across chunks and jobs.
 
     Args:
-        settings: the defaults of chunks given without settings (default: :class:`Settings`).
+        request: the wire form of the job's prepared request (:meth:`summarizers.Request.to_wire`;
+            a record may override its method and length), or ``None`` when every call gives its own.
         registry_factory: builds the registry, once, on first use (default: the built-ins and
             plugins). It must be picklable to reach pool processes, Ray actors and children.
         limits: per-document limits (``None``: none, every document runs here).
     """
 
-    def __init__(self, settings: Settings | None = None, registry_factory: RegistryFactory = default_registry,
+    def __init__(self, request: WireRequest | None = None, registry_factory: RegistryFactory = default_registry,
                  limits: DocumentLimits | None = None) -> None:
-        self.settings = settings if settings is not None else Settings()
+        self.request = request
         self._factory = registry_factory
         self._registry: Registry | None = None
         self._prepared: dict[str, Request] = {}
@@ -89,26 +101,26 @@ class ChunkWorker:
             self._registry = self._factory()
         return self._registry
 
-    def __call__(self, chunk: Sequence[Item], settings: Settings | None = None,
+    def __call__(self, chunk: Sequence[Item], request: WireRequest | None = None,
                  should_stop: Callable[[], bool] = _never) -> list[dict[str, Any]]:
         """One output record per item, in the chunk's order; never raises for a document.
 
-        ``settings`` replaces the worker's own for this chunk (a jobs worker serves many jobs
-        with one registry, so models load once); ``should_stop`` is polled while documents run
-        under limits.
+        ``request`` (a wire form) replaces the worker's own for this chunk (a jobs worker serves
+        many jobs with one registry, so models load once); ``should_stop`` is polled while
+        documents run under limits.
 
         Raises:
             Stopped: ``should_stop()`` turned true (the chunk is abandoned).
         """
-        settings = self.settings if settings is None else settings
+        request = self.request if request is None else request
         if self.limits is None:
-            return self.run(chunk, settings)
-        return self._run_limited(chunk, settings, self.limits, should_stop)
+            return self.run(chunk, request)
+        return self._run_limited(chunk, request, self.limits, should_stop)
 
-    def run(self, chunk: Sequence[Item], settings: Settings | None = None) -> list[dict[str, Any]]:
+    def run(self, chunk: Sequence[Item], request: WireRequest | None = None) -> list[dict[str, Any]]:
         """One output record per item, in the chunk's order, all computed here (no limits).
         Never raises for a document."""
-        settings = self.settings if settings is None else settings
+        request = self.request if request is None else request
         records: list[dict[str, Any] | None] = [None] * len(chunk)
         groups: dict[Request, list[int]] = {}
         for i, item in enumerate(chunk):
@@ -116,36 +128,48 @@ class ChunkWorker:
                 records[i] = error_record(item, item.error)
                 continue
             try:
-                request = self.prepare(item, settings)
+                prepared = self.prepare(item, request)
             except SummarizerError as exc:  # a bad per-record method or length, an unavailable method
                 records[i] = error_record(item, exc)
                 continue
-            groups.setdefault(request, []).append(i)
-        for request, indexes in groups.items():
+            groups.setdefault(prepared, []).append(i)
+        for prepared, indexes in groups.items():
             items = [chunk[i] for i in indexes]
-            for i, record in zip(indexes, self._run_group(request, items), strict=True):
+            for i, record in zip(indexes, self._run_group(prepared, items), strict=True):
                 records[i] = record
         return records  # type: ignore[return-value]
 
-    def prepare(self, item: Item, settings: Settings | None = None) -> Request:
-        """The prepared request of ``item``: ``settings`` (default the worker's) under its own
-        method and length; prepared once per distinct one for the worker's life.
+    def prepare(self, item: Item, request: WireRequest | None = None) -> Request:
+        """The prepared request of ``item``: the job's (``request``, default the worker's), or
+        with the record's own method or length the job's prepared again under them; once per
+        distinct job and override for the worker's life.
 
         Raises:
             SummarizerError: for a bad method, length or options, or an unavailable method.
+            ValueError: the worker was given no request, and neither was this call.
         """
-        settings = self.settings if settings is None else settings
-        method = settings.method if item.method is None else item.method
-        length = settings.length if item.length is None else item.length
-        key = json.dumps([method, length, settings.method, settings.language, settings.options],
-                         sort_keys=True, default=repr)
-        request = self._prepared.get(key)
-        if request is None:
-            request = self.registry.prepare(method, length, settings.language, self._options_for(method, settings))
-            self._prepared[key] = request
-        return request
+        wire = self.request if request is None else request
+        if wire is None:
+            raise ValueError("this chunk worker was given no request")
+        job = json.dumps(wire, sort_keys=True, default=repr)
+        key = json.dumps([job, item.method, item.length], sort_keys=True, default=repr)
+        prepared = self._prepared.get(key)
+        if prepared is None:
+            if len(self._prepared) >= MAX_PREPARED:
+                self._prepared.clear()
+            base = self._prepared.get(job)
+            if base is None:
+                base = self._prepared[job] = self.registry.from_wire(wire)
+            if item.method is None and item.length is None:
+                prepared = base
+            else:
+                method = base.method_name if item.method is None else item.method
+                length = base.length if item.length is None else item.length
+                prepared = self.registry.prepare(method, length, base.language, self._options_for(method, base))
+            self._prepared[key] = prepared
+        return prepared
 
-    def _run_limited(self, chunk: Sequence[Item], settings: Settings, limits: DocumentLimits,
+    def _run_limited(self, chunk: Sequence[Item], request: WireRequest | None, limits: DocumentLimits,
                      should_stop: Callable[[], bool]) -> list[dict[str, Any]]:
         """:meth:`__call__` under ``limits`` (see the module docstring)."""
         records: list[dict[str, Any] | None] = [None] * len(chunk)
@@ -154,13 +178,13 @@ class ChunkWorker:
             if should_stop():
                 raise Stopped()
             kind = None
-            oversize = limits.oversize(_text_bytes(item) if limits.max_bytes else 0)
+            oversize = limits.oversize(item.size() if limits.max_bytes else 0)
             if oversize is not None:
                 records[i] = error_record(item, oversize)
                 continue
             if item.error is None:
                 try:
-                    kind = self.prepare(item, settings).method.kind
+                    kind = self.prepare(item, request).method.kind
                 except Exception:  # run() gives the error record
                     kind = None
             if kind is None or kind == "abstractive":
@@ -168,16 +192,16 @@ class ChunkWorker:
             elif self.child is None:  # inline: the library's cooperative deadline only
                 try:
                     with time_limit(limits.timeout):
-                        records[i] = self.run([item], settings)[0]
+                        records[i] = self.run([item], request)[0]
                 except SummaryTimeout as exc:
                     records[i] = error_record(item, exc)
             else:
-                records[i] = _in_child(self.child, item, settings, should_stop)
+                records[i] = _in_child(self.child, item, request, should_stop)
         if in_process:
             items = [chunk[i] for i in in_process]
             try:
                 with time_limit(limits.timeout * len(items)):
-                    done = self.run(items, settings)
+                    done = self.run(items, request)
             except SummaryTimeout as exc:
                 done = [error_record(item, exc) for item in items]
             for i, record in zip(in_process, done, strict=True):
@@ -193,10 +217,10 @@ class ChunkWorker:
         """Records for items sharing a prepared request, in the items' order."""
         order = list(range(len(items)))
         if request.method.kind == "abstractive":  # batch by length: less padding
-            order.sort(key=lambda i: len(items[i].text) if isinstance(items[i].text, str) else 0)
-        docs = [items[i].document() for i in order]
+            order.sort(key=lambda i: _body_length(items[i]))
+        docs = [items[i].input for i in order]
         try:
-            outcomes: list[Any] = summarize_batch_prepared(request, docs)
+            outcomes: list[Any] = summarize_batch_prepared(request, docs)  # type: ignore[arg-type]
         except Exception:
             log.exception("batch of %d document(s) failed; retrying them one by one", len(docs))
             outcomes = [self._one(request, doc) for doc in docs]
@@ -205,9 +229,9 @@ class ChunkWorker:
             records[i] = self._record(items[i], outcome)
         return records  # type: ignore[return-value]
 
-    def _one(self, request: Request, doc: Mapping[str, Any]) -> Any:
+    def _one(self, request: Request, doc: Input | None) -> Any:
         try:
-            return summarize_batch_prepared(request, [doc])[0]
+            return summarize_batch_prepared(request, [doc])[0]  # type: ignore[list-item]
         except Exception as exc:  # a SummarizerError or a bug: either way, this document's outcome
             return exc
 
@@ -225,27 +249,20 @@ class ChunkWorker:
         log.error("document %r (line %d): unexpected result %r", item.id, item.line, type(outcome))
         return error_record(item, internal_error(TypeError(f"not a Summary: {type(outcome).__name__}")))
 
-    def _options_for(self, method: Any, settings: Settings) -> Mapping[str, Any]:
+    def _options_for(self, method: Any, base: Request) -> Mapping[str, Any]:
         """The job's options; for a record's own method, only those that method accepts.
 
         Raises:
             UnknownMethod: for a method that is not registered.
         """
-        options = settings.options
-        if method == settings.method:
+        options = base.options
+        if method == base.method_name:
             return options
         known = {p.name for p in self.registry.get(method).all_parameters()}
         return {k: v for k, v in options.items() if k in known}
 
 
-def _text_bytes(item: Item) -> int:
-    """The UTF-8 size of ``item``'s text (0 for an error item)."""
-    if item.error is not None or not isinstance(item.text, str):
-        return 0
-    return len(item.text.encode("utf-8", "surrogatepass"))
-
-
-def _in_child(child: GuardedChild, item: Item, settings: Settings, should_stop: Callable[[], bool]
+def _in_child(child: GuardedChild, item: Item, request: WireRequest | None, should_stop: Callable[[], bool]
               ) -> dict[str, Any]:
     """The record of ``item`` computed in the killable ``child`` within its limits.
 
@@ -253,7 +270,7 @@ def _in_child(child: GuardedChild, item: Item, settings: Settings, should_stop: 
         Stopped: ``should_stop()`` turned true while the document ran (the child was killed).
     """
     try:
-        records: list[dict[str, Any]] = child.call(ChunkTask((item,), settings), item.id, should_stop)
+        records: list[dict[str, Any]] = child.call(ChunkTask((item,), request), item.id, should_stop)
     except ChildFailed as exc:
         return error_record(item, exc.error)
     except (SummaryTimeout, InputTooLarge) as exc:
@@ -267,7 +284,7 @@ class ChunkTask:
     kept :class:`ChunkWorker`."""
 
     items: tuple[Item, ...]
-    settings: Settings
+    request: WireRequest | None
 
     def __call__(self, registry: Registry) -> list[dict[str, Any]]:
         """One record per item.
@@ -275,8 +292,8 @@ class ChunkTask:
         Raises:
             MemoryError: a document ran out of memory (the child is then replaced).
         """
-        worker = kept(("chunks", id(registry)), lambda: ChunkWorker(registry_factory=lambda: registry))
-        records = worker.run(self.items, self.settings)
+        worker = kept(("chunks", id(registry)), lambda: ChunkWorker(None, lambda: registry))
+        records = worker.run(self.items, self.request)
         if any(_out_of_memory(r) for r in records):
             raise MemoryError
         return records

@@ -20,7 +20,6 @@ from ..batch import (
     Fields,
     OutputFile,
     Progress,
-    Settings,
     count_records,
     default_jobs,
     detect_format,
@@ -32,7 +31,8 @@ from ..batch import (
 )
 from ..engine.pool import Pool
 from ..registry import default_registry
-from .common import add_request_arguments, request_from_args
+from ..request import WireRequest
+from .common import add_request_arguments, prepare_from_args
 from .status import ExitStatus, UsageError
 
 #: Per-document limits by default: those of a synchronous request to the service
@@ -91,11 +91,8 @@ def run(args: argparse.Namespace) -> int:
     if args.file != "-" and os.path.exists(args.out) and os.path.exists(args.file) \
             and os.path.samefile(args.file, args.out):
         raise UsageError(f"--out {args.out} is the input file")
-    request = request_from_args(args)
-    settings = Settings(method=request["method"], length=request["length"], language=request["language"],
-                        options=request["options"])
-    # refuse a bad job before touching OUT (records' overrides: later)
-    default_registry(config=args.config).prepare(**request)
+    # prepared once: a bad job is refused before OUT is touched (records' overrides: in the workers)
+    request = prepare_from_args(default_registry(config=args.config), args).to_wire()
     fmt = detect_format(args.file, args.format)
     fields = Fields(id=args.id_field, text=args.text_field, title=args.title_field)
     counted = count_records(args.file, fmt) if args.file != "-" else None
@@ -105,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(mode=args.progress, every=args.progress_every) if args.progress != "off" else None
     try:
         with open_input(args.file) as stream:
-            pool = _pool(args, settings)
+            pool = _pool(args, request)
             report = run_batch(read_items(stream, fmt, fields, html=args.html), OutputFile(args.out), pool,
                                retry_failed=args.retry_failed, chunk_size=args.chunk_size,
                                progress=progress, total=total)
@@ -134,12 +131,12 @@ def local_jobs(records: int | None, cores: int | None = None) -> int:
     return max(1, min(cores, 1 + (records - 1) // RECORDS_PER_EXTRA_WORKER))
 
 
-def _pool(args: argparse.Namespace, settings: Settings) -> Pool:
+def _pool(args: argparse.Namespace, request: WireRequest) -> Pool:
     limits = limits_from_args(args)
     if args.engine == "ray":
-        return ray_pool(settings, args.jobs, address=args.ray_address, limits=limits,
-                         gpus_per_worker=args.ray_gpus_per_worker, runtime_env=args.ray_runtime_env)
-    return local_pool(settings, args.jobs, limits=limits)
+        return ray_pool(request, args.jobs, address=args.ray_address, limits=limits,
+                        gpus_per_worker=args.ray_gpus_per_worker, runtime_env=args.ray_runtime_env)
+    return local_pool(request, args.jobs, limits=limits)
 
 
 def add_limit_arguments(p: argparse.ArgumentParser) -> None:

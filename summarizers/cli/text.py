@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..api import summarize_prepared
+from ..api import summarize_input
 from ..registry import default_registry
+from ..request import Input
 from .common import add_request_arguments, prepare_from_args, print_json, read_input
 from .status import ExitStatus, UsageError
 
@@ -30,10 +31,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("give a FILE (or - for standard input) or --url URL, not both")
     request = prepare_from_args(default_registry(config=args.config), args)
     if args.url is not None:
-        result = summarize_prepared(request, url=args.url, fetch_policy=args.config.fetch)
+        result = summarize_input(request, Input(url=args.url), fetch_policy=args.config.fetch)
     else:
         data = read_input(args.file)
-        result = summarize_prepared(request, html=data) if args.html else summarize_prepared(request, data)
+        result = summarize_input(request, Input(html=data) if args.html else Input(text=data))
     if args.json:
         print_json(result.to_dict())
     else:

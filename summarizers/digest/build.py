@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from ..batch.job import Item
+from ..batch.items import Item
 from ..batch.limits import DocumentLimits
 from ..engine.pool import LocalPool, run_ordered
 from ..errors import InvalidInput, InvalidLength, InvalidOption

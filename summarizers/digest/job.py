@@ -15,10 +15,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from ..batch.job import document_head
+from ..batch.items import document_head
 from ..batch.limits import DocumentLimits
 from ..errors import SummarizerError
 from ..registry import Registry, default_registry
+from ..request import DEFAULT_LANGUAGE, DEFAULT_METHOD
 from .build import summarize_digest
 
 #: The ``kind`` in a digest job's settings.
@@ -28,12 +29,13 @@ FIELDS = ("title", "source", "published", "language")
 
 
 def stored_item(index: int, doc: Mapping[str, Any], group_by: str | None = None) -> dict[str, Any]:
-    """The stored form of one submitted article; one without exactly one of ``text``/``html``
-    carries its error."""
-    item, body = document_head(index, doc)
-    if body is None:
+    """The stored form of one submitted article (its fields as given: the digest reads them
+    with :class:`~summarizers.request.Input` when it runs); one whose ``text``/``html`` the input
+    refuses carries its error."""
+    item, given = document_head(index, doc, ("text", "html"))
+    if given is None:
         return item
-    item["text" if doc.get("text") is not None else "html"] = body
+    item[given.kind] = given.body
     for name in (*FIELDS, *((group_by,) if group_by else ())):
         if doc.get(name) is not None:
             item[name] = doc[name]
@@ -72,8 +74,8 @@ def run_digest_chunk(docs: Sequence[Mapping[str, Any]], settings: Mapping[str, A
     articles = [{k: v for k, v in d.items() if k not in ("i", "id_given")} for d in docs if "error" not in d]
     try:
         digest = summarize_digest(
-            articles, method=settings.get("method", "newsrank"), length=settings.get("length"),
-            language=settings.get("language", "english"), options=settings.get("options") or {},
+            articles, method=settings.get("method", DEFAULT_METHOD), length=settings.get("length"),
+            language=settings.get("language", DEFAULT_LANGUAGE), options=settings.get("options") or {},
             group_by=group_by, registry_factory=registry_factory, query_filter=bool(settings.get("query_filter")),
             limits=limits)
     except Exception as exc:  # settings were checked at submission; a bug must not lose the job

@@ -6,15 +6,16 @@ MinHash signature for near-duplicate detection."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
-from ..api import prepare_input
+from ..api import load_input
 from ..document import Document
-from ..methods.base import Options, Request
+from ..methods.base import Request
 from ..methods.extractive import ExtractiveMethod
 from ..methods.newsrank import content_terms
+from ..request import Input
 from ..text.words import lexical_words
 from .dedup import signature
 from .records import Article
@@ -67,13 +68,13 @@ def load(article: Article, request: Request) -> Document:
     Raises:
         SummarizerError: for a text without sentences, a page that cannot be fetched...
     """
-    given = {article.kind: article.text}
-    return prepare_input(given.get("text"), html=given.get("html"), url=given.get("url"),
-                         language=request.language, title=article.title)
+    return load_input(Input(**{article.kind: article.text}), request.language, title=article.title)
 
 
-def prepare_article(article: Article, request: Request) -> PreparedArticle:
-    """The article ready for grouping and ranking, under the (extractive) ``request``.
+def prepare_article(article: Article, request: Request, ranking: Request) -> PreparedArticle:
+    """The article ready for grouping and ranking, under the (extractive) ``request``; its
+    sentences ranked under ``ranking``, the request without the query: the story's ranking
+    applies the query once, across all of its articles (see :mod:`.ranking`).
 
     Raises:
         SummarizerError: the document stage or the method refused the article.
@@ -82,10 +83,7 @@ def prepare_article(article: Article, request: Request) -> PreparedArticle:
     method = request.method
     assert isinstance(method, ExtractiveMethod), "the digest ranks with an extractive method"
     method.check_size(document, request)
-    # The article's own ranking is the one without the query: the story's ranking applies the
-    # query once, across all of its articles (see :mod:`.ranking`).
-    plain = replace(request, options=Options({k: v for k, v in request.options.items() if k != "query"}))
-    scores = [float(s) for s in method.score(document, plain)]
+    scores = [float(s) for s in method.score(document, ranking)]
     order = sorted(range(len(scores)), key=lambda i: (-scores[i] if np.isfinite(scores[i]) else np.inf, i))
     ranks = [0] * len(scores)
     for rank, i in enumerate(order, start=1):

@@ -3,19 +3,20 @@ and optional ``title``, ``source``, ``published`` (ISO 8601) and ``language``.
 
 Records come from the batch reader (:func:`summarizers.batch.read_items`, whose
 :class:`~summarizers.batch.Fields` keep the digest's extra fields) or from mappings given to the
-library. A bad record is an :class:`Article` carrying its error: it never stops the digest.
+library; either way their shape is checked by :class:`~summarizers.request.Input`. A bad record
+is an :class:`Article` carrying its error: it never stops the digest.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import Any
 
-from ..batch.job import Item
+from ..batch.items import Item
 from ..batch.reader import Fields, id_problem
 from ..errors import InvalidInput
+from ..request import INPUT_FIELDS, Input, optional_string
 
 #: The record fields the digest reads besides the batch reader's own.
 EXTRA_FIELDS = ("source", "published", "language")
@@ -55,39 +56,13 @@ class Article:
     error: Mapping[str, Any] | None = None
 
 
-def parse_published(value: Any) -> float | None:
-    """An ISO 8601 date or date-time as seconds since the epoch (naive times are UTC).
-
-    Raises:
-        InvalidInput: for a value that is not an ISO 8601 string.
-    """
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise InvalidInput("published must be an ISO 8601 date or time string", field="published")
-    text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        try:
-            moment = datetime.combine(date.fromisoformat(text), datetime.min.time())
-        except ValueError:
-            raise InvalidInput(f"published {value[:40]!r} is not an ISO 8601 date or time",
-                               field="published") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
+def _strip(value: str | None) -> str | None:
+    return value.strip() or None if value is not None else None
 
 
-def _optional_string(record: Mapping[str, Any], name: str) -> str | None:
-    value = record.get(name)
-    if value is None:
-        return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        raise InvalidInput(f"{name} must be a string", field=name)
-    return value.strip() or None
+def _article(given: Input, item_id: str | int, index: int, group: str | None) -> Article:
+    return Article(id=item_id, text=given.body, kind=given.kind, title=_strip(given.title), source=_strip(given.source),
+                   published=given.published, language=_strip(given.language), group=group, index=index)
 
 
 def _bad(item_id: str | int, index: int, exc: InvalidInput) -> Article:
@@ -98,17 +73,12 @@ def from_item(item: Item, index: int, group_by: str | None = None) -> Article:
     """An article from a batch reader item (whose ``extra`` holds the digest's fields)."""
     if item.error is not None:
         return Article(id=item.id, index=index, error=item.error)
-    extra = item.extra or {}
+    assert item.input is not None, "an item without an error has its input"
     try:
-        group = _optional_string(extra, group_by) if group_by else None
-        return Article(
-            id=item.id, text=item.text, kind="url" if item.url else "html" if item.html else "text",
-            title=item.title, source=_optional_string(extra, "source"),
-            published=parse_published(extra.get("published")), language=_optional_string(extra, "language"),
-            group=group, index=index,
-        )
+        group = _strip(optional_string((item.extra or {}).get(group_by), group_by)) if group_by else None
     except InvalidInput as exc:
         return _bad(item.id, index, exc)
+    return _article(item.input, item.id, index, group)
 
 
 def from_mapping(record: Mapping[str, Any] | str, index: int, group_by: str | None = None) -> Article:
@@ -123,17 +93,10 @@ def from_mapping(record: Mapping[str, Any] | str, index: int, group_by: str | No
     if not isinstance(item_id, (str, int)) or isinstance(item_id, bool) or id_problem(item_id):
         return _bad(f"#{index}", index, InvalidInput(f"document {index}: id must be a usable string or integer",
                                                      field="id"))
-    kinds = [k for k in ("text", "html", "url") if record.get(k) is not None]
-    if len(kinds) != 1:
-        return _bad(item_id, index, InvalidInput(f"document {item_id!r}: give exactly one of text, html or url",
-                                                 field="text"))
     try:
-        title = _optional_string(record, "title")
-        group = _optional_string(record, group_by) if group_by else None
-        return Article(
-            id=item_id, text=record[kinds[0]], kind=kinds[0], title=title,
-            source=_optional_string(record, "source"), published=parse_published(record.get("published")),
-            language=_optional_string(record, "language"), group=group, index=index,
-        )
+        given = Input.from_mapping({k: v for k, v in record.items() if k in INPUT_FIELDS and k != "id"},
+                                   where=f"document {item_id!r}")
+        group = _strip(optional_string(record.get(group_by), group_by)) if group_by else None
     except InvalidInput as exc:
         return _bad(item_id, index, exc)
+    return _article(given, item_id, index, group)

@@ -74,7 +74,9 @@ class DigestWorker:
         self._child: GuardedChild | None = None
 
     def request(self, kind: str, language: str | None) -> Request:
-        """The prepared request of ``kind`` (``extractive`` or ``abstractive``) for ``language``.
+        """The prepared request of ``kind`` for ``language``: ``extractive`` (the digest's method
+        and options), ``ranking`` (the same without the query: an article's own ranking) or
+        ``abstractive``.
 
         Raises:
             SummarizerError: an unsupported language, a bad length or option.
@@ -89,8 +91,9 @@ class DigestWorker:
                 self._requests[key] = self._registry.prepare(self.plan.abstractive, self.plan.length, language,
                                                              self.plan.abstractive_options)
             else:
-                self._requests[key] = self._registry.prepare(self.plan.extractive, self.plan.length, language,
-                                                             self.plan.options)
+                options = self.plan.options if kind == "extractive" else \
+                    {k: v for k, v in self.plan.options.items() if k != "query"}
+                self._requests[key] = self._registry.prepare(self.plan.extractive, self.plan.length, language, options)
         return self._requests[key]
 
     def __call__(self, task: str, payload: Sequence[Any]) -> list[Any]:
@@ -128,7 +131,8 @@ class DigestWorker:
             Exception: a bug (or ``MemoryError``): the caller decides what it costs.
         """
         try:
-            return prepare_article(article, self.request("extractive", article.language))
+            return prepare_article(article, self.request("extractive", article.language),
+                                   self.request("ranking", article.language))
         except SummarizerError as exc:
             return exc.to_dict()
 

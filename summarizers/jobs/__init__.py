@@ -1,8 +1,9 @@
 """Asynchronous jobs of many documents: a store, a queue, workers (no HTTP here).
 
+>>> from summarizers import default_registry
 >>> from summarizers.jobs import Jobs, JobsConfig, JobWorker
 >>> jobs = Jobs(JobsConfig(db="jobs.db"))
->>> job_id = jobs.submit([{"text": "..."}], {"method": "lexrank"})
+>>> job_id = jobs.submit([{"text": "..."}], default_registry().prepare("lexrank"))
 >>> JobWorker(jobs).run(until_idle=True)
 
 Embedded mode keeps everything in one SQLite file; distributed mode (``redis_url``) keeps it in

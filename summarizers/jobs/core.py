@@ -16,9 +16,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..batch.job import document_head
+from ..batch.items import document_head
 from ..config import JobsConfig, read_jobs
 from ..errors import InputTooLarge, QuotaExceeded
+from ..request import Request
 from .store import FINAL, JobStore, NewJob, SqliteStore, now, translate_faults
 
 QUEUE_NAME = "summarize-jobs"
@@ -57,20 +58,26 @@ OPEN_JOBS_RETRY_AFTER = 30
 
 def _stored_body(item: Mapping[str, Any]) -> str:
     """The text or HTML a stored document carries (empty for one stored with its error)."""
-    for name in ("text", "html"):
+    given = item.get("input")
+    if isinstance(given, Mapping):
+        for name in ("text", "html"):
+            if isinstance(given.get(name), str):
+                return str(given[name])
+    for name in ("text", "html"):  # a digest's article
         if isinstance(item.get(name), str):
-            return item[name]
+            return str(item[name])
     return ""
 
 
 def _document_item(index: int, doc: Mapping[str, Any], max_bytes: int | None = None) -> dict[str, Any]:
-    """The stored form of one submitted document; a document without exactly one of ``text``
-    and ``html``, or over ``max_bytes`` (UTF-8), carries its error instead of its text (it gets
-    an error line, the others are summarized)."""
-    item, body = document_head(index, doc)
-    if body is None:
+    """The stored form of one submitted document: its head (:func:`~summarizers.batch.items.document_head`),
+    its ``input`` (the wire form of its :class:`~summarizers.request.Input`) and its ``method``
+    and ``length`` overrides; a document the input refuses, or over ``max_bytes`` (UTF-8),
+    carries its error instead (it gets an error line, the others are summarized)."""
+    item, given = document_head(index, doc)
+    if given is None:
         return item
-    text, html = doc.get("text"), doc.get("html")
+    body = given.body
     size = len(body.encode("utf-8", "surrogatepass")) if isinstance(body, str) else 0
     if max_bytes is not None and size > max_bytes:
         item["error"] = InputTooLarge.over(
@@ -78,8 +85,8 @@ def _document_item(index: int, doc: Mapping[str, Any], max_bytes: int | None = N
             "(SUMMARIZE_JOBS_MAX_DOCUMENT_BYTES)", field=f"documents.{index}", limit=max_bytes,
             unit="bytes", size=size).to_dict()
         return item
-    item["text"], item["html"] = (text, False) if text is not None else (html, True)
-    for name in ("title", "method", "length"):
+    item["input"] = given.to_wire()
+    for name in ("method", "length"):
         if doc.get(name) is not None:
             item[name] = doc[name]
     return item
@@ -108,14 +115,17 @@ class Jobs:
         self.store = store if store is not None else make_store(self.config)
         self.huey, self.task = make_queue(self.config)
 
-    def submit(self, documents: Sequence[Mapping[str, Any]], settings: Mapping[str, Any], *, owner: str = "",
-               idempotency_key: str | None = None, request_hash: str = "",
-               webhook: str | None = None) -> str:
+    def submit(self, documents: Sequence[Mapping[str, Any]], request: Request,
+               settings: Mapping[str, Any] | None = None, *, owner: str = "", idempotency_key: str | None = None,
+               request_hash: str = "", webhook: str | None = None) -> str:
         """Store a job and queue its chunks; the job's id (an earlier job's for a reused key).
 
         Args:
             documents: ``{"id", "text" | "html", "title", "method", "length"}`` mappings.
-            settings: ``method``, ``length``, ``language``, ``options`` shared by the documents.
+            request: the request every document shares, prepared (:meth:`summarizers.Registry.prepare`);
+                stored in its wire form (``settings["request"]``), what the workers run.
+            settings: what the job shows of it (``method``, ``length``, ``language``,
+                ``options`` as the client gave them); by default the request's own values.
             owner: who may see the job (a digest of the API key; empty when keys are off).
             idempotency_key: a client's key: the same key and body return the same job.
             request_hash: a digest of the request, to tell a retry from a reuse of the key.
@@ -128,8 +138,11 @@ class Jobs:
         """
         items = [_document_item(i, d, self.config.max_document_bytes) for i, d in enumerate(documents)]
         size = self.config.chunk
-        return self.create(items, settings, [items[i:i + size] for i in range(0, len(items), size)], owner=owner,
-                           idempotency_key=idempotency_key, request_hash=request_hash, webhook=webhook)
+        wire = request.to_wire()
+        shown = dict(settings) if settings is not None else {k: v for k, v in wire.items() if k != "fallback"}
+        chunks = [items[i:i + size] for i in range(0, len(items), size)]
+        return self.create(items, {**shown, "request": wire}, chunks, owner=owner, idempotency_key=idempotency_key,
+                           request_hash=request_hash, webhook=webhook)
 
     def create(self, items: Sequence[dict[str, Any]], settings: Mapping[str, Any],
                chunks: Sequence[list[dict[str, Any]]], *, owner: str, idempotency_key: str | None = None,
@@ -258,7 +271,7 @@ def public_view(job: Mapping[str, Any]) -> dict[str, Any]:
         "started_at": _iso(job["started_at"]),
         "finished_at": _iso(job["finished_at"]),
         "expires_at": _iso(job["expires_at"]),
-        "settings": job["settings"],
+        "settings": {k: v for k, v in job["settings"].items() if k != "request"},
     }
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from ..batch.job import encode
+from ..batch.output import encode
 from ..errors import IdempotencyConflict, StoreUnavailable
 
 #: A job's statuses; the last four are final.

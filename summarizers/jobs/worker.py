@@ -27,16 +27,22 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
-from ..batch.job import Item, Settings
+from ..batch.items import Item
 from ..batch.limits import DocumentLimits, Stopped
-from ..batch.worker import ChunkWorker, RegistryFactory
+from ..batch.output import INTERNAL_ERROR
+from ..batch.worker import ChunkWorker, RegistryFactory, error_record
 from ..digest.job import is_digest, run_digest_chunk
 from ..engine.pool import InFlight, ThreadPool
 from ..registry import default_registry
+from ..request import Input
 from .core import Jobs, public_view
 from .store import now, store_fault
 from .webhook import deliver
 
+#: The error of each document of a job stored by a version whose jobs did not carry their
+#: prepared request (its settings have no ``request``): it cannot be run as stored.
+UNRUNNABLE = {"code": INTERNAL_ERROR, "message": "this job was stored by an older version of the service and "
+              "cannot be run; submit it again", "details": {}}
 #: Seconds before an undelivered webhook (its worker died mid-delivery) is sent again by any worker.
 WEBHOOK_RETRY_AFTER = 300.0
 #: Seconds between cancellation checks of a chunk in flight; longest wait after a store fault.
@@ -47,16 +53,12 @@ log = logging.getLogger(__name__)
 
 
 def to_item(doc: dict[str, Any]) -> Item:
-    """A stored document as the chunk worker's item."""
-    return Item(id=doc["id"], line=doc["i"] + 1, text=doc.get("text"), html=bool(doc.get("html")),
-                title=doc.get("title"), method=doc.get("method"), length=doc.get("length"),
-                error=doc.get("error"), id_given=doc.get("id_given", True))
-
-
-def job_settings(settings: dict[str, Any]) -> Settings:
-    """A job's shared settings as the chunk worker's."""
-    return Settings(method=settings.get("method", "lexrank"), length=settings.get("length"),
-                    language=settings.get("language", "english"), options=dict(settings.get("options") or {}))
+    """A stored document (see :meth:`~.core.Jobs.submit`) as the batch engine's item: its input
+    read back from its wire form, not validated again."""
+    given = doc.get("input")
+    return Item(id=doc["id"], line=doc["i"] + 1, input=Input.from_wire(given) if given is not None else None,
+                method=doc.get("method"), length=doc.get("length"), error=doc.get("error"),
+                id_given=doc.get("id_given", True))
 
 
 @dataclass(frozen=True)
@@ -209,19 +211,22 @@ class JobWorker:
         docs = self.jobs.store.chunk(job_id, k)
         if job is None or not docs:
             return True
+        records = None
         if is_digest(job["settings"]):
             pool: Any = self._digest_pool()
             handle = pool.submit(docs, job["settings"])
+        elif "request" not in job["settings"]:  # stored before jobs carried their prepared request
+            pool, handle, records = self.pool, None, [error_record(to_item(d), UNRUNNABLE) for d in docs]
         else:
             pool = self.pool
-            handle = pool.submit([to_item(d) for d in docs], job_settings(job["settings"]),
+            handle = pool.submit([to_item(d) for d in docs], job["settings"]["request"],
                                       self._cancel_check(job_id))
         # The chunk's time budget (every document at its limit, and one lease to spare): past it
         # the lease is not renewed, so another worker may take the chunk over.
         budget = self.limits.timeout * len(docs) + self.lease
         with self._lock:
             self._in_flight.add(_InFlight(job_id, k, [d["i"] for d in docs], handle, pool,
-                                             renew_until=time.monotonic() + budget))
+                                          renew_until=time.monotonic() + budget, records=records))
         return True
 
     def _cancel_check(self, job_id: str) -> Callable[[], bool]:

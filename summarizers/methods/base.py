@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
 from typing import Any, ClassVar, Literal
 
 from ..document import Document
 from ..errors import InputTooLarge, InvalidOption, SummarizerError
-from ..text.language import Language, get_language, is_auto
-from ..types import DEFAULT_LANGUAGE, Kind, Length, Summary, short_repr, whole_number
+from ..request import Options as Options
+from ..request import Request as Request
+from ..request import short_repr, whole_number
+from ..types import Kind, Summary
 
 ParamType = Literal["integer", "number", "string", "boolean", "array"]
 
@@ -133,94 +135,6 @@ class Availability:
     model_missing: bool = False
 
 
-class Options(Mapping[str, Any]):
-    """Validated method options, frozen: a read-only mapping that hashes (lists become tuples)."""
-
-    __slots__ = ("_data", "_hash")
-
-    def __init__(self, options: Mapping[str, Any] | None = None) -> None:
-        self._data = {k: tuple(v) if isinstance(v, list) else v for k, v in (options or {}).items()}
-        self._hash: int | None = None
-
-    def __getitem__(self, key: str) -> Any:
-        return self._data[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __hash__(self) -> int:
-        if self._hash is None:
-            self._hash = hash(frozenset(self._data.items()))
-        return self._hash
-
-    def __repr__(self) -> str:
-        return f"Options({self._data!r})"
-
-
-@dataclass(frozen=True)
-class Request:
-    """A prepared request: everything about a summary except the document, validated once.
-
-    Build one with :meth:`summarizers.Registry.prepare`, the only place where a method name,
-    a length, a language and options are checked; everything downstream takes it as it is.
-    It is frozen and hashable, so that requests can be grouped by it.
-
-    Attributes:
-        method: the method that will summarize.
-        length: the parsed length.
-        language: the resolved language, or ``"auto"``: detected in each document.
-        options: the validated options (defaults are not filled in: methods apply their own).
-        fallback: with ``options.faithfulness = "fallback"`` on a method that writes its own
-            text, the extractive method whose summary replaces a poorly supported one.
-    """
-
-    method: Method
-    length: Length = field(default_factory=Length)
-    language: Language | str = field(default_factory=lambda: get_language(DEFAULT_LANGUAGE))
-    options: Options = field(default_factory=Options)
-    fallback: Method | None = None
-
-    @property
-    def method_name(self) -> str:
-        """The method's registered name."""
-        return self.method.name
-
-    def option(self, name: str, default: Any = None) -> Any:
-        """The option's value, or ``default`` when not given."""
-        return self.options.get(name, default)
-
-    def portable(self) -> PortableRequest:
-        """This request in a form that can cross a process boundary (see :class:`PortableRequest`)."""
-        language = self.language.name if isinstance(self.language, Language) else self.language
-        return PortableRequest(self.method.name, self.length, language, self.options,
-                               self.fallback.name if self.fallback is not None else None)
-
-
-@dataclass(frozen=True)
-class PortableRequest:
-    """A prepared request that pickles: the method and the language travel by name (a method
-    holds models, a language its stemmer), the rest as validated values.
-
-    :meth:`bind` turns it back into a :class:`Request` with the registry of the process it runs
-    in, without validating anything again.
-    """
-
-    method: str
-    length: Length
-    language: str
-    options: Options
-    fallback: str | None = None
-
-    def bind(self, registry: Any) -> Request:
-        """The :class:`Request` with ``registry``'s methods of these names (a :class:`Registry`)."""
-        fallback = registry.get(self.fallback) if self.fallback is not None else None
-        language = self.language if is_auto(self.language) else get_language(self.language)
-        return Request(registry.get(self.method), self.length, language, self.options, fallback)
-
-
 class Method(ABC):
     """A summarization method: one document and a request in, a :class:`Summary` out.
 
@@ -290,6 +204,12 @@ class Method(ABC):
     def availability(self) -> Availability:
         """Whether the method can run here (cheap: must not load models)."""
         return Availability(True)
+
+    def link(self, registry: Any) -> None:
+        """Take what this method uses of other methods from ``registry`` (a
+        :class:`summarizers.Registry`), e.g. :meth:`~summarizers.Registry.scorer`. Called by the
+        registry each time its methods change, never while summarizing; does nothing by default."""
+        return None
 
     # -- models: do nothing for methods without any ------------------------------------------
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from ...document import Document
 from ...errors import MethodUnavailable, ModelError, SummarizerError
 from ...text.words import count_words
 from ...types import Kind, LengthAchieved, QueryInfo, SelectedSentence, Summary
-from ..base import MODEL, Availability, Cost, Method, Options, Parameter, Request
-from ..extractive import ExtractiveMethod
+from ..base import MODEL, Availability, Cost, Method, Parameter, Request
 from ..query import (
     QUERY_PARAMETER,
     query_matches,
@@ -34,9 +33,6 @@ from .generation_settings import GenerationSettings, cap_to_model, check_token_o
 from .length import trim
 from .loader import LoadedModel, ModelLoader, absent_reason, is_present, missing_packages
 from .long_input import Plan, PlanResult, Stage, focus, join_units, plan, units_of
-
-if TYPE_CHECKING:
-    from ...registry import Registry
 
 log = logging.getLogger(__name__)
 
@@ -95,9 +91,9 @@ class AbstractiveMethod(Method):
     Args:
         config: models and bounds; the defaults when ``None``.
         loader: loads models (injectable for tests); one per method instance.
-        scorer: ranks sentences for the ``extract`` policy (the factory injects the
-            registry's configured extractive method, see :func:`registry_scorer`); without
-            one the ``extract`` policy is unavailable.
+        scorer: ranks sentences for the ``extract`` policy; when ``None``, the registry's
+            configured extractive method (``SUMMARIZE_EXTRACT_METHOD``), injected by
+            :meth:`link`. Without either the ``extract`` policy is unavailable.
     """
 
     name: ClassVar[str] = "abstractive"
@@ -111,7 +107,14 @@ class AbstractiveMethod(Method):
         self.config = config or AbstractiveConfig()
         self.parameters = build_parameters(self.config)
         self._loader = loader or ModelLoader(self.config)
+        self._given_scorer = scorer
         self._scorer = scorer
+
+    def link(self, registry: Any) -> None:
+        """Take the extract scorer from the registry (:meth:`summarizers.Registry.scorer` of the
+        configured extractive method), unless one was given."""
+        if self._given_scorer is None:
+            self._scorer = registry.scorer(self.config.extract_method)
 
     # -- availability and loading (for /readyz and metrics) ---------------------------------
 
@@ -304,29 +307,8 @@ def _internal(exc: Exception) -> ModelError:
     return ModelError(f"abstractive summary failed: {type(exc).__name__}: {exc}")
 
 
-def registry_scorer(registry: Registry, name: str) -> Scorer:
-    """Scores by the extractive method ``name`` of ``registry``, looked up when first needed
-    (so that a method registered or replaced later is the one used); query-aware when a query
-    is given and the method takes one."""
-
-    def score(document: Document, query: str | None = None) -> Sequence[float]:
-        method = registry.get(name)
-        if not isinstance(method, ExtractiveMethod):
-            raise MethodUnavailable(
-                f"SUMMARIZE_EXTRACT_METHOD {name!r} is not an extractive method",
-                reason="misconfigured extract method",
-            )
-        takes_query = any(p.name == "query" for p in method.all_parameters())
-        # A method without a query variant ranks as usual; the caller keeps the query's sentences.
-        options = Options(method.validate_options({"query": query})) if query and takes_query else Options()
-        return method.score(document, Request(method=method, language=document.language, options=options))
-
-    return score
-
-
-def abstractive_method(registry: Registry, config: AbstractiveConfig | None = None) -> AbstractiveMethod:
+def abstractive_method(config: AbstractiveConfig | None = None) -> AbstractiveMethod:
     """The registry's factory: configured by ``config`` (read once, at start, by
-    :func:`summarizers.config.read_config`; the defaults when ``None``), its extract scorer
-    taken from ``registry``."""
-    config = config if config is not None else AbstractiveConfig()
-    return AbstractiveMethod(config, scorer=registry_scorer(registry, config.extract_method))
+    :func:`summarizers.config.read_config`; the defaults when ``None``); its extract scorer is
+    injected when the registry links it (:meth:`AbstractiveMethod.link`)."""
+    return AbstractiveMethod(config if config is not None else AbstractiveConfig())

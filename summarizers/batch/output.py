@@ -1,4 +1,6 @@
-"""Value types of a batch run: the job settings, one input item, the output file, the report, the errors."""
+"""The output of a batch run: its lines (:func:`encode`, :func:`parse_line`), the file they are
+written to (:class:`OutputFile`), what it already holds (:class:`Existing`), the end-of-run
+:class:`Report`, and the errors that stop a run."""
 
 from __future__ import annotations
 
@@ -10,8 +12,7 @@ from typing import Any
 from ..engine.errors import EngineError, WorkerFailed
 from ..engine.ray import EngineUnavailable
 from ..engine.sink import JsonlSink, encode_compact
-from ..errors import InvalidInput
-from ..types import DEFAULT_LANGUAGE, DEFAULT_METHOD
+from .items import id_key
 
 #: Error code of a document that failed for a reason that is not the caller's (a bug, a crash).
 INTERNAL_ERROR = "internal_error"
@@ -19,8 +20,9 @@ INTERNAL_ERROR = "internal_error"
 #: A batch run cannot start or go on (an unusable output, a run already writing it, a dead worker).
 BatchError = EngineError
 
-__all__ = ["INTERNAL_ERROR", "BatchError", "EngineUnavailable", "Existing", "Item", "OutputFile", "Report",
-           "Settings", "WorkerFailed", "encode", "id_key", "parse_line"]
+__all__ = ["INTERNAL_ERROR", "BatchError", "EngineUnavailable", "Existing", "OutputFile", "Report", "WorkerFailed",
+           "encode", "line_key", "parse_line"]
+
 
 def encode(record: Mapping[str, Any]) -> bytes:
     """One output line: compact JSON, UTF-8, newline-terminated.
@@ -34,81 +36,6 @@ def encode(record: Mapping[str, Any]) -> bytes:
         head = {"id": record.get("id"), **({"id_generated": True} if record.get("id_generated") is True else {})}
         return encode_compact({**head, "error": {
             "code": INTERNAL_ERROR, "message": f"the result could not be written as JSON: {exc}", "details": {}}})
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What every document of a job shares (a line may override ``method`` and ``length``).
-
-    Attributes:
-        method: the default method name.
-        length: the default length as given (``{"sentences": 3}``...), or ``None``.
-        language: a language name or ISO code.
-        options: method options (``order``, ``model``, ``num_beams``...).
-    """
-
-    method: str = DEFAULT_METHOD
-    length: Mapping[str, Any] | int | None = None
-    language: str = DEFAULT_LANGUAGE
-    options: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    """One input record, ready to be summarized or already known to be bad.
-
-    Attributes:
-        id: the record's id as given (a string or an integer), or ``"line:N"`` when it had none
-            (its output line then says ``"id_generated": true``).
-        line: the 1-based line of the input it came from.
-        text: the text (or HTML, when ``html``) to summarize; ``None`` for a bad record.
-        html: whether ``text`` holds an HTML page.
-        url: whether ``text`` holds the URL of an article page to fetch.
-        title: the article's headline, when the record gives one.
-        method: a per-record method override, or ``None``.
-        length: a per-record length override (an int or a mapping), or ``None``.
-        error: for a bad record, the error line's ``{"code", "message", "details"}``.
-        id_given: whether the record had its own id (``False`` for generated ``"line:N"`` ids).
-        extra: the values of the record's :attr:`Fields.extra` fields that it has (e.g. the
-            digest's ``source``, ``published``, ``language``), or ``None``.
-    """
-
-    id: str | int
-    line: int
-    text: Any = None
-    html: bool = False
-    url: bool = False
-    title: str | None = None
-    method: Any = None
-    length: Any = None
-    error: Mapping[str, Any] | None = None
-    id_given: bool = True
-    extra: Mapping[str, Any] | None = None
-
-    @property
-    def key(self) -> str:
-        """The id as compared when resuming: its JSON form, so ``5`` and ``"5"`` differ, and a
-        generated id apart from every given one (a given ``"line:2"`` is not line 2's own id)."""
-        return id_key(self.id, generated=not self.id_given)
-
-    def document(self) -> dict[str, Any]:
-        """The mapping :func:`summarizers.summarize_batch` takes for this record."""
-        doc: dict[str, Any] = {"url" if self.url else "html" if self.html else "text": self.text}
-        if self.title:
-            doc["title"] = self.title
-        return doc
-
-
-#: Prefix of the key of a generated id. A given id's key is its JSON form, which opens with a
-#: quote, a digit or a minus sign, so the two kinds of keys can never be equal.
-_GENERATED = "generated:"
-
-
-def id_key(value: Any, *, generated: bool = False) -> str:
-    """The key under which an id is remembered: its compact JSON form, or for an id the batch
-    generated (``"id_generated": true`` on its line) that form after a prefix no JSON form has."""
-    key = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return _GENERATED + key if generated else key
 
 
 @dataclass
@@ -215,18 +142,3 @@ class OutputFile(JsonlSink[str, bool]):
                 raise
             existing.status = {k: ok for k, ok in existing.status.items() if ok}
         return existing
-
-
-def document_head(index: int, doc: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
-    """The start of the stored form of one submitted document (its index and id, for a summary
-    job and a digest alike) and its body, the text or the HTML; a document without exactly one
-    of ``text`` and ``html`` has no body and its head carries the error."""
-    given = doc.get("id") is not None
-    item: dict[str, Any] = {"i": index, "id": doc["id"] if given else index, "id_given": given}
-    text, html = doc.get("text"), doc.get("html")
-    if (text is None) == (html is None):
-        which = "both" if text is not None else "neither"
-        item["error"] = InvalidInput(f"document {index}: give exactly one of text or html, not {which}",
-                                     field=f"documents.{index}").to_dict()
-        return item, None
-    return item, text if text is not None else html
