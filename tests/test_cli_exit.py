@@ -106,14 +106,14 @@ def _raising(exc: BaseException) -> Any:
 
 
 def test_3_unavailable(article: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(text_cli, "summarize_prepared", _raising(
+    monkeypatch.setattr(text_cli, "summarize_input", _raising(
         MethodUnavailable("method 'x' needs torch", reason="torch is not installed", fix="pip install x")))
     assert main(["text", str(article)]) == 3
     assert "needs torch" in capsys.readouterr().err
 
 
 def test_4_internal_error(article: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(text_cli, "summarize_prepared", _raising(RuntimeError("a bug")))
+    monkeypatch.setattr(text_cli, "summarize_input", _raising(RuntimeError("a bug")))
     assert main(["text", str(article)]) == 4
     err = capsys.readouterr().err
     assert err.startswith("summarize: internal error: RuntimeError: a bug") and "Traceback" not in err
@@ -131,6 +131,6 @@ def test_5_a_worker_died(article: Path, tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_130_interrupted(article: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(text_cli, "summarize_prepared", _raising(KeyboardInterrupt()))
+    monkeypatch.setattr(text_cli, "summarize_input", _raising(KeyboardInterrupt()))
     assert main(["text", str(article)]) == 130
     assert capsys.readouterr().err == "summarize: interrupted\n"
