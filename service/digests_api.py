@@ -11,29 +11,32 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Literal
+from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, request
 from pydantic import BaseModel, ConfigDict, Field, create_model
-from pydantic.json_schema import models_json_schema
 
 from summarizers.digest.build import make_plan
 from summarizers.digest.job import assemble, is_digest, submit_digest
-from summarizers.jobs import public_view
 from summarizers.jobs.store import FINAL
 from summarizers.methods.query import MAX_QUERY_CHARACTERS
 
 from .errors import ApiError
 from .jobs_api import (
     EXTENSION,
-    MAX_IDEMPOTENCY_KEY,
-    JobCounts,
+    JobStatusOut,
     _owner,
     accepted,
+    add_job_paths,
+    add_job_views,
     current_jobs,
     guard_jobs_blueprint,
+    idempotency_key,
+    job_or_404,
+    job_schemas,
+    job_view,
 )
-from .schemas import ApiJsonSchema, DocumentFields, LengthField, with_query
+from .schemas import DocumentFields, LengthField, with_query
 from .state import current_state
 
 bp = Blueprint("digests", __name__)
@@ -74,18 +77,9 @@ class DigestRequest(BaseModel):
         return with_query(self.options, self.query)
 
 
-class DigestJobOut(BaseModel):
+class DigestJobOut(JobStatusOut):
     """A digest job: status, counts (articles), progress, timestamps, settings, and its result URL."""
 
-    id: str
-    status: Literal["queued", "running", "succeeded", "partially_succeeded", "failed", "cancelled"]
-    counts: JobCounts
-    progress: float
-    created_at: str
-    started_at: str | None
-    finished_at: str | None
-    expires_at: str
-    settings: dict[str, Any]
     result_url: str
 
 
@@ -113,17 +107,11 @@ def _schema() -> type[DigestRequest]:
 
 
 def _view(job: dict[str, Any]) -> dict[str, Any]:
-    view = public_view(job)
-    view["result_url"] = url_for("digests.digest_result", job_id=job["id"])
-    return view
+    return job_view(job, "result_url", "digests.digest_result")
 
 
 def _digest_or_404(job_id: str) -> dict[str, Any]:
-    job = current_jobs().get(job_id, _owner())
-    if job is None or not is_digest(job["settings"]):
-        raise ApiError("not_found", f"no digest {job_id!r} (unknown, expired, or another key's)",
-                       details={"field": "id"})
-    return job
+    return job_or_404(job_id, "digest", is_digest)
 
 
 @bp.post("/digests")
@@ -137,10 +125,7 @@ def submit() -> Response:
     options = body.library_options()
     make_plan(state.registry, body.method, body.length, body.language, options,  # refuse bad settings now
               query_filter=body.query_filter)
-    key = request.headers.get("Idempotency-Key")
-    if key is not None and not (0 < len(key) <= MAX_IDEMPOTENCY_KEY):
-        raise ApiError("validation_error", f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters",
-                       details={"field": "Idempotency-Key"})
+    key = idempotency_key()
     settings = {"method": body.method, "length": body.length, "language": body.language, "options": options,
                 "group_by": body.group_by, **({"query_filter": True} if body.query_filter else {})}
     documents = [d.model_dump(exclude_none=True) for d in body.documents]
@@ -150,18 +135,7 @@ def submit() -> Response:
                     lambda job_id: _view(_digest_or_404(job_id)), "digests.get_digest")
 
 
-@bp.get("/digests/<job_id>")
-def get_digest(job_id: str) -> Response:
-    """A digest job's status and progress."""
-    return jsonify(_view(_digest_or_404(job_id)))
-
-
-@bp.delete("/digests/<job_id>")
-def cancel_digest(job_id: str) -> Response:
-    """Cancel a digest job (a no-op once it has ended)."""
-    _digest_or_404(job_id)
-    current_jobs().cancel(job_id)
-    return jsonify(_view(_digest_or_404(job_id)))
+add_job_views(bp, "/digests", "digest", _digest_or_404, _view)
 
 
 @bp.get("/digests/<job_id>/result")
@@ -179,29 +153,10 @@ def extend_openapi(document: dict[str, Any], protected: bool) -> None:
     """Add the digest paths and schemas to the app's OpenAPI ``document``."""
     from .openapi import _operation
 
-    model = _schema()
-    refs, defs = models_json_schema(
-        [(model, "validation"), (DigestJobOut, "serialization"), (DigestOut, "serialization")],
-        ref_template="#/components/schemas/{model}", schema_generator=ApiJsonSchema,  # type: ignore[arg-type]
-    )
-    document["components"]["schemas"].update(defs.get("$defs", {}))
-    auth = [401] if protected else []
-    job_ref = refs[(DigestJobOut, "serialization")]
-    post = _operation("Queue a newsletter digest of the articles; 202 with the job and Location", job_ref,
-                      [400, *auth, 409, 413, 415, 422, 429, 500, 503], protected=protected,
-                      body={"required": True, "content": {"application/json": {"schema": refs[(model, "validation")]}}})
-    post["responses"]["202"] = post["responses"].pop("200")
-    post["responses"]["202"]["headers"]["Location"] = {"description": "the job's URL", "schema": {"type": "string"}}
-    post["parameters"].append({"name": "Idempotency-Key", "in": "header", "required": False,
-                               "description": "a retried submission with the same key and body returns the "
-                                              "same job", "schema": {"type": "string", "maxLength": 255}})
-    job_id = {"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}
-    get = _operation("A digest job's status and progress", job_ref, [*auth, 404], protected=protected)
-    delete = _operation("Cancel a digest job", job_ref, [*auth, 404], protected=protected)
-    result = _operation("The digest, once its job has ended", refs[(DigestOut, "serialization")],
-                        [*auth, 404, 409], protected=protected)
-    for op in (get, delete, result):
-        op["parameters"].append(job_id)
-    document["paths"]["/v1/digests"] = {"post": post}
-    document["paths"]["/v1/digests/{job_id}"] = {"get": get, "delete": delete}
-    document["paths"]["/v1/digests/{job_id}/result"] = {"get": result}
+    refs = job_schemas(document, _schema(), DigestJobOut, DigestOut)
+    result = _operation("The digest, once its job has ended", refs[2], [*([401] if protected else []), 404, 409],
+                        protected=protected)
+    add_job_paths(document, protected, "/v1/digests", refs,
+                  ("Queue a newsletter digest of the articles; 202 with the job and Location",
+                   "A digest job's status and progress", "Cancel a digest job"),
+                  ("result", result))

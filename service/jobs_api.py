@@ -72,8 +72,8 @@ class JobCounts(BaseModel):
     failed: int
 
 
-class JobOut(BaseModel):
-    """A job: its status, counts, progress (0 to 1), timestamps (ISO 8601, UTC) and settings."""
+class JobStatusOut(BaseModel):
+    """What every kind of job shows of itself (the public view of :func:`summarizers.jobs.public_view`)."""
 
     id: str
     status: Literal["queued", "running", "succeeded", "partially_succeeded", "failed", "cancelled"]
@@ -84,6 +84,11 @@ class JobOut(BaseModel):
     finished_at: str | None
     expires_at: str
     settings: dict[str, Any]
+
+
+class JobOut(JobStatusOut):
+    """A job: its status, counts, progress (0 to 1), timestamps (ISO 8601, UTC) and settings."""
+
     results_url: str
 
 
@@ -160,18 +165,43 @@ def _owner() -> str:
     return hashlib.sha256(key.strip().encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def _view(job: dict[str, Any]) -> dict[str, Any]:
+def job_view(job: dict[str, Any], link: str, endpoint: str) -> dict[str, Any]:
+    """The public view of ``job`` with the URL of ``endpoint`` (its results) under ``link``."""
     view = public_view(job)
-    view["results_url"] = url_for("jobs.job_results", job_id=job["id"])
+    view[link] = url_for(endpoint, job_id=job["id"])
     return view
 
 
-def _job_or_404(job_id: str) -> dict[str, Any]:
+def _view(job: dict[str, Any]) -> dict[str, Any]:
+    return job_view(job, "results_url", "jobs.job_results")
+
+
+def job_or_404(job_id: str, kind: str = "job", of_kind: Callable[[dict[str, Any]], bool] | None = None,
+               ) -> dict[str, Any]:
+    """The job ``job_id`` of this request's key, when it is of the ``kind`` that ``of_kind``
+    (given the job's settings) accepts.
+
+    Raises:
+        ApiError: (404) no such job of that kind (unknown, expired, or another key's).
+    """
     job = current_jobs().get(job_id, _owner())
-    if job is None:
-        raise ApiError("not_found", f"no job {job_id!r} (unknown, expired, or another key's)",
+    if job is None or (of_kind is not None and not of_kind(job["settings"])):
+        raise ApiError("not_found", f"no {kind} {job_id!r} (unknown, expired, or another key's)",
                        details={"field": "id"})
     return job
+
+
+def idempotency_key() -> str | None:
+    """The request's ``Idempotency-Key`` header, if any.
+
+    Raises:
+        ApiError: (422) a key that is empty or longer than :data:`MAX_IDEMPOTENCY_KEY`.
+    """
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not (0 < len(key) <= MAX_IDEMPOTENCY_KEY):
+        raise ApiError("validation_error", f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters",
+                       details={"field": "Idempotency-Key"})
+    return key
 
 
 @bp.post("/jobs")
@@ -187,10 +217,7 @@ def submit_job() -> Response:
     for i, document in enumerate(body.documents):
         _check_size(state, prepared, document.text if document.text is not None else document.html,
                     f"documents.{i}.{'text' if document.text is not None else 'html'}")
-    key = request.headers.get("Idempotency-Key")
-    if key is not None and not (0 < len(key) <= MAX_IDEMPOTENCY_KEY):
-        raise ApiError("validation_error", f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters",
-                       details={"field": "Idempotency-Key"})
+    key = idempotency_key()
     if body.webhook is not None:
         check_url(body.webhook, jobs.config)
     settings = {"method": body.method, "length": body.length, "language": body.language,
@@ -217,25 +244,32 @@ def accepted(submit: Callable[[], str], view: Callable[[str], dict[str, Any]], e
     return response
 
 
-@bp.get("/jobs/<job_id>")
-def get_job(job_id: str) -> Response:
-    """A job's status, counts, progress and timestamps."""
-    return jsonify(_view(_job_or_404(job_id)))
+def add_job_views(blueprint: Blueprint, path: str, kind: str, find: Callable[[str], dict[str, Any]],
+                  view: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    """Register a kind of job's status view (``GET path/<job_id>``, endpoint ``get_<kind>``) and
+    cancel view (``DELETE``, ``cancel_<kind>``: a no-op once the job has ended; what is done stays
+    readable) on ``blueprint``. ``find`` is the kind's lookup (a 404 for another kind's job or
+    another key's), ``view`` its public view."""
+
+    def get(job_id: str) -> Response:
+        return jsonify(view(find(job_id)))
+
+    def cancel(job_id: str) -> Response:
+        find(job_id)
+        current_jobs().cancel(job_id)
+        return jsonify(view(find(job_id)))
+
+    blueprint.add_url_rule(f"{path}/<job_id>", f"get_{kind}", get, methods=["GET"])
+    blueprint.add_url_rule(f"{path}/<job_id>", f"cancel_{kind}", cancel, methods=["DELETE"])
 
 
-@bp.delete("/jobs/<job_id>")
-def cancel_job(job_id: str) -> Response:
-    """Cancel a job (a no-op for one that has ended); documents already done stay readable."""
-    _job_or_404(job_id)
-    jobs = current_jobs()
-    jobs.cancel(job_id)
-    return jsonify(_view(jobs.get(job_id)))  # type: ignore[arg-type]
+add_job_views(bp, "/jobs", "job", job_or_404, _view)
 
 
 @bp.get("/jobs/<job_id>/results")
 def job_results(job_id: str) -> Response:
     """A page of results (``cursor``, ``limit``), or every result as NDJSON with ``Accept: application/x-ndjson``."""
-    job = _job_or_404(job_id)
+    job = job_or_404(job_id)
     jobs = current_jobs()
     if request.accept_mimetypes.best_match(["application/json", NDJSON]) == NDJSON:
         first = jobs.results(job, 0, 500)  # a store fault is a 503 here, before the answer starts
@@ -321,33 +355,56 @@ class JobsCollector:
                                     buckets=buckets, sum_value=math.fsum(durations))
 
 
-def extend_openapi(document: dict[str, Any], protected: bool) -> None:
-    """Add the jobs paths and schemas to the app's OpenAPI ``document``."""
-    from .openapi import _operation
-
-    request_model = _job_schema(current_app.extensions[EXTENSION]["config"])
+def job_schemas(document: dict[str, Any], request_model: type[BaseModel], job_model: type[BaseModel],
+                result_model: type[BaseModel]) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """Add a kind of job's request, status and result schemas to the OpenAPI ``document``; their refs."""
     refs, defs = models_json_schema(
-        [(request_model, "validation"), (JobOut, "serialization"), (JobResultsOut, "serialization")],
+        [(request_model, "validation"), (job_model, "serialization"), (result_model, "serialization")],
         ref_template="#/components/schemas/{model}", schema_generator=ApiJsonSchema,  # type: ignore[arg-type]
     )
     document["components"]["schemas"].update(defs.get("$defs", {}))
+    return (refs[(request_model, "validation")], refs[(job_model, "serialization")],
+            refs[(result_model, "serialization")])
+
+
+def add_job_paths(document: dict[str, Any], protected: bool, path: str, refs: tuple[dict[str, Any], ...],
+                  summaries: tuple[str, str, str], result: tuple[str, dict[str, Any]]) -> None:
+    """Add a kind of job's paths to the OpenAPI ``document``: ``POST path`` (202, ``Location``,
+    ``Idempotency-Key``), ``GET``/``DELETE path/{job_id}`` and ``GET path/{job_id}/<name>``.
+
+    ``refs`` are :func:`job_schemas`' (request, job); ``summaries`` those of the submit, status
+    and cancel operations; ``result`` the name and operation of the result path.
+    """
+    from .openapi import _operation
+
+    request_ref, job_ref = refs[0], refs[1]
     auth = [401] if protected else []
-    job_ref, page_ref = refs[(JobOut, "serialization")], refs[(JobResultsOut, "serialization")]
-    post = _operation(f"Queue a job of up to {current_app.extensions[EXTENSION]['config'].max_documents} "
-                      "documents; 202 with the job and Location", job_ref,
-                      [400, *auth, 409, 413, 415, 422, 429, 500, 503], protected=protected,
-                      body={"required": True, "content": {"application/json": {
-                          "schema": refs[(request_model, "validation")]}}})
+    post = _operation(summaries[0], job_ref, [400, *auth, 409, 413, 415, 422, 429, 500, 503], protected=protected,
+                      body={"required": True, "content": {"application/json": {"schema": request_ref}}})
     post["responses"]["202"] = post["responses"].pop("200")
     post["responses"]["202"]["headers"]["Location"] = {"description": "the job's URL", "schema": {"type": "string"}}
     post["parameters"].append({"name": "Idempotency-Key", "in": "header", "required": False,
                                "description": "a retried submission with the same key and body returns the "
                                               "same job", "schema": {"type": "string", "maxLength": 255}})
     job_id = {"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}
-    get = _operation("A job's status, counts and progress", job_ref, [*auth, 404], protected=protected)
-    delete = _operation("Cancel a job (results already written stay readable)", job_ref, [*auth, 404],
-                        protected=protected)
-    results = _operation("A page of results in input order", page_ref, [*auth, 404, 422], protected=protected)
+    get = _operation(summaries[1], job_ref, [*auth, 404], protected=protected)
+    delete = _operation(summaries[2], job_ref, [*auth, 404], protected=protected)
+    name, result_operation = result
+    for op in (get, delete, result_operation):
+        op["parameters"].append(job_id)
+    document["paths"][path] = {"post": post}
+    document["paths"][f"{path}/{{job_id}}"] = {"get": get, "delete": delete}
+    document["paths"][f"{path}/{{job_id}}/{name}"] = {"get": result_operation}
+
+
+def extend_openapi(document: dict[str, Any], protected: bool) -> None:
+    """Add the jobs paths and schemas to the app's OpenAPI ``document``."""
+    from .openapi import _operation
+
+    config = current_app.extensions[EXTENSION]["config"]
+    refs = job_schemas(document, _job_schema(config), JobOut, JobResultsOut)
+    auth = [401] if protected else []
+    results = _operation("A page of results in input order", refs[2], [*auth, 404, 422], protected=protected)
     results["responses"]["200"]["content"][NDJSON] = {"schema": {"type": "string"}}
     results["parameters"] += [
         {"name": "cursor", "in": "query", "required": False, "description": "next_cursor of the previous page",
@@ -355,8 +412,7 @@ def extend_openapi(document: dict[str, Any], protected: bool) -> None:
         {"name": "limit", "in": "query", "required": False,
          "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}},
     ]
-    for op in (get, delete, results):
-        op["parameters"].append(job_id)
-    document["paths"]["/v1/jobs"] = {"post": post}
-    document["paths"]["/v1/jobs/{job_id}"] = {"get": get, "delete": delete}
-    document["paths"]["/v1/jobs/{job_id}/results"] = {"get": results}
+    add_job_paths(document, protected, "/v1/jobs", refs,
+                  (f"Queue a job of up to {config.max_documents} documents; 202 with the job and Location",
+                   "A job's status, counts and progress", "Cancel a job (results already written stay readable)"),
+                  ("results", results))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
 from summarizers import default_registry, prepare, summarize
-from summarizers.text.boilerplate import boilerplate_reason, dateline_length, glued_infixes
+from summarizers.text.boilerplate import boilerplate_reason, dateline_length, glued_infixes, load_rules
 
 EXTRACTIVE = [m.name for m in default_registry() if m.kind == "extractive"]
 
@@ -168,3 +169,13 @@ def test_glued_infixes_find_the_shortest_label_between_two_sentences() -> None:
     assert found == [("More stories", "navigation"), ("Read more", "navigation")]
     assert list(glued_infixes(sentence, frozenset({"share"}), 5)) == []  # another family
     assert list(glued_infixes("Said More stories The vote is due next week.", families, 5)) == []  # no head
+
+
+def test_rules_file_format_continuations_fragments_and_errors() -> None:
+    rules = load_rules("# a comment\n\nnews 12 i ^sign\\s+up\n    (now|{X})\ncredit - - ^By\\b\n", {"X": "today"})
+    assert [(r, p.pattern, p.flags & re.IGNORECASE, m) for r, p, m in rules] == [
+        ("news", r"^sign\s+up(now|today)", re.IGNORECASE, 12), ("credit", r"^By\b", 0, None)]
+    with pytest.raises(ValueError, match="line 1"):
+        load_rules("news twelve i ^x\n", {})
+    with pytest.raises(KeyError):
+        load_rules("news 1 i {NOPE}\n", {})

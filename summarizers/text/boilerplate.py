@@ -22,6 +22,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from importlib import resources
 from typing import Any
 
 import ahocorasick
@@ -37,7 +38,6 @@ _WHEN = (r"(January|February|March|April|May|June|July|August|September|October|
          r"Yourself|Himself|Herself|Itself|Themselves|Far|Contrast|Comparison|Then|Now|Default|Design|Chance|"
          r"Law|Accident|Mistake|Way|Order|Name|Nature|Definition|Rights|Comparison)")
 
-#: (reason, pattern, maximum words for the rule to apply or None for any length)
 #: An agency photo caption's opening ("In this March 2, 2019, photo, ..."): the whole sentence is
 #: the caption, so it is removed whole, never cut.
 CAPTION_SENTENCE = re.compile(r"^in\s+this\s+(\w+[\s,]+){0,8}(file\s+)?(photo|image|picture|photograph)\b", _I)
@@ -62,198 +62,37 @@ def caption_block_end(sentences: list[str], opening: int) -> int:
     return opening
 
 
-_RULES: list[tuple[str, re.Pattern[str], int | None]] = [
-    # Comment forms and counters.
-    ("comment_form", re.compile(
-        r"^(please\s+)?(enter|leave|post|add|write|submit)\s+(a\s+|your\s+)?"
-        r"(comment|reply|response|name|e-?mail)\b", _I), 12),
-    ("comment_form", re.compile(r"^(you\s+must\s+be\s+)?log(ged)?\s*in\s+to\s+(post|comment|reply)", _I), 15),
-    ("comment_form", re.compile(r"^comments?\s+(are|is|have\s+been)\s+(closed|disabled)", _I), 10),
-    ("comment_form", re.compile(
-        r"^(\d[\d.,]*\s*[kKm]?\s+(comments?|kommentare?|commentaires?|comentarios?|réactions?|reacciones)|"
-        r"(view|show|load|read|see|hide)\s+(all\s+)?(\d+\s+)?comments?|"
-        r"(kommentare?|commentaires?|comentarios?)\s*(\(\d+\)|anzeigen|ansehen|lesen)?|"
-        r"(voir|afficher|lire)\s+(les\s+)?(\d+\s+)?commentaires|ver\s+(los\s+)?(\d+\s+)?comentarios|"
-        r"(réagir|kommentieren|comentar|comment)\s*(\(\d+\))?)\s*[.:!]?$", _I), 8),
-    ("comment_form", re.compile(r"^(join|start)\s+the\s+(conversation|discussion|debate)", _I), 12),
-    ("comment_form", re.compile(r"^save\s+my\s+name,?\s+e-?mail", _I), 30),
-    ("comment_form", re.compile(r"^(your\s+)?(name|e-?mail|website|comment)\s*\*?\s*:?$", _I), 3),
-    ("comment_form", re.compile(r"^you\s+have\s+entered\s+an\s+incorrect", _I), 12),
-    ("comment_form", re.compile(r"^((\d+\s+)?comments?\s*(\(\d+\))?|post\s+views\s*:.*)$", _I), 4),
-    # Newsletter and subscription plugs ("Subcribe" is a real misspelling seen on a site).
-    ("newsletter", re.compile(r"^(subscribe|subcribe|sign\s*up|register|get\s+(our|the))\b.{0,120}"
-                              r"(newsletter|e-?blast|e-?mail|inbox|alerts?|updates|today|now|free)\b", _I), 25),
-    ("newsletter", re.compile(r"^(subscribe|subcribe|sign\s*up)\s+(to|for|now|today)\b", _I), 20),
-    ("newsletter", re.compile(r"(delivered|straight|directly)\s+to\s+your\s+inbox", _I), 30),
-    ("newsletter", re.compile(r"\b(sign\s*up|subscribe|register)\s+(here|now|today)\b", _I), 15),
-    ("newsletter", re.compile(r"^(sign|subscribe|get|join|receive|want|like|enjoy|never\s+miss|don'?t\s+miss|stay|keep|"
-                              r"follow|for\s+more)\b.*\bnewsletters?\b", _I), 20),
-    ("newsletter", re.compile(r"\b(newsletter|boletín|bulletin)\b.{0,60}\b(abonnieren|bestellen|anmelden|"
-                              r"inscri(vez|re|bete|birse)|suscr[ií](bete|birse|base)|recevez|recibe)\b", _I), 25),
-    ("newsletter", re.compile(r"^(abonnieren|inscrivez-vous|abonnez-vous|suscr[ií]bete|reg[ií]strate|"
-                              r"jetzt\s+(anmelden|abonnieren)|melden\s+sie\s+sich)\b.{0,80}"
-                              r"(newsletter|boletín|bulletin|lettre|e-?mail|courriel|correo)", _I), 25),
-    # Consent and cookie banners.
-    ("consent", re.compile(
-        r"\b(cookies?|cookie-\w+)\b.{0,160}\b(use|uses|using|accept|agree|consent|policy|settings|preferences|"
-        r"experience|verwenden|verwendet|nutzen|akzeptieren|zustimmen|einverstanden|einstellungen|richtlinie|"
-        r"utilis\w+|accept\w+|paramètres|politique|utiliza\w*|usamos|acept\w+|pol[ií]tica|configura\w+)\b", _I), 45),
-    ("consent", re.compile(
-        r"\b(we|wir|nous|usamos|utilizamos|utilisons|verwenden)\b.{0,60}\b(cookies?|tracking|tracker|"
-        r"traceurs|rastreo)\b", _I), 45),
-    ("consent", re.compile(
-        r"^(by\s+(continuing|using|clicking)|durch\s+(die\s+)?(weitere\s+)?nutzung|en\s+(poursuivant|continuant|"
-        r"cliquant)|(al|si)\s+(continuar|contin[uú]a|sigue|hacer\s+clic))\b.{0,120}\b(agree|accept|consent|"
-        r"stimmen|einverstanden|akzeptieren|accept\w*|acept\w*|consiente)", _I), 45),
-    ("consent", re.compile(
-        r"^(accept|reject|decline|manage|customi[sz]e)\s+(all|cookies|preferences|settings|options)\b|"
-        r"^(alle\s+(akzeptieren|ablehnen)|tout\s+(accepter|refuser)|aceptar\s+(todo|todas|todas\s+las\s+cookies)|"
-        r"rechazar\s+todo|privacy\s+(settings|preferences|policy)|datenschutz(erklärung|einstellungen)?|"
-        r"politique\s+de\s+confidentialité|pol[ií]tica\s+de\s+privacidad)\b", _I), 8),
-    # Paywalls and metering.
-    ("paywall", re.compile(
-        r"\b(subscribe|log\s*in|sign\s*in|subscription|subscribers?|members?)\b.{0,80}\b(continue|keep)\s+"
-        r"reading\b|^(continue|keep)\s+reading\b.{0,60}\b(subscri\w+|members?|log\s*in|sign\s*in)", _I), 30),
-    ("paywall", re.compile(
-        r"\b(you('ve|\s+have)\s+(read|reached|used)|you\s+have\s+\d+)\b.{0,60}\b(free|articles?|stories|limit)\b|"
-        r"\b(already\s+a\s+(subscriber|member)|for\s+subscribers\s+only|(is|are)\s+(only\s+)?(available|reserved)\s+"
-        r"(to|for)\s+(subscribers|members)|exclusive\s+(to|for)\s+subscribers|unlock\s+(this|the|full)\s+"
-        r"(article|story)|get\s+unlimited\s+(digital\s+)?access|become\s+a\s+(subscriber|member))\b", _I), 35),
-    ("paywall", re.compile(
-        r"\b(nur\s+für\s+(abonnenten|abonnentinnen|abonnierende)|bereits\s+abonnent|jetzt\s+(weiterlesen|abonnieren)|"
-        r"weiterlesen\s+mit|kostenlose[nr]?\s+artikel|artikel\s+frei(schalten|geschaltet)|um\s+(diesen|den)\s+"
-        r"artikel\s+(weiter\s+)?zu\s+lesen|plus-artikel|abo\s+abschließen)\b", _I), 35),
-    ("paywall", re.compile(
-        r"\b(réservée?s?\s+aux\s+abonnés|déjà\s+abonné|pour\s+lire\s+la\s+suite|il\s+vous\s+reste\s+\d+|"
-        r"articles?\s+gratuits?|lire\s+la\s+suite\s+(de\s+l'article|pour)|abonnez-vous\s+pour|"
-        r"contenu\s+(réservé|exclusif))\b", _I), 35),
-    ("paywall", re.compile(
-        r"\b(exclusivo\s+para\s+(suscriptores|socios|abonados)|ya\s+eres\s+(suscriptor|socio)|para\s+seguir\s+"
-        r"leyendo|sigue\s+leyendo\s+con|art[ií]culos\s+gratuitos|l[ií]mite\s+de\s+art[ií]culos|"
-        r"suscr[ií]bete\s+para|contenido\s+exclusivo)\b", _I), 35),
-    ("paywall", re.compile(r"^(log\s*in|sign\s*in|anmelden|einloggen|se\s+connecter|connexion|iniciar\s+sesi[oó]n|"
-                           r"inicia\s+sesi[oó]n|register|registrieren|s'inscrire|reg[ií]strate)\s*[.!]?$", _I), 3),
-    # App-download prompts.
-    ("app", re.compile(
-        r"\b(download|get|install|open|read\s+(it|this)|try)\s+(it\s+)?(on\s+|in\s+)?(our|the|this|\w+'s)?\s*"
-        r"([\w-]+\s+){0,3}apps?\b|\b(app\s+store|google\s+play|play\s+store)\b", _I), 25),
-    ("app", re.compile(
-        r"\b(app\s+(herunterladen|laden|installieren|öffnen)|in\s+der\s+app\s+(öffnen|lesen)|laden\s+sie\s+"
-        r"(sich\s+)?(jetzt\s+)?(die|unsere)\s+([\w-]+\s+)?app|téléchargez\s+(l'|notre\s+|gratuitement\s+l')"
-        r"(application|appli|app)|ouvrir\s+dans\s+l'(application|appli|app)|descarg[ae]\s+(la|nuestra)\s+"
-        r"(app|aplicaci[oó]n)|abrir\s+en\s+la\s+(app|aplicaci[oó]n))\b", _I), 25),
-    # Photo captions, credits and gallery counters.
-    ("caption", re.compile(
-        r"\((?:[^()]*\b(?:Photo|Photograph|Image|Picture|Getty|Credit|Courtesy|Pool|Foto|Bild|Imagen|Fuente)\b[^()]*"
-        r"|\s*(?:AP|AFP|Reuters|EPA|PA|dpa|EFE)\s*/[^()]*)\)\s*\.?$", _I), None),
-    ("caption", re.compile(r"^(photo|image|picture|video|caption|credit|illustration|graphic|foto|bild|"
-                           r"bildquelle|fotos?|imagen|crédit\s+photo|crédits?|légende|pie\s+de\s+foto)s?"
-                           r"(\s+credit)?\s*(:|\||/|–|—|-\s|©)", _I), 40),
-    ("caption", re.compile(r"(Getty\s+Images|Shutterstock|AP\s+Photo|/\s*Reuters|/\s*AFP|/\s*AP|/\s*EPA|/\s*dpa|"
-                           r"picture\s+alliance|/\s*EFE)(\s+file)?\s*\)?\.?$", _I), 40),
-    ("caption", CAPTION_SENTENCE, None),
-    ("caption", re.compile(r"^((image|photo|picture|slide|bild|foto|imagen|diapositiva)\s+)?\d+\s*(of|/|von|sur|de)\s*"
-                           r"\d+\s*$", _I), 6),
-    ("caption", re.compile(r"^(image|photo|picture|bild|foto|imagen)\s+\d+\s+(of|/|von|sur|de)\s+\d+", _I), 12),
-    ("caption", re.compile(r"^((view|see|open|browse)\s+(the\s+)?(full\s+)?(gallery|all\s+(\d+\s+)?(photos|images|"
-                           r"pictures))|(zur\s+)?(bilder)?galerie|(voir\s+)?(la\s+)?galerie(\s+photos?)?|diaporama|"
-                           r"ver\s+(la\s+)?galer[ií]a|galer[ií]a\s+de\s+fotos|alle\s+bilder\s+anzeigen)\b", _I), 10),
-    ("caption", re.compile(r"^FILE\s*[-–—]\s"), None),
-    ("caption", re.compile(r"^(image|photo|picture)\s+(copyright|caption|source|credit)\b", _I), 40),
-    ("caption", re.compile(r"^media\s+playback\s+is\s+(unsupported|not\s+supported)", _I), 12),
-    # Bylines and datelines standing alone on a line.
-    ("byline", re.compile(rf"^By\s+(?!{_WHEN}\b)[A-Z][\w.'’-]*(\s+[A-Z][\w.'’-]*)*\s*([,|&]|and\b|$)"), 14),
-    ("byline", re.compile(r"^(Von|Par|Por)\s+[A-ZÀ-Ý][\w.'’-]*(\s+[A-ZÀ-Ý][\w.'’-]*){0,3}\s*([,|&]|$)"), 8),
-    ("byline", re.compile(r"^(written|reported|posted|published|updated|last\s+updated|first\s+published|"
-                          r"veröffentlicht|aktualisiert|publié|mis\s+à\s+jour|publicado|actualizado)"
-                          r"(\s+(by|on|at|am|um|le|à|el|a\s+las))?\s*:?\s", _I), 14),
-    ("byline", re.compile(r"^(staff|special|senior)\s+(writer|reporter|correspondent)", _I), 8),
-    ("dateline", re.compile(
-        r"^((mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
-        r"(\d{1,2}\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2},?\s+)?\d{4}"
-        r"([\s,]+\d{1,2}[:.]\d{2}\s*(am|pm|[A-Z]{2,4})?)*\s*$", _I), 10),
-    ("dateline", re.compile(r"^\d{1,2}[:.]\d{2}\s*(am|pm)?(\s+[A-Z]{2,4})?(,\s+\d{1,2}\s+\w+\s+\d{4})?$", _I), 8),
-    ("dateline", re.compile(r"^\d{1,2}[./]\d{1,2}[./]\d{2,4}(,?\s+\d{1,2}[:.]\d{2}(\s*(uhr|h))?)?\s*$", _I), 6),
-    # Corrections and update notes.
-    ("correction", re.compile(
-        r"^(correction|clarification|editor'?s\s+note|update[ds]?|korrektur|korrekturhinweis|anmerkung\s+der\s+"
-        r"redaktion|aktualisierung|rectificatif|mise\s+à\s+jour|note\s+de\s+la\s+rédaction|corrección|"
-        r"fe\s+de\s+erratas|actualizaci[oó]n|nota\s+de\s+la\s+redacci[oó]n)\s*(\(.{0,40}\))?\s*[:–—-]", _I), 45),
-    ("correction", re.compile(
-        r"\b(an\s+earlier|a\s+previous)\s+version\s+of\s+this\s+(article|story|report)|"
-        r"\bthis\s+(article|story|report)\s+(has\s+been|was)\s+(updated|corrected|amended|changed)\b|"
-        r"\b(in\s+einer|eine)\s+(früheren|vorherigen)\s+(version|fassung)\s+(dieses|des)\s+(artikels|textes|beitrags)|"
-        r"\b(dieser|der)\s+(artikel|text|beitrag)\s+wurde\s+(aktualisiert|korrigiert|ergänzt)\b|"
-        r"\bune\s+(précédente|première)\s+version\s+de\s+cet\s+article|\bcet\s+article\s+a\s+été\s+"
-        r"(mis\s+à\s+jour|corrigé|modifié)|\buna\s+versi[oó]n\s+anterior\s+de\s+(este|esta)\s+"
-        r"(art[ií]culo|noticia|informaci[oó]n)|\b(este|esta)\s+(art[ií]culo|noticia)\s+(ha\s+sido|fue)\s+"
-        r"(actualizad|corregid|modificad)[oa]", _I), 60),
-    # Credits at the end of wire stories, and copyright lines.
-    ("credit", re.compile(r"contributed\s+(to\s+)?(this\s+)?(report|story|article)(ing)?\b", _I), 40),
-    ("credit", re.compile(r"^\(?\s*(additional\s+)?(reporting|editing|writing)\s+by\b", _I), 20),
-    ("credit", re.compile(r"^\(?\s*(compiled|edited|written)\s+by\s+[A-Z][^.,;]*$"), 10),
-    ("credit", re.compile(
-        r"^\(?\s*(mit\s+material\s+(von|der\s+nachrichtenagenturen?)|quellen?\s*:|mitarbeit\s*:|"
-        r"avec\s+(l'|les\s+)?(afp|ap|reuters|agences?)\b|(con\s+)?informaci[oó]n\s+de\s+(efe|europa\s+press|"
-        r"agencias|reuters|ap|afp)|fuente\s*:|agencias?\s*$|source\s*:)", _I), 15),
-    ("credit", re.compile(r"^\(?\s*((AP|AFP|dpa|Reuters|EFE|ANSA|APA|KNA|epd|SDA|Belga)\s*[/,]?\s*)+\)?\s*\.?$"), 4),
-    ("credit", re.compile(r"^(copyright\s*(©|\(c\)|\d{4}|:)|©|\(c\)\s*\d{4}|urheberrecht\s*[:©]|"
-                          r"droits\s+d'auteur\s*[:©])", _I), 40),
-    ("credit", re.compile(r"(all\s+rights\s+reserved|alle\s+rechte\s+vorbehalten|tous\s+droits\s+réservés|"
-                          r"todos\s+los\s+derechos\s+reservados|reproduction\s+interdite|"
-                          r"derechos\s+reservados)", _I), 40),
-    ("credit", re.compile(r"^this\s+(article|story|piece)\s+(was|has\s+been|is|first)\s+"
-                          r"(originally\s+|first\s+)?(published|appeared|posted)", _I), 40),
-    ("credit", re.compile(r"^this\s+(article|story|piece)\s+(originally|first)\s+(appeared|ran|published)", _I), 40),
-    # Video prompts.
-    ("video", re.compile(r"^(scroll|swipe)\s+(down|up)\s+(for|to\s+(see|watch))\s+(the\s+)?video", _I), 15),
-    ("navigation", re.compile(r"^(scroll|swipe)\s+(down|up)\s+(for|to)\s+(see\s+|read\s+|watch\s+)?(more|the\s+full|"
-                              r"all|our|comments|pictures|photos)\b", _I), 12),
-    ("video", re.compile(r"^(watch|play)(\s+the)?(\s+full)?\s+video(\s+(above|below|here))?\b", _I), 12),
-    ("video", re.compile(r"^(watch|listen|video|vidéo|vídeo|ansehen|écouter|ver|mira)\s*:", _I), 20),
-    ("video", re.compile(r"^(video|vidéo|vídeo)\s*:?$", _I), 2),
-    ("video", re.compile(r"^(video\s+abspielen|vidéo\s+suivante|regarder\s+la\s+vidéo|ver\s+(el\s+)?v[ií]deo|"
-                         r"reproducir\s+v[ií]deo)\b", _I), 12),
-    # Share buttons, adverts, navigation.
-    ("share", re.compile(r"^(share|teilen|partager|compartir)(\s+(this|on|via|the|den|auf|sur|cet|en|este)\b.*)?$",
-                         _I), 10),
-    ("share", re.compile(r"^(tweet|e-?mail|print|whatsapp|facebook|twitter|linkedin|pinterest|reddit|copy\s+link|"
-                         r"drucken|imprimer|imprimir|link\s+kopieren|copier\s+le\s+lien|copiar\s+enlace|telegram|x)"
-                         r"(\s*[|,/·•]\s*\w+|\s+(tweet|e-?mail|print|whatsapp|facebook|twitter|linkedin|pinterest|"
-                         r"reddit|drucken|imprimer|imprimir|telegram|x|messenger|flipboard))*\s*$", _I), 10),
-    ("share", re.compile(r"^\d[\d.,]*\s*[kKm]?\s+(shares?|likes?|retweets?|views?|mal\s+geteilt|partages?|"
-                         r"compartid[oa]s?|veces\s+compartid[oa]|reads?)\s*$", _I), 5),
-    ("share", re.compile(r"^(shares?|likes?|views?|partages?)\s*:?\s*\d[\d.,]*\s*[kKm]?\s*$", _I), 4),
-    ("share", re.compile(r"^follow\s+(us|\w+(\s+\w+)?)\s+on\s+(twitter|facebook|instagram|x|tiktok|linkedin)", _I), 20),
-    ("share", re.compile(r"^(follow\s+)?@\w+\s+for\s+(live\s+|the\s+latest\s+|more\s+|breaking\s+)?"
-                         r"(updates|coverage|news)\b", _I), 10),
-    ("share", re.compile(r"^(follow\s+@\w+|(like|follow|find)\s+us\s+on\b|click\s+to\s+(share|e-?mail|print)\b|"
-                         r"folgen\s+sie\s+uns|suivez-nous|s[ií]guenos)", _I), 20),
-    ("advert", re.compile(r"^(advertisement|advert|ad|sponsored(\s+content)?|promoted|paid\s+content|anzeige|werbung|"
-                          r"publicité|publicidad|contenu\s+sponsorisé|contenido\s+patrocinado)\s*:?$", _I), 3),
-    ("advert", re.compile(r"^(story|article)\s+continues\s+(below|after)|^(lesen\s+sie\s+nach\s+der\s+anzeige|"
-                          r"weiter\s+nach\s+der\s+anzeige|la\s+suite\s+après\s+(cette\s+)?(la\s+)?publicité|"
-                          r"sigue\s+(leyendo\s+)?(despu[eé]s|tras)\s+(de\s+)?la\s+publicidad)", _I), 10),
-    ("navigation", re.compile(r"^(continue\s+reading|read\s+more|see\s+also|read\s+also|related"
-                              r"(\s+(articles?|stories|coverage|content|topics|news))?|more\s+on\s+this(\s+story)?|"
-                              r"more\s+(from|stories|news)|top\s+stories|editor'?s\s+picks?|read\s+next|up\s+next|"
-                              r"you\s+(may|might)\s+(also\s+)?(like|enjoy|be\s+interested)|"
-                              r"trending(\s+now)?|recommended(\s+for\s+you)?|most\s+(read|popular|viewed|shared)|"
-                              r"(click|tap)\s+here)\b", _I), 20),
-    ("navigation", re.compile(
-        r"^(meistgelesen|meist\s+gelesen|am\s+meisten\s+gelesen|beliebte?\s+artikel|das\s+könnte\s+(sie|dich)\s+"
-        r"(auch\s+)?interessieren|auch\s+interessant|mehr\s+zum\s+thema|(lesen\s+sie|lies)\s+auch|weitere\s+artikel|"
-        r"empfohlen|empfehlungen|top-?themen|weiterlesen|hier\s+klicken|mehr\s+(dazu|lesen)|"
-        r"les\s+plus\s+(lus|populaires|partagés)|(à\s+)?lire\s+aussi|sur\s+le\s+même\s+sujet|vous\s+aimerez\s+aussi|"
-        r"recommandé|nos\s+recommandations|tendances|à\s+la\s+une|lire\s+la\s+suite|cliquez\s+ici|en\s+savoir\s+plus|"
-        r"lo\s+m[aá]s\s+(le[ií]do|visto|popular)|m[aá]s\s+le[ií]d[oa]s|(te|le)\s+puede\s+interesar|"
-        r"tambi[eé]n\s+(te|le)\s+puede\s+interesar|(noticias\s+)?relacionad[oa]s|lee\s+tambi[eé]n|"
-        r"le[ae]\s+m[aá]s|recomendad[oa]s?|tendencias|haz\s+clic\s+aqu[ií]|pulse\s+aqu[ií]|m[aá]s\s+informaci[oó]n)\b",
-        _I), 20),
-    ("navigation", re.compile(r"^(listen\s+to|download)\s+(this|the)\s+(article|story|podcast)", _I), 12),
-    ("navigation", re.compile(r"^(tags?|topics?|filed\s+under|categories|schlagworte|themen|mots-clés|"
-                              r"étiquettes|etiquetas|temas)\s*:", _I), 30),
-]
+#: Where a rule's pattern names a fragment of this module: ``{WHEN}``.
+_FRAGMENT = re.compile(r"\{([A-Z_]+)\}")
+
+
+def load_rules(text: str, fragments: dict[str, str]) -> list[tuple[str, re.Pattern[str], int | None]]:
+    """The rules written in ``text`` (the format of ``boilerplate_rules.txt``: ``FAMILY
+    MAX_WORDS FLAGS PATTERN`` a line, indented lines continuing the pattern, ``#`` comments),
+    in order, with each ``{NAME}`` of a pattern replaced by ``fragments[NAME]``.
+
+    Raises:
+        ValueError: a line that is not a rule; KeyError: an unknown fragment; re.error: a bad pattern.
+    """
+    rows: list[list[str]] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        if line[0].isspace() and rows:
+            rows[-1][3] += line.strip()
+            continue
+        row = line.split(None, 3)
+        if len(row) != 4 or row[2] not in ("i", "-") or not (row[1] == "-" or row[1].isdigit()):
+            raise ValueError(f"boilerplate rules, line {number}: not FAMILY MAX_WORDS FLAGS PATTERN: {line!r}")
+        rows.append(row)
+    return [(family, re.compile(_FRAGMENT.sub(lambda m: fragments[m[1]], pattern), _I if flags == "i" else 0),
+             None if most == "-" else int(most)) for family, most, flags, pattern in rows]
+
+
+#: (reason, pattern, maximum words for the rule to apply or None for any length), in the order
+#: they are tried: the table of ``boilerplate_rules.txt``.
+_RULES = load_rules(resources.files(__package__).joinpath("boilerplate_rules.txt").read_text("utf-8"),
+                    {"WHEN": _WHEN, "CAPTION_SENTENCE": CAPTION_SENTENCE.pattern})
 
 #: A dateline opening a sentence: "SEOUL, South Korea –", "WASHINGTON (Reuters) -", "(AP) —", "(CNN)".
 _AGENCY = r"(?:AP|Reuters|AFP|CNN|Bloomberg|UPI|dpa|PA|EFE|ANSA)"
