@@ -95,11 +95,17 @@ def _standard_streams(stdin: io.TextIOWrapper, stdout: io.TextIOWrapper, stderr:
 
 @contextlib.contextmanager
 def _own_logging() -> Iterator[None]:
-    """The root logger without handlers, so that the command's ``logging.basicConfig`` logs to its
-    standard error as in a process of its own; pytest's handlers and level restored after."""
+    """Logging as in a fresh process, so that the command's ``logging.basicConfig`` logs to its
+    standard error alone: the root logger without handlers, and every named logger without the
+    level, handlers or filters an earlier test (an app's logging set-up) gave it; all restored after."""
     root = logging.getLogger()
     saved, level = root.handlers[:], root.level
+    named = [logger for logger in logging.root.manager.loggerDict.values() if isinstance(logger, logging.Logger)]
+    states = [(logger, logger.level, logger.handlers[:], logger.propagate, logger.disabled) for logger in named]
     root.handlers = []
+    for logger in named:
+        logger.setLevel(logging.NOTSET)
+        logger.handlers, logger.propagate, logger.disabled = [], True, False
     try:
         yield
     finally:
@@ -107,6 +113,9 @@ def _own_logging() -> Iterator[None]:
             handler.close()
         root.handlers = saved
         root.setLevel(level)
+        for logger, old_level, handlers, propagate, disabled in states:
+            logger.setLevel(old_level)
+            logger.handlers, logger.propagate, logger.disabled = handlers, propagate, disabled
 
 
 def article_sentences(seed: int, sentences: int = 6) -> list[str]:
