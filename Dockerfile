@@ -55,4 +55,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=180s --retries=3 \
     CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/readyz' % os.environ.get('PORT', '8000'), timeout=4)"
 
-ENTRYPOINT ["gunicorn", "--config", "service/gunicorn.conf.py", "service.app:create_app()"]
+ENTRYPOINT ["gunicorn", "--config", "service/gunicorn.conf.py", "summarizers_service.app:create_app()"]

@@ -31,7 +31,7 @@ lint: install
 	$(BIN)/ruff check summarizers service eval benchmarks scripts tests
 
 serve: install
-	$(BIN)/gunicorn --config service/gunicorn.conf.py --bind $(HOST):$(PORT) "service.app:create_app()"
+	$(BIN)/gunicorn --config service/gunicorn.conf.py --bind $(HOST):$(PORT) "summarizers_service.app:create_app()"
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

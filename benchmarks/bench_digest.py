@@ -10,7 +10,7 @@ through :func:`summarizers.digest.summarize_digest` with the default settings; t
 of its stories against the true ones is printed.
 
 **Summaries**: each story's 10 articles (``group_by`` the story), summarized at 250, 100 and 70
-words and scored with the harness's ROUGE (:class:`eval.scoring.RougeEvaluator`, best of the 2-5
+words and scored with the harness's ROUGE (:class:`summarizers_eval.scoring.RougeEvaluator`, best of the 2-5
 references, stemmed; the Unicode tokenizer for languages other than English) against two lead
 baselines: the first article's lead, and the lead sentences of the articles in turn (first
 sentences of every article, then second sentences...). Every prediction is cut to the word
@@ -28,11 +28,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from eval.scoring import RougeEvaluator, ScorerConfig
 from summarizers.digest import summarize_digest
 from summarizers.document import prepare
 from summarizers.errors import SummarizerError
 from summarizers.text.language import get_language
+from summarizers_eval.scoring import RougeEvaluator, ScorerConfig
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "multiling2011" / "multiling2011.jsonl"
 BUDGETS = (250, 100, 70)

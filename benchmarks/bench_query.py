@@ -21,13 +21,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from eval.scoring import RougeEvaluator
 from summarizers import summarize
 from summarizers.digest import summarize_digest
 from summarizers.document import prepare
 from summarizers.methods.query import query_terms, sentence_terms
 from summarizers.registry import default_registry
 from summarizers.text.language import get_language
+from summarizers_eval.scoring import RougeEvaluator
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
 

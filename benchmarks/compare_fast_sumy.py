@@ -22,9 +22,9 @@ from collections.abc import Sequence
 from functools import cache
 
 import summarizers
-from eval.datasets import Fields, load_examples
 from summarizers import Document, Length
 from summarizers.methods.extractive import select
+from summarizers_eval.datasets import Fields, load_examples
 
 METHODS = ("lexrank", "textrank", "reduction", "kl", "sumbasic", "lsa", "luhn")
 

@@ -309,10 +309,10 @@ def attack_cost(base: str, pid: int | None, sample: str, args: argparse.Namespac
 
 def isolation_overhead(sample: str, registry: Any, rounds: int = 40) -> dict[str, float]:
     """Median milliseconds of the same summary called directly and through a one-child
-    :class:`service.processes.RequestChildren` (interleaved, so both see the same machine load)."""
-    from service.processes import RequestChildren
-    from service.tasks import GivenRegistry, SummarizeTask
+    :class:`summarizers_service.processes.RequestChildren` (interleaved, so both see the same machine load)."""
     from summarizers import Registry
+    from summarizers_service.processes import RequestChildren
+    from summarizers_service.tasks import GivenRegistry, SummarizeTask
 
     task = SummarizeTask(registry.prepare("lexrank").to_wire(), {"text": sample})
     pool = RequestChildren(1, GivenRegistry(Registry([registry.get("lexrank")])))
@@ -583,7 +583,7 @@ def gunicorn(env: dict[str, str], log: Path) -> Iterator[tuple[str, int]]:
     full.update({"HOST": "127.0.0.1", "PORT": str(port), "SUMMARIZE_PRELOAD": "", **env})
     with log.open("wb") as out:
         process = subprocess.Popen([sys.executable, "-m", "gunicorn", "--config", "service/gunicorn.conf.py",
-                                    "service.app:create_app()"], cwd=ROOT, env=full, stdout=out,
+                                    "summarizers_service.app:create_app()"], cwd=ROOT, env=full, stdout=out,
                                    stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:

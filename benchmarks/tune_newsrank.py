@@ -25,11 +25,11 @@ from pathlib import Path
 import numpy as np
 
 import summarizers
-from eval.datasets import Fields, load_examples
-from eval.scoring import RougeEvaluator, fmeasures, sentences_of
 from summarizers import Length
 from summarizers.methods import newsrank as nr
 from summarizers.text.words import lexical_words
+from summarizers_eval.datasets import Fields, load_examples
+from summarizers_eval.scoring import RougeEvaluator, fmeasures, sentences_of
 
 GRID = {
     "position_scale": [0.5, 1.0, 2.0, 4.0],

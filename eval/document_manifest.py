@@ -1,6 +1,6 @@
 """A manifest of what the document stage does to real text, to prove a rewrite changes nothing.
 
-    python -m eval.document_manifest ../shared/datasets/bbc-news-summary/bbc-news-summary.jsonl \
+    python -m summarizers_eval.document_manifest ../shared/datasets/bbc-news-summary/bbc-news-summary.jsonl \
         ../shared/datasets/summeval/summeval.jsonl ../shared/samples/scraped-news-article.txt \
         --write tests/data/document_manifest.json
 

@@ -1,7 +1,7 @@
 """The evaluation run: summarize every document with every method, score it, write it at once.
 
 A run keeps its settings in ``run.json`` and its results in ``predictions.jsonl`` (see
-:mod:`eval.predictions`), written through the job engine's durable sink, computed on its worker
+:mod:`summarizers_eval.predictions`), written through the job engine's durable sink, computed on its worker
 pool (:mod:`summarizers.engine`), like ``summarize batch``. Started again with the same settings
 it reads what is there, skips every (document, method) already written and computes the rest,
 so an interrupted run ends with the same file contents (in another line order) and the same

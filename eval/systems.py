@@ -1,7 +1,7 @@
 """What the runner evaluates: library methods in-process, the same over HTTP, and the oracle.
 
 A system is a callable ``(example, length) -> Output``; it raises on failure (a
-:class:`summarizers.SummarizerError` or :class:`~eval.endpoint.EndpointError` for an expected
+:class:`summarizers.SummarizerError` or :class:`~summarizers_eval.endpoint.EndpointError` for an expected
 one), and the runner records the error against the document.
 """
 
@@ -101,7 +101,7 @@ class EndpointSystem:
 
 @dataclass
 class OracleSystem:
-    """The greedy extractive oracle (an upper bound, see :mod:`eval.oracle`)."""
+    """The greedy extractive oracle (an upper bound, see :mod:`summarizers_eval.oracle`)."""
 
     evaluator: RougeEvaluator
     language: str

@@ -1,5 +1,5 @@
 """The HTTP service: the summarizers library behind a Flask + gunicorn API (docs/service.md).
 
-Entry point: :func:`service.app.create_app`; gunicorn runs ``service.app:create_app()`` with
+Entry point: :func:`summarizers_service.app.create_app`; gunicorn runs ``summarizers_service.app:create_app()`` with
 ``service/gunicorn.conf.py``.
 """

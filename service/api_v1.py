@@ -3,9 +3,9 @@
 Each view parses the JSON body, checks its shape with the app's schemas, prepares the request
 with the library once (:meth:`summarizers.Registry.prepare`: method, length, language, options,
 availability) in the request thread, then hands the prepared request to the worker's
-:class:`~service.runner.Runner` (bounded concurrency and queue, time limit: extractive work in
+:class:`~summarizers_service.runner.Runner` (bounded concurrency and queue, time limit: extractive work in
 worker processes killed at the limit), which computes the summary. Errors are raised and turned
-into the JSON envelope by :mod:`service.errors`.
+into the JSON envelope by :mod:`summarizers_service.errors`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The application factory: ``create_app(config=None, *, registry=None)``.
 
-Gunicorn calls ``service.app:create_app()`` in each worker after forking, so each worker builds
+Gunicorn calls ``summarizers_service.app:create_app()`` in each worker after forking, so each worker builds
 its own registry, worker processes (started on first use), metrics and model preloader.
 """
 
@@ -33,7 +33,7 @@ from .security import PROTECTED_PREFIX, ApiKeys, Cors
 from .state import EXTENSION, ServiceState, current_state
 from .tasks import GivenRegistry
 
-log = logging.getLogger("service.access")
+log = logging.getLogger("summarizers_service.access")
 
 REQUEST_ID_HEADER = "X-Request-ID"
 
@@ -94,7 +94,7 @@ def create_app(
     app.register_blueprint(playground.bp)  # the page at / (its own strict CSP)
 
     state.preloader.start()
-    logging.getLogger("service").info(
+    logging.getLogger("summarizers_service").info(
         "service ready to accept requests",
         extra={
             "methods": registry.names(),
@@ -111,7 +111,7 @@ def create_app(
 
 def build_runner(cfg: ServiceConfig, registry: Registry) -> Runner:
     """The worker's runner: a process pool for the methods that can be sent to one (extractive
-    methods that pickle), threads for the others (see :mod:`service.runner`)."""
+    methods that pickle), threads for the others (see :mod:`summarizers_service.runner`)."""
     shipped: list[Method] = []
     if cfg.isolation == "process":
         for method in registry:
@@ -120,7 +120,7 @@ def build_runner(cfg: ServiceConfig, registry: Registry) -> Runner:
             try:
                 pickle.dumps(method)
             except Exception as exc:
-                logging.getLogger("service").warning(
+                logging.getLogger("summarizers_service").warning(
                     "method %s cannot be sent to a worker process (%s); it runs in threads, "
                     "which cannot be stopped at the time limit", method.name, exc,
                 )

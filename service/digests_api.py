@@ -2,7 +2,7 @@
 /v1/digests/{id}`` (status, progress), ``DELETE /v1/digests/{id}`` (cancel),
 ``GET /v1/digests/{id}/result`` (the digest, once the job has ended).
 
-A thin layer over :mod:`summarizers.digest.job` on the jobs engine of :mod:`service.jobs_api`:
+A thin layer over :mod:`summarizers.digest.job` on the jobs engine of :mod:`summarizers_service.jobs_api`:
 the same store, queue, workers, idempotency keys and per-key isolation (another key's digest is
 a 404). The result is the JSON of ``summarize digest --format json`` on the same articles.
 """

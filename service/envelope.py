@@ -1,8 +1,8 @@
 """The JSON body of every error answer, ``{"error": {"code", "message", "details"}}``.
 
 A leaf module (no import beyond the standard library) so that gunicorn's own answers
-(:mod:`service.worker`, loaded in the master before any app) and the app's
-(:mod:`service.errors`) are built by the same function.
+(:mod:`summarizers_service.worker`, loaded in the master before any app) and the app's
+(:mod:`summarizers_service.errors`) are built by the same function.
 """
 
 from __future__ import annotations

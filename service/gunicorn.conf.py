@@ -1,6 +1,6 @@
 """Gunicorn settings for the summarization service (``make serve``, the Docker image).
 
-- ``gthread`` workers (``service.worker``: gunicorn's own error answers in the JSON envelope):
+- ``gthread`` workers (``summarizers_service.worker``: gunicorn's own error answers in the JSON envelope):
   each worker is a process with its own models and threads; extractive summaries run in its
   child processes, killed at the time limit (``service/processes.py``, ``service/runner.py``).
 - Workers: ``SUMMARIZE_WORKERS``, by default one per core up to 4 (each holds its own copy of
@@ -24,7 +24,7 @@
   gunicorn's own access log is off.
 
 Every ``SUMMARIZE_*`` value is read once, here in the master, by the readers of
-:mod:`summarizers.config` (``service.config.read_server`` and ``load_service_config``); a bad
+:mod:`summarizers.config` (``summarizers_service.config.read_server`` and ``load_service_config``); a bad
 value stops the start with one line naming the variable. This file writes nothing into
 ``os.environ``: each worker reads the same variables again when gunicorn calls
 ``create_app()`` (the same defaults: the processes and torch threads are the worker's share of
@@ -45,7 +45,7 @@ import shutil
 import tempfile
 from typing import Any
 
-from service.config import ConfigError, load_service_config, read_server
+from summarizers_service.config import ConfigError, load_service_config, read_server
 
 _cores = os.cpu_count() or 1
 try:
@@ -59,7 +59,7 @@ workers = _server.workers
 # Threads take connections: enough for every running and queued summary plus the cheap routes,
 # so a request beyond the bounded queue reaches the app and gets its 503 at once.
 threads = _server.threads or _service.processes + _service.queue + 4
-worker_class = "service.worker.JsonErrorThreadWorker"
+worker_class = "summarizers_service.worker.JsonErrorThreadWorker"
 preload_app = False
 timeout = int(_service.batch_timeout) + 30
 graceful_timeout = _server.graceful_timeout
@@ -83,7 +83,7 @@ loglevel = _service.log_level.lower()
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "service.logging.JsonFormatter"}},
+    "formatters": {"json": {"()": "summarizers_service.logging.JsonFormatter"}},
     "handlers": {
         "stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
     },
@@ -112,7 +112,7 @@ def on_starting(server: object) -> None:
 def post_worker_init(worker: Any) -> None:
     """Hand the app the supervisor's status file (for ``/readyz``) and start the worker's
     summary processes now, not on its first request."""
-    from service.ops import watch_job_workers
+    from summarizers_service.ops import watch_job_workers
 
     app = worker.wsgi
     if _jobs_count > 0 and _status_path and hasattr(app, "extensions"):
@@ -138,7 +138,7 @@ def when_ready(server: object) -> None:
     ``SUMMARIZE_TORCH_THREADS`` is set), in the environment of their own process.
     """
     global _job_workers
-    from service.jobs_workers import spawn_supervisor
+    from summarizers_service.jobs_workers import spawn_supervisor
 
     env = dict(os.environ)  # a copy for the supervisor's process; this process's is left alone
     env["SUMMARIZE_TORCH_THREADS"] = str(_service.abstractive.torch_threads)

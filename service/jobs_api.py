@@ -135,7 +135,7 @@ def _jobs_body_limit() -> None:
 def guard_jobs_blueprint(blueprint: Blueprint) -> None:
     """What every blueprint that queues jobs shares (``/v1/jobs``, ``/v1/digests``): the jobs
     body limit (413 quoting ``SUMMARIZE_JOBS_MAX_BODY_BYTES``). A key over its quotas (429) and a
-    store fault (503) are library errors, answered by :mod:`service.errors` like any other."""
+    store fault (503) are library errors, answered by :mod:`summarizers_service.errors` like any other."""
     blueprint.before_request(_jobs_body_limit)
 
 

@@ -1,7 +1,7 @@
 """Embedded job workers: a supervisor process that gunicorn's master starts once, which keeps
 ``summarize worker`` processes running.
 
-``service/gunicorn.conf.py`` starts the supervisor (``python -m service.jobs_workers``) from the
+``service/gunicorn.conf.py`` starts the supervisor (``python -m summarizers_service.jobs_workers``) from the
 master's ``when_ready`` hook, in the master's main thread, before any web worker is forked and
 with ``close_fds`` (it inherits no listening socket and no pipe). Restarting a worker is then
 the supervisor's job, in a process that never forks web workers: a job worker's ``Popen`` can no
@@ -38,7 +38,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-log = logging.getLogger("service.jobs")
+log = logging.getLogger("summarizers_service.jobs")
 
 #: The command of one embedded worker (dies with its parent, the supervisor).
 WORKER_COMMAND = (sys.executable, "-m", "summarizers.cli.main", "worker", "--exit-with-parent")
@@ -133,8 +133,8 @@ def spawn_supervisor(count: int, status_path: str, grace: float,
     ``env`` as its environment and its workers' (``None``: this process's)."""
     if count < 1:
         return None
-    command = [sys.executable, "-m", "service.jobs_workers", "--workers", str(count), "--status", status_path,
-               "--grace", str(grace), "--parent", str(os.getpid())]
+    command = [sys.executable, "-m", "summarizers_service.jobs_workers", "--workers", str(count),
+               "--status", status_path, "--grace", str(grace), "--parent", str(os.getpid())]
     return subprocess.Popen(command, close_fds=True, stdin=subprocess.DEVNULL, env=env)
 
 
@@ -156,10 +156,10 @@ def read_status(path: str | None, *, now: float | None = None) -> dict[str, Any]
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The supervisor process: ``python -m service.jobs_workers --workers N --status PATH``."""
+    """The supervisor process: ``python -m summarizers_service.jobs_workers --workers N --status PATH``."""
     from summarizers.lifetime import die_with_parent
 
-    parser = argparse.ArgumentParser(prog="python -m service.jobs_workers")
+    parser = argparse.ArgumentParser(prog="python -m summarizers_service.jobs_workers")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--status", default=None)
     parser.add_argument("--grace", type=float, default=30.0)

@@ -71,6 +71,6 @@ def configure_logging(level: str = "INFO") -> None:
         handler.setFormatter(JsonFormatter())
         handler._summarize_json = True  # type: ignore[attr-defined]
         root.addHandler(handler)
-    for name in ("service", "summarizers"):
+    for name in ("summarizers_service", "summarizers"):
         logging.getLogger(name).setLevel(level.upper())
     logging.captureWarnings(True)  # Python warnings (numpy's, sumy's...) become JSON lines too

@@ -19,7 +19,7 @@ worker therefore computes extractive summaries in ``size`` child processes of it
   milliseconds and starts clean (no locks or torch threads inherited from the multi-threaded
   gunicorn worker); it dies with the worker.
 
-The children do not queue: the caller (:class:`service.runner.Runner`) admits at most ``size``
+The children do not queue: the caller (:class:`summarizers_service.runner.Runner`) admits at most ``size``
 tasks at once, so a child is always free or can be started.
 """
 

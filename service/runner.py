@@ -2,7 +2,7 @@
 
 Every summary runs in one of two lanes of the worker:
 
-- **processes** (extractive methods): the worker's :class:`~service.processes.RequestChildren`. At
+- **processes** (extractive methods): the worker's :class:`~summarizers_service.processes.RequestChildren`. At
   the time limit the child computing the summary is killed, so its CPU and memory are freed
   at once and its slot is free for the next request.
 - **threads** (abstractive methods, whose models are too big to copy into every child, and any

@@ -412,7 +412,7 @@ def read_jobs(environ: Environ | None = None) -> JobsConfig:
 
 # -- the service's variables (its dataclasses live in service/config.py) ------------------------
 
-#: The service's HTTP-level settings (``service.config.ServiceConfig``; docs/service.md).
+#: The service's HTTP-level settings (``summarizers_service.config.ServiceConfig``; docs/service.md).
 SERVICE = table(
     "SUMMARIZE_",
     max_body_bytes=integer, max_batch=integer, request_timeout=number, batch_timeout=number,
@@ -422,14 +422,14 @@ SERVICE = table(
     cors_origins=items, preload=items, log_level=text, allow_urls=flag,
 )
 
-#: The drop-in APIs (``service.compat.config.CompatConfig``; docs/migration.md).
+#: The drop-in APIs (``summarizers_service.compat.config.CompatConfig``; docs/migration.md).
 COMPAT = table(
     "SUMMARIZE_COMPAT_",
     azure_max_documents=integer, azure_max_characters=integer, azure_page_size=integer,
     azure_retry_after=integer, extractive_method=text, hf_max_inputs=integer,
 )
 
-#: gunicorn's settings of the service (``service.config.ServerConfig``, service/gunicorn.conf.py).
+#: gunicorn's settings of the service (``summarizers_service.config.ServerConfig``, service/gunicorn.conf.py).
 SERVER = (
     Variable("SUMMARIZE_WORKERS", "workers", integer),
     Variable("SUMMARIZE_THREADS", "threads", integer),

@@ -49,7 +49,7 @@ class Gunicorn:
         self.url = f"http://127.0.0.1:{port}"
         with log_path.open("wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "--config", GUNICORN_CONF, "service.app:create_app()"],
+                [sys.executable, "-m", "gunicorn", "--config", GUNICORN_CONF, "summarizers_service.app:create_app()"],
                 cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT,
             )
         self._ready = False

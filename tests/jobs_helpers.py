@@ -50,7 +50,7 @@ def start_gunicorn(port: int, env: Mapping[str, str], log_path: Path) -> subproc
     with log_path.open("ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", GUNICORN_CONF, "--bind",
-             f"127.0.0.1:{port}", "service.app:create_app()"],
+             f"127.0.0.1:{port}", "summarizers_service.app:create_app()"],
             cwd=log_path.parent, env=dict(env), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
     deadline = time.monotonic() + STARTUP_SECONDS

@@ -13,9 +13,9 @@ from typing import Any
 
 from flask import Flask
 
-from service.app import create_app
 from summarizers import Availability, Document, Method, ModelError, Parameter, Registry, Request, Summary
 from summarizers.methods.lead import LeadMethod
+from summarizers_service.app import create_app
 
 ARTICLE = (
     "Storm batters the coast\n\n"

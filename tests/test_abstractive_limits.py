@@ -156,7 +156,7 @@ def test_generation_failure_is_one_line_on_the_cli(broken_bart: Path, tmp_path: 
 
 def test_generation_failure_is_a_500_envelope_with_the_request_id(broken_bart: Path) -> None:
     pytest.importorskip("flask")
-    from service.app import create_app
+    from summarizers_service.app import create_app
 
     method = AbstractiveMethod(AbstractiveConfig.with_default(str(broken_bart), torch_threads=1,
                                                               backend="transformers"))

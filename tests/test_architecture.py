@@ -16,16 +16,16 @@ import pytest
 from conftest import listing, require_shared
 from pydantic import ValidationError
 
-from service.schemas import SummaryResult, response_model
 from summarizers import Registry, Summary, summarize
 from summarizers.methods.lead import LeadMethod
 from summarizers.types import InputStats, LengthAchieved, SelectedSentence
+from summarizers_service.schemas import SummaryResult, response_model
 
 ROOT = Path(__file__).resolve().parents[1]
 
 #: The project's packages, the one place that names them: import name -> folder (relative to the
 #: repository root). Import names may change (a rename edits the keys here); folders stay.
-PACKAGES: dict[str, str] = {"summarizers": "summarizers", "service": "service", "eval": "eval",
+PACKAGES: dict[str, str] = {"summarizers": "summarizers", "summarizers_service": "service", "summarizers_eval": "eval",
                             "benchmarks": "benchmarks"}
 LIBRARY, SERVICE, HARNESS, BENCHMARKS = PACKAGES
 #: The project packages each package may import (itself included): the service and the harness

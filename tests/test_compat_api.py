@@ -13,18 +13,18 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service.app import create_app
-from service.compat.azure_model import (
+from summarizers import Registry, default_registry
+from summarizers.jobs import JobsConfig, JobWorker
+from summarizers.methods.lead import LeadMethod
+from summarizers_service.app import create_app
+from summarizers_service.compat.azure_model import (
     Methods,
     parse_job,
     rank_scores,
     warnings_of,
 )
-from service.compat.hf import HfError, parse_request
-from service.compat.indexes import slice_by
-from summarizers import Registry, default_registry
-from summarizers.jobs import JobsConfig, JobWorker
-from summarizers.methods.lead import LeadMethod
+from summarizers_service.compat.hf import HfError, parse_request
+from summarizers_service.compat.indexes import slice_by
 
 KEY, OTHER = "alpha-key", "beta-key"
 AZ = {"Ocp-Apim-Subscription-Key": KEY}
@@ -338,8 +338,8 @@ def test_rate_limit_counts_the_drop_ins_with_the_keys_other_requests(tmp_path: P
 
 
 def test_settings_come_from_prefixed_variables_and_are_checked() -> None:
-    from service.config import load_service_config
     from summarizers.config import ConfigError
+    from summarizers_service.config import load_service_config
 
     config = load_service_config({"SUMMARIZE_COMPAT_AZURE_MAX_DOCUMENTS": "5",
                                   "SUMMARIZE_COMPAT_EXTRACTIVE_METHOD": " lexrank "}).compat

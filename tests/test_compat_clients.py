@@ -29,10 +29,10 @@ from huggingface_hub import InferenceClient
 from jobs_helpers import clean_env, free_port, kill_group, start_gunicorn
 from slow_helpers import slow_documents
 
-from service.compat.indexes import slice_by
 from summarizers import default_registry
 from summarizers.batch.worker import ChunkWorker
 from summarizers.jobs import Jobs, JobsConfig, JobWorker
+from summarizers_service.compat.indexes import slice_by
 
 pytest.importorskip("torch")  # the abstractive method (the Azure and hub clients are test dependencies)
 

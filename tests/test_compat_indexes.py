@@ -8,7 +8,7 @@ import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service.compat.indexes import STRING_INDEX_TYPES, StringIndex, count, slice_by
+from summarizers_service.compat.indexes import STRING_INDEX_TYPES, StringIndex, count, slice_by
 
 # "e" + combining acute (2 code points, 1 grapheme); a flag (2 astral code points, 4 UTF-16 units,
 # 1 grapheme); a thumbs-up with a skin tone (2 astral code points, 1 grapheme); a ZWJ family.

@@ -11,11 +11,11 @@ from pathlib import Path
 from flask import Flask
 from test_digest import _articles
 
-from service.app import create_app
 from summarizers import Registry
 from summarizers.digest import summarize_digest
 from summarizers.jobs import JobsConfig, JobWorker
 from summarizers.methods.lead import LeadMethod
+from summarizers_service.app import create_app
 
 
 def lead_registry() -> Registry:

@@ -1,5 +1,5 @@
 """The document stage's removals, headlines and sentences on real text match the saved manifest
-(tests/data/document_manifest.json, written by ``python -m eval.document_manifest``): a speed
+(tests/data/document_manifest.json, written by ``python -m summarizers_eval.document_manifest``): a speed
 rewrite of the rules must change nothing, and a deliberate change regenerates the manifest."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import BBC, SAMPLE, SHARED, require_shared
 
-from eval.document_manifest import build, differences
+from summarizers_eval.document_manifest import build, differences
 
 MANIFEST = Path(__file__).parent / "data" / "document_manifest.json"
 SUMMEVAL = SHARED / "datasets" / "summeval" / "summeval.jsonl"

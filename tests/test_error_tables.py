@@ -12,12 +12,12 @@ import pytest
 from flask import Flask
 from service_helpers import ARTICLE, GatedAbstractive, error_of, make_app
 
-from service.errors import STATUS_BY_CODE, ApiError, status_for
 from summarizers import Registry
 from summarizers import errors as lib
 from summarizers.engine.errors import EngineError, WorkerFailed
 from summarizers.engine.ray import EngineUnavailable
 from summarizers.jobs import JobsConfig
+from summarizers_service.errors import STATUS_BY_CODE, ApiError, status_for
 
 SERVICE = Path(__file__).resolve().parents[1] / "service"
 

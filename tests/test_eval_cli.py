@@ -21,19 +21,19 @@ from rouge_score import rouge_scorer
 from werkzeug.serving import make_server
 
 import summarizers
-from eval.cli import main
-from eval.datasets import load_examples
-from eval.predictions import read_predictions
-from eval.runner import RunConfig, run_evaluation
-from eval.scoring import ROUGE_TYPES, one_sentence_per_line
 from summarizers import Length
+from summarizers_eval.cli import main
+from summarizers_eval.datasets import load_examples
+from summarizers_eval.predictions import read_predictions
+from summarizers_eval.runner import RunConfig, run_evaluation
+from summarizers_eval.scoring import ROUGE_TYPES, one_sentence_per_line
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def cli(*args: str) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}  # same thread settings as this process: see docs
-    return subprocess.Popen([sys.executable, "-m", "eval.cli", *args], cwd=REPO, env=env, text=True,
+    return subprocess.Popen([sys.executable, "-m", "summarizers_eval.cli", *args], cwd=REPO, env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -168,7 +168,7 @@ def test_endpoint_run_equals_in_process_run(tmp_path: Path, service: dict[str, A
 def test_endpoint_down_is_recorded_not_raised(tmp_path: Path) -> None:
     examples, info = load_examples(write_dataset(tmp_path / "d.jsonl", synthetic_records(1)))
     config = RunConfig(("lead",), endpoint="http://127.0.0.1:9", timeout=2, bootstrap_samples=10)
-    from eval import endpoint
+    from summarizers_eval import endpoint
 
     original = endpoint.EndpointClient.__init__.__kwdefaults__["retries"]
     endpoint.EndpointClient.__init__.__kwdefaults__["retries"] = 0
@@ -207,8 +207,8 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_endpoint_against_the_real_service_app(tmp_path: Path) -> None:
-    """The project's own Flask app (``service.app.create_app``), served on a loopback port."""
-    app_module = pytest.importorskip("service.app")
+    """The project's own Flask app (``summarizers_service.app.create_app``), served on a loopback port."""
+    app_module = pytest.importorskip("summarizers_service.app")
     server = make_server("127.0.0.1", 0, app_module.create_app(), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -229,7 +229,7 @@ def test_endpoint_against_the_real_service_app(tmp_path: Path) -> None:
 def test_every_command_and_option_is_documented() -> None:
     import argparse
 
-    from eval.cli import build_parser
+    from summarizers_eval.cli import build_parser
 
     docs = (REPO / "docs/evaluation.md").read_text(encoding="utf-8")
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
@@ -242,10 +242,10 @@ def test_every_command_and_option_is_documented() -> None:
 
 
 def test_score_reads_summarize_batch_output_as_it_is(tmp_path: Path) -> None:
-    from eval.external import read_system_outputs
     from summarizers import InvalidInput, summarize
     from summarizers.batch.items import Item
     from summarizers.batch.worker import error_record, result_record
+    from summarizers_eval.external import read_system_outputs
 
     summary = summarize("The council approved the budget on Monday. Residents welcomed it. The vote was close.",
                         method="lead", length={"sentences": 1})

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from eval.datasets import Fields, content_hash, load_examples, parse_summary_fields
-from eval.errors import DatasetError
+from summarizers_eval.datasets import Fields, content_hash, load_examples, parse_summary_fields
+from summarizers_eval.errors import DatasetError
 
 RECORDS = [
     {"id": "a", "title": "Title A", "document": "First doc. It has two sentences.", "summary": "First doc."},

@@ -11,9 +11,9 @@ import pytest
 from conftest import SHARED
 from eval_helpers import synthetic_records, write_dataset
 
-from eval.cli import main
-from eval.meta import Judged, meta_evaluate, roc_auc
-from eval.predictions import read_predictions
+from summarizers_eval.cli import main
+from summarizers_eval.meta import Judged, meta_evaluate, roc_auc
+from summarizers_eval.predictions import read_predictions
 
 SUMMEVAL = SHARED / "datasets" / "summeval" / "summeval.jsonl"
 

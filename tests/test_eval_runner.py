@@ -12,14 +12,14 @@ from conftest import BBC, require_shared
 from eval_helpers import numbers, synthetic_records, write_dataset
 from rouge_score import rouge_scorer
 
-from eval.datasets import Example, load_examples
-from eval.errors import EvalError
-from eval.predictions import read_predictions
-from eval.report import PLOT_PNG, REPORT_MD, SCORES_CSV, SCORES_JSON
-from eval.runner import RunConfig, expand_methods, run_evaluation
-from eval.scoring import ROUGE_TYPES, one_sentence_per_line
 from summarizers import Length, Registry, default_registry
 from summarizers.methods.lead import LeadMethod
+from summarizers_eval.datasets import Example, load_examples
+from summarizers_eval.errors import EvalError
+from summarizers_eval.predictions import read_predictions
+from summarizers_eval.report import PLOT_PNG, REPORT_MD, SCORES_CSV, SCORES_JSON
+from summarizers_eval.runner import RunConfig, expand_methods, run_evaluation
+from summarizers_eval.scoring import ROUGE_TYPES, one_sentence_per_line
 
 
 def independent_scores(refs: list[str], summary: str) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rouge_score import rouge_scorer
 
-from eval.scoring import ROUGE_TYPES, RougeEvaluator, ScorerConfig, UnicodeTokenizer, one_sentence_per_line
+from summarizers_eval.scoring import ROUGE_TYPES, RougeEvaluator, ScorerConfig, UnicodeTokenizer, one_sentence_per_line
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from rouge_score import tokenizers
 
-from eval.bootstrap import bootstrap_ci, paired_bootstrap
-from eval.oracle import greedy_oracle, ngram_f1, ngrams, oracle_summary
-from eval.scoring import RougeEvaluator
 from summarizers import InvalidInput, Length
+from summarizers_eval.bootstrap import bootstrap_ci, paired_bootstrap
+from summarizers_eval.oracle import greedy_oracle, ngram_f1, ngrams, oracle_summary
+from summarizers_eval.scoring import RougeEvaluator
 
 
 def test_bootstrap_is_seeded_and_brackets_the_mean() -> None:

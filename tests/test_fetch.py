@@ -151,7 +151,7 @@ def test_batch_records_with_urls(server: str) -> None:
 
 def test_service_urls_are_off_by_default_and_limited_to_hosts(server: str) -> None:
     pytest.importorskip("flask")
-    from service.app import create_app
+    from summarizers_service.app import create_app
 
     registry = Registry([LeadMethod()])
     off = create_app({"preload": []}, registry=registry).test_client()

@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 from fixtures import cli_in_process
 
-from service.app import create_app
-from service.schemas import SummaryOut
 from summarizers import (
     Document,
     InvalidOption,
@@ -27,6 +25,8 @@ from summarizers.methods.sumy_methods import sumy_methods
 from summarizers.text.segment import split_sentences
 from summarizers.text.words import count_words
 from summarizers.types import LengthAchieved, SelectedSentence
+from summarizers_service.app import create_app
+from summarizers_service.schemas import SummaryOut
 
 ARTICLE = (
     "The city council approved a new tram line on Tuesday after two years of debate.\n"

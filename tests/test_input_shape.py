@@ -11,14 +11,14 @@ from typing import Any
 
 import pytest
 
-from service.app import create_app
-from service.tasks import GivenRegistry
 from summarizers import Input, InvalidInput, Registry, default_registry, summarize, summarize_digest
 from summarizers.batch import OutputFile, local_pool, read_items, run_batch
 from summarizers.cli.main import main as cli_main
 from summarizers.jobs import JobsConfig, JobWorker
 from summarizers.methods.lead import LeadMethod
 from summarizers.methods.newsrank import NewsRankMethod
+from summarizers_service.app import create_app
+from summarizers_service.tasks import GivenRegistry
 
 TEXT = "The council met on Monday. It approved the budget. Schools get more money."
 BOTH = {"id": "both", "text": TEXT, "html": f"<p>{TEXT}</p>"}

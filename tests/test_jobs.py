@@ -22,13 +22,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from jobs_helpers import RedisServer
 
-from service.app import create_app
-from service.jobs_workers import WorkerSupervisor
 from summarizers import Registry
 from summarizers.errors import InvalidInput
 from summarizers.jobs import Jobs, JobsConfig, JobWorker
 from summarizers.jobs.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, check_url, deliver
 from summarizers.methods.lead import LeadMethod
+from summarizers_service.app import create_app
+from summarizers_service.jobs_workers import WorkerSupervisor
 
 TEXT = ("The council approved the new budget on Monday. Spending on schools rises by four percent. "
         "Road repairs get a larger share than last year. The vote was close, seven to six.")

@@ -18,11 +18,11 @@ import pytest
 from flask import Flask
 from hostile_helpers import HUNGRY, SLOW, hostile_registry
 
-from service.app import create_app
 from summarizers import Registry
 from summarizers.jobs import Jobs, JobsConfig, JobWorker
 from summarizers.jobs.webhook import deliver
 from summarizers.methods.lead import LeadMethod
+from summarizers_service.app import create_app
 
 TEXT = ("The council approved the new budget on Monday. Spending on schools rises by four percent. "
         "Road repairs get a larger share than last year. The vote was close, seven to six.")

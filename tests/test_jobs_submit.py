@@ -7,10 +7,10 @@ from pathlib import Path
 
 from service_helpers import FailingModel, error_of
 
-from service.app import create_app
 from summarizers import Registry
 from summarizers.jobs import JobsConfig
 from summarizers.methods.lead import LeadMethod
+from summarizers_service.app import create_app
 
 
 def test_a_job_with_a_document_over_the_abstractive_limit_is_refused_at_submit(tmp_path: Path) -> None:

@@ -85,9 +85,9 @@ def test_cli_refuses_an_unsupported_language(tmp_path, capsys: pytest.CaptureFix
 
 def test_service_language_auto() -> None:
     pytest.importorskip("flask")
-    from service.app import create_app
     from summarizers import Registry
     from summarizers.methods.lead import LeadMethod
+    from summarizers_service.app import create_app
 
     client = create_app({"preload": []}, registry=Registry([LeadMethod()])).test_client()
     response = client.post("/v1/summarize", json={"text": ARTICLES["spanish"], "language": "auto", "method": "lead"})

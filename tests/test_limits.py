@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from service.app import create_app
 from summarizers import InputTooLarge, InvalidInput, Registry, default_registry, summarize
 from summarizers.config import ConfigError, read_config
 from summarizers.methods import fast_sumy
 from summarizers.methods.newsrank import NewsRankMethod
+from summarizers_service.app import create_app
 
 TEXT = " ".join(f"Sentence number {i} talks about the harbour." for i in range(12))
 

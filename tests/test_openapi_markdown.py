@@ -7,8 +7,8 @@ import re
 
 from flask.testing import FlaskClient
 
-from service.markdown import markdown
-from service.openapi import finish_openapi
+from summarizers_service.markdown import markdown
+from summarizers_service.openapi import finish_openapi
 
 RST = re.compile(r"``|:[a-z]+:`|`_\b")
 

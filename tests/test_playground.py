@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from service.app import create_app
-from service.playground import CONTENT_SECURITY_POLICY
 from summarizers import InvalidOption, UnsupportedLanguage, default_registry, summarize, supported_languages
+from summarizers_service.app import create_app
+from summarizers_service.playground import CONTENT_SECURITY_POLICY
 
 ROOT = Path(__file__).resolve().parents[1]
 STATIC = ROOT / "service" / "playground" / "static"
@@ -104,7 +104,7 @@ def test_every_asset_is_local_and_nothing_is_inline(client) -> None:
 def test_the_assets_are_package_data() -> None:
     """A wheel (and so the Docker image) carries every file the page needs."""
     package_data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
-    patterns = package_data["service.playground"]
+    patterns = package_data["summarizers_service.playground"]
     for path in STATIC.iterdir():
         relative = path.relative_to(STATIC.parent).as_posix()
         assert any(fnmatch.fnmatch(relative, p) for p in patterns), f"{relative} is not package data"

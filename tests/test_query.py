@@ -213,8 +213,8 @@ def test_http_query_on_summarize_and_batch() -> None:
 
 
 def test_http_jobs_carry_the_query(tmp_path: Path) -> None:
-    from service.app import create_app
     from summarizers.jobs import JobsConfig, JobWorker
+    from summarizers_service.app import create_app
 
     config = JobsConfig(db=str(tmp_path / "jobs.db"), chunk=2)
     app = create_app({"preload": [], "log_level": "WARNING", "jobs": config}, registry=registry())
@@ -378,9 +378,9 @@ def test_digest_cli_query_and_query_filter(tmp_path: Path, capsys: pytest.Captur
 
 
 def test_http_digest_job_takes_the_query_and_the_filter(tmp_path: Path) -> None:
-    from service.app import create_app
     from summarizers.digest import summarize_digest
     from summarizers.jobs import JobsConfig, JobWorker
+    from summarizers_service.app import create_app
 
     config = JobsConfig(db=str(tmp_path / "jobs.db"))
     app = create_app({"preload": [], "log_level": "WARNING", "jobs": config}, registry=registry())

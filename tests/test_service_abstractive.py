@@ -14,10 +14,10 @@ pytest.importorskip("torch")
 
 from flask.testing import FlaskClient  # noqa: E402
 
-from service.app import create_app  # noqa: E402
 from summarizers import Registry  # noqa: E402
 from summarizers.methods.abstractive.config import AbstractiveConfig  # noqa: E402
 from summarizers.methods.lead import LeadMethod  # noqa: E402
+from summarizers_service.app import create_app  # noqa: E402
 
 pytestmark = pytest.mark.slow
 

@@ -11,11 +11,11 @@ from flask.testing import FlaskClient
 from service_helpers import ARTICLE, EMOJI_ARTICLE, error_of, make_app
 
 import summarizers.registry as registry_module
-from service.offsets import Utf16Index
 from summarizers import Document, Length, Method, Registry, Request, Summary
 from summarizers.methods.lead import LeadMethod
 from summarizers.methods.newsrank import NewsRankMethod
 from summarizers.methods.sumy_methods import sumy_methods
+from summarizers_service.offsets import Utf16Index
 
 # --- summarize ------------------------------------------------------------------------------
 

@@ -13,8 +13,6 @@ from unittest import mock
 
 import pytest
 
-from service.app import create_app
-from service.config import ServiceConfig, load_service_config, read_server
 from summarizers import Registry
 from summarizers.cli.main import main
 from summarizers.config import (
@@ -28,6 +26,8 @@ from summarizers.config import (
     read_sentence_limits,
 )
 from summarizers.methods.lead import LeadMethod
+from summarizers_service.app import create_app
+from summarizers_service.config import ServiceConfig, load_service_config, read_server
 
 ROOT = Path(__file__).resolve().parents[1]
 CONF = ROOT / "service" / "gunicorn.conf.py"
@@ -171,7 +171,7 @@ def test_gunicorn_stops_at_a_bad_value_with_one_line() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SUMMARIZE_", "PROMETHEUS_"))}
     env.update({"PYTHONPATH": str(ROOT), "SUMMARIZE_CHILD_MAX_TASKS": "often"})
     proc = subprocess.run([sys.executable, "-m", "gunicorn", "--config", str(CONF), "--bind", "127.0.0.1:0",
-                           "service.app:create_app()"], cwd=ROOT, env=env, capture_output=True, text=True,
+                           "summarizers_service.app:create_app()"], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=60)
     assert proc.returncode == 1
     assert proc.stderr == "summarize: error: SUMMARIZE_CHILD_MAX_TASKS='often' is not valid: expected a whole number\n"

@@ -151,7 +151,7 @@ def test_summary_over_the_time_limit_is_504(registry: Registry, gated: GatedAbst
 def test_unexpected_error_is_500_without_a_trace_and_is_logged(
     client: FlaskClient, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.ERROR, logger="service"):
+    with caplog.at_level(logging.ERROR, logger="summarizers_service"):
         response = client.post(
             "/v1/summarize", json={"text": ARTICLE, "method": "broken"}, headers={"X-Request-ID": "trace-me"}
         )

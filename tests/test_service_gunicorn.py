@@ -98,7 +98,7 @@ def test_real_gunicorn_serves_concurrent_requests(server: tuple[str, subprocess.
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=30) == 0
     lines = [json.loads(line) for line in log_path.read_text().splitlines() if line.strip()]
-    access = [entry for entry in lines if entry["logger"] == "service.access"]
+    access = [entry for entry in lines if entry["logger"] == "summarizers_service.access"]
     assert {f"it-{i}" for i in range(CONCURRENT)} <= {entry.get("request_id") for entry in access}
     assert all({"route", "status", "duration_ms"} <= set(entry) for entry in access)
     assert any(

@@ -18,13 +18,13 @@ from flask import Flask
 from prometheus_client.parser import text_string_to_metric_families
 from service_helpers import ARTICLE, GatedAbstractive, error_of
 
-from service.app import create_app
-from service.processes import ChildCrashed, ChildOutOfMemory, RequestChildren
-from service.tasks import GivenRegistry, SummarizeTask
 from summarizers import Registry, SummaryTimeout
 from summarizers.methods.lead import LeadMethod
 from summarizers.methods.newsrank import NewsRankMethod
 from summarizers.methods.sumy_methods import sumy_methods
+from summarizers_service.app import create_app
+from summarizers_service.processes import ChildCrashed, ChildOutOfMemory, RequestChildren
+from summarizers_service.tasks import GivenRegistry, SummarizeTask
 
 WORDS = ["market", "bank", "council", "vote", "report", "police", "court", "city", "storm", "school", "budget"]
 

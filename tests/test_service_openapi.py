@@ -19,11 +19,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from service.app import create_app
-from service.schemas import ApiJsonSchema
 from summarizers import Registry
 from summarizers.methods.lead import LeadMethod
 from summarizers.methods.sumy_methods import sumy_methods
+from summarizers_service.app import create_app
+from summarizers_service.schemas import ApiJsonSchema
 
 
 def small_registry() -> Registry:

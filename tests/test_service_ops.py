@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 from prometheus_client.parser import text_string_to_metric_families
 from service_helpers import ARTICLE, GatedAbstractive, error_of, make_app
 
-from service.logging import JsonFormatter, clean_request_id, request_id_var
 from summarizers import Registry
+from summarizers_service.logging import JsonFormatter, clean_request_id, request_id_var
 
 
 def test_health_is_open_and_readiness_follows_the_preload(
@@ -84,9 +84,9 @@ def test_request_ids_are_generated_or_cleaned(client: FlaskClient) -> None:
 def test_log_lines_are_json_with_the_request_id(
     client: FlaskClient, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="service.access"):
+    with caplog.at_level(logging.INFO, logger="summarizers_service.access"):
         client.get("/healthz", headers={"X-Request-ID": "log-1"})
-    record = next(r for r in caplog.records if r.name == "service.access")
+    record = next(r for r in caplog.records if r.name == "summarizers_service.access")
     token = request_id_var.set("log-1")
     try:
         line = json.loads(JsonFormatter().format(record))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from service_helpers import error_of, make_app
 
-from service.security import ApiKeys
 from summarizers import Registry
+from summarizers_service.security import ApiKeys
 
 
 def test_api_keys_protect_v1_only(registry: Registry) -> None:

@@ -4,7 +4,7 @@ Every run of many documents (``summarize batch``, ``summarize-eval run``, the di
 jobs API) is the same pieces:
 
 * a **source** of records: an input file (:func:`summarizers.batch.read_items`, JSON Lines or
-  CSV), a data set (``eval.datasets``), a job's chunks in the jobs store (:mod:`summarizers.jobs`);
+  CSV), a data set (``summarizers_eval.datasets``), a job's chunks in the jobs store (:mod:`summarizers.jobs`);
 * one **worker** per process, built once by a picklable factory and kept across tasks, so models
   load and caches fill once: :class:`~summarizers.batch.worker.ChunkWorker` for batch runs and
   jobs (the same code either way), the digest's and the evaluation's own;

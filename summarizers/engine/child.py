@@ -15,7 +15,7 @@ or a job, a digest's article, a request to the service) runs in a child process 
 
 The owners decide what a limit means for their caller: the batch and jobs document limits
 (:class:`~summarizers.batch.limits.GuardedChild`) and the service's per-request children
-(``service.processes``) both run their tasks through :class:`Child`.
+(``summarizers_service.processes``) both run their tasks through :class:`Child`.
 """
 
 from __future__ import annotations
