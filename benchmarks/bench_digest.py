@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from summarizers.digest import summarize_digest
-from summarizers.document import prepare
+from summarizers.document import build_document
 from summarizers.errors import SummarizerError
 from summarizers.text.language import get_language
 from summarizers_eval.scoring import RougeEvaluator, ScorerConfig
@@ -62,7 +62,7 @@ def cut(text: str, words: int) -> str:
 def lead_sentences(text: str, language: str) -> list[str]:
     """The article's candidate sentences (the document stage's), in order."""
     try:
-        return [s.text for s in prepare(text, language).sentences]
+        return [s.text for s in build_document(text, language).sentences]
     except SummarizerError:
         return []
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from summarizers import summarize
 from summarizers.digest import summarize_digest
-from summarizers.document import prepare
+from summarizers.document import build_document
 from summarizers.methods.query import query_terms, sentence_terms
 from summarizers.registry import default_registry
 from summarizers.text.language import get_language
@@ -61,7 +61,7 @@ def single(limit: int) -> dict[str, Any]:
                 for suffix, options in (("", {}), ("_q", {"query": title})):
                     result = summarize(text, method=method, length={"sentences": 3}, options=options,
                                        registry=registry)
-                    doc = prepare(result.summary, "english")
+                    doc = build_document(result.summary, "english")
                     rows["cov" + suffix].append(coverage(sentence_terms(doc), title))
                     scores = scorer.score_dict(refs, result.summary)
                     rows["r1" + suffix].append(scores["rouge1"]["fmeasure"])
@@ -74,7 +74,7 @@ def single(limit: int) -> dict[str, Any]:
 
 def _lead(documents: Sequence[dict[str, Any]], words: int) -> str:
     """The lead sentences of the articles in turn (first of each, then second of each...)."""
-    sentences = [[s.text for s in prepare(d["text"], "english").sentences] for d in documents]
+    sentences = [[s.text for s in build_document(d["text"], "english").sentences] for d in documents]
     taken, used = [], 0
     for k in range(max(len(s) for s in sentences)):
         for s in sentences:
@@ -103,9 +103,9 @@ def multi(words: int = 250) -> dict[str, Any]:
         docs = topic["documents"]
         records = [{"id": d["id"], "title": d.get("title"), "text": d["text"], "topic": topic["topic"]}
                    for d in docs]
-        first = prepare(docs[0]["text"], "english", title=docs[0].get("title")).sentences[0].text
+        first = build_document(docs[0]["text"], "english", title=docs[0].get("title")).sentences[0].text
         titles = " ".join(t.rstrip(".") + "." for t in dict.fromkeys(d.get("title") or "" for d in docs) if t)
-        statement = prepare(topic["summaries"][0], "english").sentences[0].text
+        statement = build_document(topic["summaries"][0], "english").sentences[0].text
         others = topic["summaries"][1:]
         queries = {"none": None, "title": docs[0].get("title"), "first-sentence": first, "all-titles": titles}
         digests = {}
@@ -129,7 +129,7 @@ def multi(words: int = 250) -> dict[str, Any]:
                    for i, d in enumerate(docs)]
         own = topic["documents"]
         titles = " ".join(t.rstrip(".") + "." for t in dict.fromkeys(d.get("title") or "" for d in own) if t)
-        statement = prepare(topic["summaries"][0], "english").sentences[0].text
+        statement = build_document(topic["summaries"][0], "english").sentences[0].text
         for name, query, refs in (("mixed: none", None, topic["summaries"]),
                                   ("mixed: title", own[0].get("title"), topic["summaries"]),
                                   ("mixed: all-titles", titles, topic["summaries"]),

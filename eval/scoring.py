@@ -122,7 +122,7 @@ class RougeEvaluator:
             return porter.PorterStemmer().stem
         return get_language(self.config.language).stemmer
 
-    def prepare(self, text: str) -> str:
+    def normalize(self, text: str) -> str:
         """``text`` in the form that is scored: one sentence per line."""
         return one_sentence_per_line(text, self.language_code)
 
@@ -134,8 +134,8 @@ class RougeEvaluator:
         """
         if not references:
             raise ValueError("at least one reference is needed")
-        targets = [self.prepare(r) for r in references]
-        return self._scorer.score_multi(targets, self.prepare(prediction))
+        targets = [self.normalize(r) for r in references]
+        return self._scorer.score_multi(targets, self.normalize(prediction))
 
     def score_dict(self, references: Sequence[str], prediction: str,
                    document: str | None = None) -> dict[str, dict[str, float]]:

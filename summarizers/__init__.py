@@ -25,7 +25,7 @@ from .api import (
     summarize_input,
     summarize_prepared,
 )
-from .document import Document, prepare
+from .document import Document, build_document
 from .errors import (
     InputTooLarge,
     InvalidInput,
@@ -72,11 +72,11 @@ __all__ = [
     "SummaryTimeout",
     "UnknownMethod",
     "UnsupportedLanguage",
+    "build_document",
     "build_index",
     "check_faithfulness",
     "default_registry",
     "methods",
-    "prepare",
     "prepare_input",
     "summarize",
     "summarize_batch",

@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from .config import read_fetch_policy
-from .document import Document, prepare, validate_text
+from .document import Document, build_document, validate_text
 from .errors import SummarizerError
 from .fetch import FetchPolicy, check_url, fetch
 from .grounding.apply import DEFAULT_MIN_FAITHFULNESS, apply_policy
@@ -80,12 +80,12 @@ def load_input(given: Input, language: str | Language = DEFAULT_LANGUAGE, *, tit
             page, encoding = decode_html(bytes(html))
             return _from_html(page, language, title, {"encoding": encoding})
         return _from_html(validate_text(html, "html"), language, title, None)
-    return prepare(text, language, title=title)  # type: ignore[arg-type]
+    return build_document(text, language, title=title)  # type: ignore[arg-type]
 
 
 def _from_html(page: str, language: str | Language, title: str | None, origin: dict[str, Any] | None) -> Document:
     body, found_title = extract_article(validate_text(page, "html"))
-    document = prepare(body, language, title=title or found_title, source="html")
+    document = build_document(body, language, title=title or found_title, source="html")
     return replace(document, origin=origin) if origin else document
 
 

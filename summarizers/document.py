@@ -129,7 +129,7 @@ def _control_ratio(text: str) -> float:
     return len(_CONTROL.findall(sample)) / max(1, len(sample))
 
 
-def prepare(
+def build_document(
     text: str,
     language: str | Language = "english",
     *,

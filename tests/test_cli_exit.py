@@ -85,7 +85,7 @@ def test_1_some_records_refused(tmp_path: Path) -> None:
     ["batch", "{article}", "--out", "{article}"],
     ["batch", "{article}", "--out", "x.jsonl", "--document-timeout", "0"],
     ["digest", "{article}", "--jobs", "0"],
-    ["worker", "--processes", "0"],
+    ["worker", "--jobs", "0"],
 ])
 def test_2_a_bad_command_line(args: list[str], article: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([a.format(article=article) for a in args]) == 2

@@ -110,10 +110,10 @@ def test_the_query_selects_the_sentences_about_it(method: str) -> None:
 
 def test_a_short_query_finds_sentences_through_the_expansion() -> None:
     # "boilers" occurs once; its sentence's "homes" and "flooded" reach the other flood sentences.
-    from summarizers.document import prepare
+    from summarizers.document import build_document
     from summarizers.methods.query import sentence_terms
 
-    document = prepare(STORY, "english")
+    document = build_document(STORY, "english")
     found = relevance(sentence_terms(document), query_terms("boilers", document.language))
     assert {"home", "flood"} <= set(found.expansion)
     by_start = {" ".join(s.text.split()[:2]): v for s, v in zip(document.sentences, found.scores, strict=True)}

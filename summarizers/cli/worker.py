@@ -23,8 +23,9 @@ from .status import ExitStatus, UsageError
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register the ``worker`` command."""
     p = subparsers.add_parser("worker", help="run queued jobs of the HTTP jobs API until stopped")
-    p.add_argument("--processes", type=int, default=1, metavar="N",
-                   help="worker processes summarizing chunks (default 1; models load once in each)")
+    p.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                   help="chunks summarized at once, each by its own chunk worker (default 1; models load once in "
+                   "each, extractive documents run in its killable child)")
     p.add_argument("--db", help="the jobs database file (default: SUMMARIZE_JOBS_DB or ./summarize-jobs.db)")
     p.add_argument("--redis-url", help="serve the Redis queue at this URL (default: SUMMARIZE_JOBS_REDIS_URL)")
     p.add_argument("--until-idle", action="store_true", help="exit once no job is left to do")
@@ -34,8 +35,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Serve the queue until SIGTERM, Ctrl-C, or (``--until-idle``) an empty queue."""
-    if args.processes < 1:
-        raise UsageError("--processes must be at least 1")
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
     config = read_jobs()
     if args.db:
         config = replace(config, db=args.db)
@@ -43,10 +44,10 @@ def run(args: argparse.Namespace) -> int:
         config = replace(config, redis_url=args.redis_url)
     if args.exit_with_parent:
         die_with_parent(os.getppid())
-    worker = JobWorker(Jobs(config), args.processes)
+    worker = JobWorker(Jobs(config), args.jobs)
     signal.signal(signal.SIGTERM, lambda *_: worker.stop())
     where = config.redis_url if config.distributed else config.db
-    print(f"summarize worker: serving jobs from {where} with {args.processes} process(es)", file=sys.stderr)
+    print(f"summarize worker: serving jobs from {where} with {args.jobs} chunk worker(s)", file=sys.stderr)
     try:
         worker.run(until_idle=args.until_idle)
     except KeyboardInterrupt:

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 BACKEND_NAMES = ("transformers", "ctranslate2")
 
 
-class Engine(Protocol):
+class Backend(Protocol):
     """Generates summaries of already prefixed texts with one loaded model."""
 
     name: str
@@ -47,14 +47,14 @@ class Engine(Protocol):
         ...
 
 
-def generate_texts(engine: Engine, tokenizer: Any, texts: Sequence[str], settings: GenerationSettings,
+def generate_texts(engine: Backend, tokenizer: Any, texts: Sequence[str], settings: GenerationSettings,
                    max_input_tokens: int, max_time: float | None = None) -> list[str]:
     """Decoded summaries of ``texts`` (stripped, special tokens removed), in order."""
     ids = engine.generate_ids(tokenizer, texts, settings, max_input_tokens, max_time)
     return [t.strip() for t in tokenizer.batch_decode(ids, skip_special_tokens=True)]
 
 
-class TransformersEngine:
+class TransformersBackend:
     """``model.generate`` under ``torch.inference_mode`` on the model's device."""
 
     name = "transformers"
@@ -81,7 +81,7 @@ class TransformersEngine:
         return output.tolist()
 
 
-class CTranslate2Engine:
+class CTranslate2Backend:
     """A ``ctranslate2.Translator`` over a converted model, with the model's vocabulary.
 
     Args:
@@ -130,8 +130,8 @@ class CTranslate2Engine:
         return [[self.index[t] for t in r.hypotheses[0]] for r in results]
 
 
-def load_ctranslate2(path: Path, device: str, threads: int | None, generation: Any) -> tuple[CTranslate2Engine, str]:
-    """A :class:`CTranslate2Engine` for the converted model in ``path``; with its compute type.
+def load_ctranslate2(path: Path, device: str, threads: int | None, generation: Any) -> tuple[CTranslate2Backend, str]:
+    """A :class:`CTranslate2Backend` for the converted model in ``path``; with its compute type.
 
     Args:
         path: a directory written by :func:`~.convert.convert`.
@@ -150,7 +150,7 @@ def load_ctranslate2(path: Path, device: str, threads: int | None, generation: A
     vocabulary = _read_vocabulary(path)
     forced_bos = getattr(generation, "forced_bos_token_id", None)
     forced_eos = getattr(generation, "forced_eos_token_id", None) is not None
-    engine = CTranslate2Engine(translator, vocabulary, forced_bos=forced_bos, forced_eos=forced_eos)
+    engine = CTranslate2Backend(translator, vocabulary, forced_bos=forced_bos, forced_eos=forced_eos)
     return engine, str(translator.compute_type)
 
 

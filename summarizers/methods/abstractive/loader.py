@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...errors import MethodUnavailable, ModelError, ModelMissing
-from .backends import TransformersEngine, load_ctranslate2
+from .backends import TransformersBackend, load_ctranslate2
 from .config import AbstractiveConfig, ModelSpec
 from .convert import converted_dir, ctranslate2_installed, is_converted
 from .presence import absent_reason, is_present
@@ -68,7 +68,7 @@ class LoadedModel:
         special_tokens: tokens the tokenizer adds around an input.
         load_seconds: how long loading took.
         backend: ``transformers`` or ``ctranslate2``.
-        engine: what generates (:mod:`.backends`); a :class:`TransformersEngine` over
+        engine: what generates (:mod:`.backends`); a :class:`TransformersBackend` over
             ``model`` when not given.
         max_new_tokens: the most tokens the decoder can write (its position table), or
             ``None`` when it has no fixed table (T5's relative positions).
@@ -92,7 +92,7 @@ class LoadedModel:
 
     def __post_init__(self) -> None:
         if self.engine is None:
-            self.engine = TransformersEngine(self.model, self.device)
+            self.engine = TransformersBackend(self.model, self.device)
 
     @property
     def content_budget(self) -> int:
@@ -189,7 +189,7 @@ def load_model(spec: ModelSpec, config: AbstractiveConfig) -> LoadedModel:
         else:
             model, dtype_name = _load_transformers(spec, config, device)
             generation = model.generation_config
-            engine = TransformersEngine(model, device)
+            engine = TransformersBackend(model, device)
             architecture = type(model).__name__
     except (OSError, ValueError, KeyError, RuntimeError, ImportError) as exc:
         raise ModelError(f"could not load model {spec.name!r} from {spec.source} ({backend}): {exc}",
