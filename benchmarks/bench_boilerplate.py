@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from summarizers import SummarizerError, prepare
+from summarizers import SummarizerError, build_document
 
 
 def documents(path: Path) -> Iterator[tuple[str, str | None]]:
@@ -43,7 +43,7 @@ def measure(texts: list[tuple[str, str | None]], language: str) -> dict[str, obj
     examples: dict[str, str] = {}
     for text, title in texts:
         try:
-            doc = prepare(text, language, title=title)
+            doc = build_document(text, language, title=title)
         except SummarizerError:
             rejected += 1
             continue

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from summarizers import prepare, summarize
+from summarizers import build_document, summarize
 from summarizers.text.segment import split_sentences
 from summarizers.types import DEFAULT_METHOD
 
@@ -62,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     texts = load(args.path, args.articles)
     summarize(texts[0], method="lead")  # imports and caches warm
-    runs: dict[str, Callable[[str], object]] = {"segmentation": _segment, "document": lambda t: prepare(t, "english")}
+    runs: dict[str, Callable[[str], object]] = {"segmentation": _segment,
+                                                "document": lambda t: build_document(t, "english")}
     for method in args.methods.split(","):
         runs[method] = lambda t, m=method: summarize(t, method=m)
     seconds = {name: timed(texts, work, args.repeat) for name, work in runs.items()}

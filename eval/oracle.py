@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from rouge_score import tokenizers
 
-from summarizers import Length, prepare
+from summarizers import Length, build_document
 from summarizers.text.words import count_words
 
 #: The name under which the oracle appears in reports.
@@ -115,7 +115,7 @@ def oracle_summary(
         summarizers.UnsupportedLanguage: for an unsupported language.
         ValueError: when ``references`` is empty.
     """
-    doc = prepare(document, language, title=title)
+    doc = build_document(document, language, title=title)
     sentences = [s.text for s in doc.sentences]
     return greedy_oracle(sentences, references, tokenizer,
                          max_sentences=length.sentence_count(len(sentences)), max_words=length.words)

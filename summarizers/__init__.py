@@ -17,8 +17,8 @@ A day's articles as a newsletter, one entry per story (:mod:`summarizers.digest`
 """
 
 from .api import (
+    load_document,
     methods,
-    prepare_input,
     summarize,
     summarize_batch,
     summarize_batch_prepared,
@@ -76,8 +76,8 @@ __all__ = [
     "build_index",
     "check_faithfulness",
     "default_registry",
+    "load_document",
     "methods",
-    "prepare_input",
     "summarize",
     "summarize_batch",
     "summarize_batch_prepared",

@@ -41,7 +41,7 @@ def _registry(registry: Registry | None) -> Registry:
         return _convenience
 
 
-def prepare_input(
+def load_document(
     text: str | bytes | None = None, *, html: str | bytes | None = None, url: str | None = None,
     language: str | Language = DEFAULT_LANGUAGE, title: str | None = None, fetch_policy: FetchPolicy | None = None,
 ) -> Document:

@@ -9,7 +9,7 @@ import random
 import pytest
 from adversarial import FAMILIES, POSITIONS, make_case
 
-from summarizers import default_registry, prepare, summarize
+from summarizers import build_document, default_registry, summarize
 
 EXTRACTIVE = [m.name for m in default_registry() if m.kind == "extractive"]
 
@@ -26,7 +26,7 @@ def _articles(bbc_articles: list[dict], count: int, seed: int) -> list[dict]:
 
 def _check(text: str, pieces: tuple[str, ...], article_sentences: list[str]) -> list[str]:
     """The candidate sentences of ``text``, after checking them against the inserted pieces."""
-    doc = prepare(text)
+    doc = build_document(text)
     candidates = [s.text for s in doc.sentences]
     for sentence in candidates:
         for piece in pieces:
@@ -43,7 +43,7 @@ def test_no_article_sentence_is_removed_and_no_boilerplate_kept(bbc_articles: li
         paragraphs = record["document"].split("\n")
         # the article's own sentences as the multi-line form gives them (joined: one line)
         source = " ".join(paragraphs) if position == "one_line" else record["document"]
-        article = [s.text for s in prepare(source).sentences]
+        article = [s.text for s in build_document(source).sentences]
         case = make_case(paragraphs, position, seed=n)
         _check(case.text, case.pieces, article)
 

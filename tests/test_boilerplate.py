@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from summarizers import default_registry, prepare, summarize
+from summarizers import build_document, default_registry, summarize
 from summarizers.text.boilerplate import boilerplate_reason, dateline_length, glued_infixes, load_rules
 
 EXTRACTIVE = [m.name for m in default_registry() if m.kind == "extractive"]
@@ -90,7 +90,7 @@ def test_datelines(sentence: str, dateline: str) -> None:
 
 
 def test_sample_page_is_cleaned(sample_article: str) -> None:
-    doc = prepare(sample_article)
+    doc = build_document(sample_article)
     assert doc.headline is not None
     assert doc.headline.text == "North Korea leader Kim to meet with Putin in Russia, report says"
     reasons = {r.reason for r in doc.removed}
@@ -105,7 +105,7 @@ def test_sample_page_is_cleaned(sample_article: str) -> None:
 
 @pytest.mark.parametrize("method", EXTRACTIVE)
 def test_no_method_selects_boilerplate_of_the_sample(sample_article: str, method: str) -> None:
-    doc = prepare(sample_article)
+    doc = build_document(sample_article)
     excluded = [(r.start, r.end) for r in doc.removed] + [(doc.headline.start, doc.headline.end)]
     result = summarize(sample_article, method=method, length={"sentences": 3})
     assert len(result.sentences) == 3
@@ -117,20 +117,20 @@ def test_no_method_selects_boilerplate_of_the_sample(sample_article: str, method
 
 def test_title_option_marks_a_repeated_headline() -> None:
     text = "Markets rally on rate cut.\nShares rose sharply on Monday. Bonds fell. Oil was flat."
-    doc = prepare(text, title="Markets rally on rate cut")
+    doc = build_document(text, title="Markets rally on rate cut")
     assert doc.headline is not None and doc.headline.text == "Markets rally on rate cut."
     assert [s.text for s in doc.sentences] == ["Shares rose sharply on Monday.", "Bonds fell.", "Oil was flat."]
 
 
 def test_bullets_are_content_without_their_marker() -> None:
     text = "The budget was announced on Monday.\n- Raised the tax threshold to 100,000 rupees\n- Cut duties"
-    doc = prepare(text)
+    doc = build_document(text)
     assert [s.text for s in doc.sentences] == [
         "The budget was announced on Monday.", "Raised the tax threshold to 100,000 rupees", "Cut duties"]
 
 
 def test_short_unpunctuated_lines_only_text_is_still_summarized() -> None:
-    doc = prepare("Premier League fixtures\nArsenal v Chelsea\nLiverpool v Everton")
+    doc = build_document("Premier League fixtures\nArsenal v Chelsea\nLiverpool v Everton")
     assert doc.headline is not None and doc.headline.text == "Premier League fixtures"
     assert [s.text for s in doc.sentences] == ["Arsenal v Chelsea", "Liverpool v Everton"]
 

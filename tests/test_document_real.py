@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from summarizers import InvalidInput, default_registry, prepare, summarize
+from summarizers import InvalidInput, build_document, default_registry, summarize
 from summarizers.text.boilerplate import boilerplate_reason
 from summarizers.text.language import get_language
 from summarizers.text.segment import split_sentences
@@ -37,7 +37,7 @@ def test_a_one_line_article_is_never_rejected(method: str) -> None:
 
 
 def test_a_long_line_loses_only_its_credit() -> None:
-    doc = prepare(" ".join(ARTICLE))
+    doc = build_document(" ".join(ARTICLE))
     assert [s.text for s in doc.sentences] == [*ARTICLE[:3], ARTICLE[3].removesuffix(" (file picture)")]
 
 
@@ -63,7 +63,7 @@ def test_a_long_line_loses_only_its_credit() -> None:
     ],
 )
 def test_glued_prefixes_are_cut_and_reported(text: str, cut: str, kept: str) -> None:
-    doc = prepare(text + "\nShares in the company fell by four percent in early trading on Wednesday.")
+    doc = build_document(text + "\nShares in the company fell by four percent in early trading on Wednesday.")
     assert doc.sentences[0].text == kept
     assert any(r.text == cut and text[r.start:r.end] == cut for r in doc.removed), doc.removed
 
@@ -75,7 +75,7 @@ def test_article_sentences_that_look_like_boilerplate_are_kept() -> None:
             "Demand rose, according to the French news agency AFP.\n"
             "Queen's hit was I'll Stand By You.\n"
             "Copyright education has always been important for creative workers.")
-    doc = prepare(text)
+    doc = build_document(text)
     assert len(doc.sentences) == 6, doc.removed
     assert not doc.removed
 
@@ -83,13 +83,13 @@ def test_article_sentences_that_look_like_boilerplate_are_kept() -> None:
 def test_a_cookie_banner_is_never_a_candidate() -> None:
     banner = ("We use cookies to improve your experience on our site. By continuing to browse you agree to "
               "our cookie policy.")
-    doc = prepare(banner + " " + " ".join(ARTICLE[:3]))
+    doc = build_document(banner + " " + " ".join(ARTICLE[:3]))
     assert [s.text for s in doc.sentences] == ARTICLE[:3]
 
 
 def test_only_boilerplate_is_still_refused() -> None:
     with pytest.raises(InvalidInput, match="no sentence"):
-        prepare("Subscribe to our newsletter\nShare this article\nAdvertisement")
+        build_document("Subscribe to our newsletter\nShare this article\nAdvertisement")
 
 
 #: One example per family and language: (family, en, de, fr, es).
@@ -141,7 +141,7 @@ def test_bbc_set_figures_per_rule_are_zero(bbc_articles: list[dict]) -> None:
     """Over every BBC article, no sentence is removed by a rule or a signal (fragments, the short
     unpunctuated lines such as subheadings, are set aside as before)."""
     removed = [(r["id"], x.reason, x.text) for r in bbc_articles[::45]
-               for x in prepare(r["document"], title=r["title"]).removed if x.reason != "fragment"]
+               for x in build_document(r["document"], title=r["title"]).removed if x.reason != "fragment"]
     assert removed == []
 
 
@@ -153,8 +153,8 @@ def test_joining_paragraphs_never_loses_a_sentence(bbc_articles: list[dict], dat
     record = data.draw(st.sampled_from(bbc_articles))
     lines = record["document"].split("\n")
     separator = data.draw(st.sampled_from([" ", "  ", " \t "]))
-    multi = prepare(record["document"])
-    one = prepare(separator.join(lines))
+    multi = build_document(record["document"])
+    one = build_document(separator.join(lines))
     # a sentence boundary may fall on either side of a quote when lines are joined: compare the
     # characters, not the spacing
     joined = "".join("".join(s.text.split()) for s in one.sentences)
@@ -168,7 +168,7 @@ def test_an_agency_caption_sentence_is_removed_whole_never_cut() -> None:
             "visit Russia. (AP Photo/Minh Hoang)\n\n"
             "North Korean leader Kim Jong Un will soon visit Russia to meet with President Vladimir Putin, the "
             "state news agency said.\n\nThe meeting may give Kim more leeway in future negotiations.\n")
-    doc = prepare(text, "english")
+    doc = build_document(text, "english")
     caption = [r for r in doc.removed if r.reason == "boilerplate:caption"]
     assert caption and caption[0].text.startswith("In this March 2, 2019, photo, North Korean leader")
     assert all(r.reason == "boilerplate:caption" for r in doc.removed if r.start < text.index("\n"))
@@ -184,7 +184,7 @@ def test_an_agency_caption_block_is_removed_whole() -> None:
         "SEOUL, South Korea – North Korean leader Kim Jong Un will soon visit Russia, state media said.\n"
         "The meeting may give Kim more leeway in future negotiations with the United States.\n"
     )
-    doc = prepare(text)
+    doc = build_document(text)
     kept = " ".join(s.text for s in doc.sentences)
     assert "Dong Dang" not in kept and "confirmed that Kim" not in kept and "AP Photo" not in kept
     assert {r.reason for r in doc.removed if r.start < text.index("SEOUL")} == {"boilerplate:caption"}
@@ -201,7 +201,7 @@ LEAD = ("The mayor announced the new budget for the city on Friday. "
     (LEAD + ". Watch the video above", "Watch the video above"),
 ])
 def test_boilerplate_glued_to_the_end_of_a_one_line_page_is_cut(page: str, cut: str) -> None:
-    doc = prepare(page)
+    doc = build_document(page)
     assert cut in [r.text for r in doc.removed]
     assert all(cut not in s.text for s in doc.sentences)
     assert doc.sentences[-1].text.startswith("Officials said the plan would cut spending")
@@ -214,7 +214,7 @@ def test_boilerplate_glued_to_the_end_of_a_one_line_page_is_cut(page: str, cut: 
 def test_a_label_glued_inside_a_sentence_of_a_one_line_page_is_cut(label: str, reason: str) -> None:
     after = "The council will vote on the proposal next week."
     page = f"{LEAD} {label} {after} It is expected to pass."
-    doc = prepare(page)
+    doc = build_document(page)
     (cut,) = doc.removed
     assert (cut.text, cut.reason) == (label, f"boilerplate:{reason}") and page[cut.start:cut.end] == label
     assert [s.text for s in doc.sentences] == [LEAD.split(". ")[0] + ".", LEAD.split(". ")[1], after,
@@ -229,21 +229,21 @@ def test_a_label_glued_inside_a_sentence_of_a_one_line_page_is_cut(label: str, r
     LEAD + " More stories about it.",  # the rest is too short to read as a sentence
 ])
 def test_words_of_a_label_inside_a_sentence_that_are_not_one_stay(page: str) -> None:
-    doc = prepare(page)
+    doc = build_document(page)
     assert not doc.removed and " ".join(s.text for s in doc.sentences) == page
 
 
 def test_two_labels_inside_one_sentence_are_both_cut() -> None:
     page = (f"{LEAD} More stories The council will vote on the proposal next week Watch the video above "
             "The motion is expected to pass.")
-    doc = prepare(page)
+    doc = build_document(page)
     assert [r.text for r in doc.removed] == ["More stories", "Watch the video above"]
     assert [s.text for s in doc.sentences][-2:] == ["The council will vote on the proposal next week",
                                                     "The motion is expected to pass."]
 
 
 def test_a_lone_agency_name_ending_a_sentence_stays() -> None:
-    doc = prepare("Officials said the plan would cut spending by a fifth, a spokesman told Reuters. It passed.")
+    doc = build_document("Officials said the plan would cut spending by a fifth, a spokesman told Reuters. It passed.")
     assert doc.sentences[0].text.endswith("told Reuters.")
 
 
@@ -256,7 +256,7 @@ def test_a_lone_agency_name_ending_a_sentence_stays() -> None:
      ["Copyright 2024 Example Media.", "All rights reserved.", "No part of it may be reproduced."]),
 ])
 def test_a_block_of_boilerplate_goes_with_its_short_opening_and_closing_sentences(page: str, block: list[str]) -> None:
-    doc = prepare(page)
+    doc = build_document(page)
     assert [r.text for r in doc.removed] == block
     assert [s.text for s in doc.sentences] == ["The mayor announced the new budget for the city on Friday.",
                                                "The vote is due next week."]

@@ -12,7 +12,7 @@ import pytest
 from conftest import BBC
 
 from benchmarks.compare_fast_sumy import chosen, ratings, tie_explains
-from summarizers import default_registry, prepare, summarize
+from summarizers import build_document, default_registry, summarize
 
 STEP = 75
 EXACT = ["lexrank", "textrank", "reduction", "kl", "sumbasic", "luhn"]
@@ -25,7 +25,7 @@ SHORT = (
 
 @pytest.fixture(scope="module")
 def sample(bbc_articles: list[dict]) -> list:
-    return [prepare(r["document"], "english", title=r["title"]) for r in bbc_articles[::STEP]]
+    return [build_document(r["document"], "english", title=r["title"]) for r in bbc_articles[::STEP]]
 
 
 def test_bbc_data_is_present_in_ci() -> None:
@@ -65,7 +65,7 @@ def test_graph_ratings_equal_sumy(method: str, sample: list) -> None:
 
 @pytest.mark.parametrize("method", [*EXACT, "lsa"])
 def test_duplicates_and_one_word_sentences_match_sumy(method: str) -> None:
-    doc = prepare(SHORT, "english")
+    doc = build_document(SHORT, "english")
     assert ratings(method, doc, "fast") == pytest.approx(ratings(method, doc, "sumy"), rel=1e-9, abs=1e-12)
 
 

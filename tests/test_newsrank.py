@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from summarizers import DEFAULT_METHOD, default_registry, prepare, summarize
+from summarizers import DEFAULT_METHOD, build_document, default_registry, summarize
 from summarizers.methods import newsrank
 from summarizers.methods.newsrank import directed_centrality, mmr_scores
 
@@ -99,7 +99,7 @@ def test_a_near_repeat_loses_to_any_other_sentence_at_every_length(sentences: in
 
 @pytest.mark.parametrize("depth", [1, 3])
 def test_repeats_are_ranked_last_only_when_nothing_else_is_left(depth: int) -> None:
-    doc = prepare("The council approved the new city budget on Monday night.\n"
+    doc = build_document("The council approved the new city budget on Monday night.\n"
                   "The council approved the new city budget on Monday.\n"
                   "Residents complained about the cuts to the libraries.\n")
     relevance = np.array([1.0, 0.9, 0.1])
