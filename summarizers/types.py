@@ -63,6 +63,11 @@ class Span:
     start: int
     end: int
 
+    @classmethod
+    def of(cls, source: str, start: int, end: int) -> Span:
+        """The span of ``source`` from ``start`` to ``end``."""
+        return cls(source[start:end], start, end)
+
 
 @dataclass(frozen=True)
 class Removed:
