@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from summarizers.checks import InvalidSetting, at_least, one_of, positive
+from summarizers.checks import InvalidSetting, at_least, check_fields, one_of, seconds, whole
 from summarizers.config import (
     COMPAT,
     SERVER,
@@ -56,21 +56,21 @@ LOG_LEVELS = ("NOTSET", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL", "C
 class ServiceConfig:
     """Settings of one service process (see the module docstring for the variables)."""
 
-    max_body_bytes: int = 1024 * 1024
-    max_batch: int = 100
-    request_timeout: float = 60.0
-    batch_timeout: float = 300.0
-    processes: int = 2
+    max_body_bytes: int = whole(1024 * 1024, low=1)
+    max_batch: int = whole(100, low=1)
+    request_timeout: float = seconds(60.0)
+    batch_timeout: float = seconds(300.0)
+    processes: int = whole(2, low=1)
     isolation: str = "process"
-    child_memory_mb: int = 2048
-    child_recycle_mb: int = 512
-    child_max_tasks: int = 1000
-    abstractive_concurrency: int = 1
-    abstractive_max_characters: int = 100_000
-    queue: int = 8
-    queue_wait: float = 0.5
+    child_memory_mb: int = whole(2048, low=0)
+    child_recycle_mb: int = whole(512, low=0)
+    child_max_tasks: int = whole(1000, low=0)
+    abstractive_concurrency: int = whole(1, low=1)
+    abstractive_max_characters: int = whole(100_000, low=1)
+    queue: int = whole(8, low=0)
+    queue_wait: float = seconds(0.5, zero=True)
     rate_limit: str = ""
-    retry_after: int = 5
+    retry_after: int = whole(5, low=0)
     api_keys: tuple[str, ...] = ()
     cors_origins: tuple[str, ...] = ()
     preload: tuple[str, ...] = ("abstractive",)
@@ -101,16 +101,10 @@ class ServiceConfig:
                              sentence_limits=self.sentence_limits)
 
     def __post_init__(self) -> None:
-        for name, low in (("max_body_bytes", 1), ("max_batch", 1), ("processes", 1), ("abstractive_concurrency", 1),
-                          ("abstractive_max_characters", 1), ("queue", 0), ("child_memory_mb", 0),
-                          ("child_recycle_mb", 0), ("child_max_tasks", 0), ("retry_after", 0)):
-            at_least(name, getattr(self, name), low)
+        check_fields(self)
         one_of("isolation", self.isolation, ("process", "thread"))
         if self.rate_limit:
             parse_rate(self.rate_limit)
-        positive("request_timeout", self.request_timeout)
-        positive("batch_timeout", self.batch_timeout)
-        positive("queue_wait", self.queue_wait, zero=True)
         one_of("log_level", self.log_level.upper(), LOG_LEVELS)
         if self.allow_urls and not self.url_hosts:
             raise InvalidSetting("allow_urls", self.allow_urls,
@@ -146,17 +140,16 @@ class ServerConfig:
         cores: the cores of this machine (not a variable).
     """
 
-    workers: int = 1
+    workers: int = whole(1, low=1)
     threads: int | None = None
-    graceful_timeout: int = 30
+    graceful_timeout: int = whole(30, low=0)
     supervisor_status: str | None = None
     cores: int = 1
 
     def __post_init__(self) -> None:
-        at_least("workers", self.workers, 1)
+        check_fields(self)
         if self.threads is not None:
             at_least("threads", self.threads, 1)
-        at_least("graceful_timeout", self.graceful_timeout, 0)
 
     @property
     def share(self) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, Unpack
 
 from .config import read_fetch_policy
 from .document import Document, build_document, validate_text
@@ -20,11 +20,11 @@ from .errors import SummarizerError
 from .fetch import FetchPolicy, check_url, fetch
 from .grounding.apply import DEFAULT_MIN_FAITHFULNESS, apply_policy
 from .registry import Registry, default_registry
-from .request import Input, Request
+from .request import Input, Request, RequestArguments
 from .text.encoding import charset_from_content_type, decode_html
 from .text.html import extract_article
 from .text.language import Language
-from .types import DEFAULT_LANGUAGE, DEFAULT_METHOD, Length, Summary
+from .types import DEFAULT_LANGUAGE, Summary
 
 _convenience: Registry | None = None
 _convenience_lock = threading.Lock()
@@ -167,55 +167,46 @@ def summarize(
     *,
     html: str | bytes | None = None,
     url: str | None = None,
-    method: str = DEFAULT_METHOD,
-    length: Length | Mapping[str, Any] | int | None = None,
-    language: str = DEFAULT_LANGUAGE,
-    options: Mapping[str, Any] | None = None,
     registry: Registry | None = None,
     fetch_policy: FetchPolicy | None = None,
+    **request: Unpack[RequestArguments],
 ) -> Summary:
     """Summarize one text (or HTML page, or the page at a URL) with any registered method.
 
     Args:
         text: the article text; or ``html``: a page to extract the article from (bytes in any
             declared encoding); or ``url``: a page to fetch (under ``fetch_policy``).
-        method: a registered method name (``summarizers.methods()`` lists them).
-        length: ``{"sentences": N}``, ``{"ratio": R}``, ``{"words": W}``, an int (sentences),
-            a :class:`Length`, or ``None`` for three sentences.
-        language: a supported language name or ISO 639-1 code, or ``"auto"`` to detect it
-            (``input.language_confidence`` reports the detector's confidence).
-        options: method options (``order``, ``title``, ``model``, ``num_beams``...).
         registry: the methods to use; when ``None``, a registry of the built-ins and plugins
             that this function builds once.
         fetch_policy: hosts, networks and limits for ``url`` (default: the ``SUMMARIZE_URL_*``
             variables).
+        request: ``method``, ``length``, ``language``, ``options``
+            (:class:`~summarizers.request.RequestArguments`).
 
     Raises:
         SummarizerError: one of its subclasses, for any bad input or unavailable method.
     """
-    request = _registry(registry).prepare(method, length, language, options)
-    return summarize_prepared(request, text, html=html, url=url, fetch_policy=fetch_policy)
+    prepared = _registry(registry).prepare(**request)
+    return summarize_prepared(prepared, text, html=html, url=url, fetch_policy=fetch_policy)
 
 
 def summarize_batch(
     documents: Sequence[str | Mapping[str, Any]],
     *,
-    method: str = DEFAULT_METHOD,
-    length: Length | Mapping[str, Any] | int | None = None,
-    language: str = DEFAULT_LANGUAGE,
-    options: Mapping[str, Any] | None = None,
     registry: Registry | None = None,
     fetch_policy: FetchPolicy | None = None,
+    **request: Unpack[RequestArguments],
 ) -> list[Summary | SummarizerError]:
-    """Summarize many documents with shared settings; results come back in input order.
+    """Summarize many documents with shared settings (``request``: ``method``, ``length``,
+    ``language``, ``options``, as :func:`summarize`); results come back in input order.
 
     See :func:`summarize_batch_prepared` for the documents and the failures.
 
     Raises:
         SummarizerError: only for problems shared by every document (unknown method...).
     """
-    request = _registry(registry).prepare(method, length, language, options)
-    return summarize_batch_prepared(request, documents, fetch_policy=fetch_policy)
+    prepared = _registry(registry).prepare(**request)
+    return summarize_batch_prepared(prepared, documents, fetch_policy=fetch_policy)
 
 
 def methods(registry: Registry | None = None) -> list[dict[str, Any]]:

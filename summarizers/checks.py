@@ -1,11 +1,16 @@
 """Checks of a config's fields, shared by every config (used in their ``__post_init__``): a
 config built in code is checked like one read from the environment (:mod:`summarizers.config`),
-and the error names the field, so that the reader can name the variable that set it."""
+and the error names the field, so that the reader can name the variable that set it.
+
+A field declared with :func:`whole` or :func:`seconds` carries its bound; :func:`check_fields`
+checks every such field of a config, so that a bound is written once, beside its field.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import field, fields
 from typing import Any
 
 
@@ -46,3 +51,26 @@ def one_of(name: str, value: Any, choices: Sequence[str]) -> None:
     """
     if value not in choices:
         raise InvalidSetting(name, value, "one of " + ", ".join(choices))
+
+
+def whole(default: int, *, low: int) -> Any:
+    """A dataclass field: a whole number ``>= low``, ``default`` when not given (see :func:`check_fields`)."""
+    return field(default=default, metadata={"at_least": low})
+
+
+def seconds(default: float, *, zero: bool = False) -> Any:
+    """A dataclass field: a positive number of seconds (or zero, if ``zero``), ``default`` when not given."""
+    return field(default=default, metadata={"seconds": zero})
+
+
+def check_fields(config: Any) -> None:
+    """Check every field of the dataclass ``config`` declared with :func:`whole` or :func:`seconds`.
+
+    Raises:
+        InvalidSetting: naming the first field (in declaration order) out of its bounds.
+    """
+    for f in fields(config):
+        if "at_least" in f.metadata:
+            at_least(f.name, getattr(config, f.name), f.metadata["at_least"])
+        elif "seconds" in f.metadata:
+            positive(f.name, getattr(config, f.name), zero=f.metadata["seconds"])

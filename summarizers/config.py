@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from .checks import InvalidSetting, at_least, one_of, positive
+from .checks import InvalidSetting, check_fields, one_of, seconds, whole
 from .fetch import FetchPolicy
 from .methods.abstractive.config import DEFAULT_MODEL, AbstractiveConfig, ModelSpec, add_source, builtin_specs
 
@@ -360,31 +360,26 @@ class JobsConfig:
 
     db: str = "summarize-jobs.db"
     redis_url: str | None = None
-    ttl: float = 7 * 24 * 3600.0
-    lease: float = 30.0
-    chunk: int = 16
-    max_documents: int = 10_000
-    max_body_bytes: int = 64 * 1024 * 1024
-    workers: int = 1
+    ttl: float = seconds(7 * 24 * 3600.0)
+    lease: float = seconds(30.0)
+    chunk: int = whole(16, low=1)
+    max_documents: int = whole(10_000, low=1)
+    max_body_bytes: int = whole(64 * 1024 * 1024, low=1)
+    workers: int = whole(1, low=0)
     webhook_allow: tuple[str, ...] = ()
     webhook_secret: str | None = None
     webhook_allow_private: bool = False
-    document_timeout: float = 60.0
-    document_memory_mb: int = 2048
+    document_timeout: float = seconds(60.0)
+    document_memory_mb: int = whole(2048, low=0)
     isolation: str = "process"
-    max_document_bytes: int = 1024 * 1024
-    max_open_jobs: int = 20
-    store_timeout: float = 5.0
-    max_stored_bytes: int = 256 * 1024 * 1024
+    max_document_bytes: int = whole(1024 * 1024, low=1)
+    max_open_jobs: int = whole(20, low=1)
+    store_timeout: float = seconds(5.0)
+    max_stored_bytes: int = whole(256 * 1024 * 1024, low=1)
 
     def __post_init__(self) -> None:
         one_of("isolation", self.isolation, JOBS_ISOLATIONS)
-        for name in ("ttl", "lease", "document_timeout", "store_timeout"):
-            positive(name, getattr(self, name))
-        for name, low in (("chunk", 1), ("max_documents", 1), ("max_body_bytes", 1), ("workers", 0),
-                          ("document_memory_mb", 0), ("max_document_bytes", 1), ("max_open_jobs", 1),
-                          ("max_stored_bytes", 1)):
-            at_least(name, getattr(self, name), low)
+        check_fields(self)
 
     @property
     def distributed(self) -> bool:

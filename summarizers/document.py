@@ -400,16 +400,16 @@ def _clean_piece(text: str, sentence: Span, first: bool, context: _Context, remo
         piece = Span(sentence.text[:cut], sentence.start, sentence.start + cut)
         removed.append(_removed(piece, reason, found))
         start = sentence.start + cut
-        sentence = Span(text[start:sentence.end], start, sentence.end)
+        sentence = Span.of(text, start, sentence.end)
     rest = None
     if inner and (label := _glued_inner(context, sentence, original)):
         begin, end, reason, found = label
         removed.append(Removed(sentence.start + begin, sentence.start + end, reason, sentence.text[begin:end],
                                tuple(sorted(found))))
         after = sentence.start + end + len(sentence.text[end:]) - len(sentence.text[end:].lstrip())
-        rest = Span(text[after:sentence.end], after, sentence.end)
+        rest = Span.of(text, after, sentence.end)
         head_end = sentence.start + len(sentence.text[:begin].rstrip())
-        sentence = Span(text[sentence.start:head_end], sentence.start, head_end)
+        sentence = Span.of(text, sentence.start, head_end)
     elif glued := glued_suffix(sentence.text):
         at, rule = glued
         tail = sentence.text[at:].strip()
@@ -418,7 +418,7 @@ def _clean_piece(text: str, sentence: Span, first: bool, context: _Context, remo
             end = sentence.start + len(sentence.text[:at].rstrip())
             tail_start = sentence.end - len(tail)
             removed.append(Removed(tail_start, sentence.end, f"boilerplate:{rule}", tail, tuple(sorted(found))))
-            sentence = Span(text[sentence.start:end], sentence.start, end)
+            sentence = Span.of(text, sentence.start, end)
     rule = boilerplate_reason(sentence.text)
     found = context.signals(sentence.text, [original])
     if removes(rule, found):

@@ -26,7 +26,7 @@ import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from .errors import InvalidInput, InvalidLength
 from .text.language import Language, get_language, is_auto
@@ -38,6 +38,27 @@ MAX_WORDS = 100_000
 DEFAULT_SENTENCES = 3
 DEFAULT_METHOD = "newsrank"
 DEFAULT_LANGUAGE = "english"
+
+
+class RequestArguments(TypedDict, total=False):
+    """The keyword arguments that make a request, taken by :func:`summarizers.summarize` and
+    :func:`summarizers.summarize_batch` and checked by :meth:`Registry.prepare`, whose defaults
+    apply to those left out.
+
+    Keys:
+        method: a registered method name (``summarizers.methods()`` lists them; default
+            ``newsrank``).
+        length: ``{"sentences": N}``, ``{"ratio": R}``, ``{"words": W}``, an int (sentences),
+            a :class:`Length`, or ``None`` for three sentences.
+        language: a supported language name or ISO 639-1 code, or ``"auto"`` to detect it
+            (``input.language_confidence`` reports the detector's confidence; default ``english``).
+        options: method options (``order``, ``title``, ``model``, ``num_beams``...).
+    """
+
+    method: str
+    length: Length | Mapping[str, Any] | int | None
+    language: str
+    options: Mapping[str, Any] | None
 
 
 def whole_number(value: Any) -> Any:

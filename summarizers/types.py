@@ -9,7 +9,7 @@ them from these dataclasses). Field metadata says how ``to_dict`` writes a field
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any, Literal
 
 # The request's values, importable from here too (their home is :mod:`.request`).
@@ -25,6 +25,36 @@ from .request import whole_number as whole_number
 Kind = Literal["extractive", "abstractive"]
 Order = Literal["document", "rank"]
 
+
+def json_value(value: Any) -> Any:
+    """``value`` as JSON-ready data: a value with its own ``to_dict`` by it, another dataclass by
+    :func:`dataclasses.asdict`, a mapping as a dict, a tuple or list item by item."""
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, (tuple, list)):
+        return [json_value(item) for item in value]
+    return value
+
+
+class FieldsToDict:
+    """A dataclass whose ``to_dict`` writes its fields in order, each by :func:`json_value`
+    (a field whose metadata says ``omit_none`` is left out when ``None``)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The value as JSON-ready data (see :class:`FieldsToDict`)."""
+        out: dict[str, Any] = {}
+        for f in fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            if value is None and f.metadata.get("omit_none"):
+                continue
+            out[f.name] = json_value(value)
+        return out
+
+
 @dataclass(frozen=True)
 class Span:
     """A piece of a text: ``text == source[start:end]`` (character offsets, code points)."""
@@ -32,6 +62,11 @@ class Span:
     text: str
     start: int
     end: int
+
+    @classmethod
+    def of(cls, source: str, start: int, end: int) -> Span:
+        """The span of ``source`` from ``start`` to ``end``."""
+        return cls(source[start:end], start, end)
 
 
 @dataclass(frozen=True)
@@ -68,15 +103,12 @@ class Unsupported:
 
 
 @dataclass(frozen=True)
-class Faithfulness:
+class Faithfulness(FieldsToDict):
     """How well the source supports a summary: ``score`` in [0, 1] (higher is better
     supported) and the number of unsupported items by kind."""
 
     score: float
     counts: Mapping[str, int]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"score": self.score, "counts": dict(self.counts)}
 
 
 @dataclass(frozen=True)
@@ -91,7 +123,7 @@ class QueryMatch:
 
 
 @dataclass(frozen=True)
-class QueryInfo:
+class QueryInfo(FieldsToDict):
     """How a query was read (``options.query``): its terms (stemmed, with weights), the terms
     its expansion added from the text, and every word of the candidate sentences that matches
     one (offsets index the text the sentences' own offsets index, for the input)."""
@@ -100,10 +132,6 @@ class QueryInfo:
     terms: Mapping[str, float]
     expansion: Mapping[str, float]
     matches: tuple[QueryMatch, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "terms": dict(self.terms), "expansion": dict(self.expansion),
-                "matches": [asdict(m) for m in self.matches]}
 
 
 @dataclass(frozen=True)
@@ -165,21 +193,13 @@ class InputStats:
 
 
 @dataclass(frozen=True)
-class LengthAchieved:
+class LengthAchieved(FieldsToDict):
     """The length of the summary actually produced, and what was asked for."""
 
     sentences: int
     words: int
     characters: int
     requested: Length
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "sentences": self.sentences,
-            "words": self.words,
-            "characters": self.characters,
-            "requested": self.requested.to_dict(),
-        }
 
 
 @dataclass(frozen=True)

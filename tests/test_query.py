@@ -295,8 +295,10 @@ def test_playground_has_a_query_box_and_marks_the_query_words(tmp_path: Path) ->
     import shutil
     import subprocess
 
+    from summarizers_service.app import create_app
+
     static = Path(__file__).resolve().parents[1] / "service" / "playground" / "static"
-    page = (static / "index.html").read_text(encoding="utf-8")
+    page = create_app({"preload": []}).test_client().get("/").get_data(as_text=True)
     assert 'id="query"' in page and f'maxlength="{MAX_QUERY_CHARACTERS}"' in page
     assert 'from "./query.js"' in (static / "main.js").read_text(encoding="utf-8")
     node = shutil.which("node")

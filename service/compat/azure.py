@@ -34,6 +34,7 @@ from summarizers import Registry, Request
 from summarizers.document import validate_text
 from summarizers.errors import InputTooLarge, InvalidInput, MethodUnavailable, SummarizerError, UnsupportedLanguage
 from summarizers.jobs import FINAL
+from summarizers.request import Input
 
 from ..errors import ApiError, body_too_large, library_error, own_headers, set_body_limit, status_for
 from ..jobs_api import current_jobs
@@ -42,7 +43,6 @@ from .azure_model import (
     API_VERSIONS,
     RESULT_KIND,
     AzureError,
-    Document,
     JobRequest,
     Methods,
     Task,
@@ -211,7 +211,7 @@ def server_methods(registry: Registry, config: CompatConfig) -> Methods:
 
 
 def document_checker(registry: Registry, check_size: Callable[[Request, str, str], None]
-                     ) -> Callable[[Task, Document], dict[str, Any] | None]:
+                     ) -> Callable[[Task, Input], dict[str, Any] | None]:
     """The check run on every (task, document) pair before the job is queued: each task is
     prepared once per language; the library's refusal of the document (an empty or binary text,
     an unsupported language) or ``check_size``'s (an abstractive input over
@@ -224,7 +224,7 @@ def document_checker(registry: Registry, check_size: Callable[[Request, str, str
     """
     prepared: dict[tuple[str, str], Request | dict[str, Any]] = {}
 
-    def check(task: Task, doc: Document) -> dict[str, Any] | None:
+    def check(task: Task, doc: Input) -> dict[str, Any] | None:
         try:
             validate_text(doc.text, "Document text")
         except InvalidInput as exc:
@@ -393,7 +393,7 @@ def _load(job_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
 
 
 def _outcomes(parts: list[dict[str, Any]], meta: dict[str, Any], tasks: int
-              ) -> tuple[list[Document], list[dict[int, dict[str, Any]]], dict[int, str]]:
+              ) -> tuple[list[Input], list[dict[int, dict[str, Any]]], dict[int, str]]:
     """The documents (texts read back from the parts' stored chunks) and, per task, each
     document's outcome known so far; and the model that computed each task, when reported."""
     jobs = current_jobs()
@@ -419,7 +419,8 @@ def _outcomes(parts: list[dict[str, Any]], meta: dict[str, Any], tasks: int
     for key, error in meta["errors"].items():  # found before any work: known at once, and they win
         t, i = (int(x) for x in key.split("."))
         outcomes[t][i] = {"error": error}
-    documents = [Document(d["id"], texts.get(i, ""), d["language"]) for i, d in enumerate(meta["documents"])]
+    documents = [Input(text=texts.get(i, ""), id=d["id"], language=d["language"])
+                 for i, d in enumerate(meta["documents"])]
     return documents, outcomes, versions
 
 

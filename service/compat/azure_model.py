@@ -22,6 +22,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from summarizers.request import Input
+
 from .indexes import STRING_INDEX_TYPES, StringIndex, StringIndexType, count
 
 #: API versions served (``azure-ai-textanalytics`` 5.3+ sends 2023-04-01).
@@ -87,15 +89,6 @@ def invalid(message: str, inner: str = "InvalidParameterValue", target: str | No
 
 
 @dataclass(frozen=True)
-class Document:
-    """One input document: its id, text and language as asked (``auto`` to detect)."""
-
-    id: str
-    text: str
-    language: str
-
-
-@dataclass(frozen=True)
 class Task:
     """One task of a job, as the library will run it.
 
@@ -140,7 +133,7 @@ class JobRequest:
     """A parsed job: its display name, documents and tasks."""
 
     display_name: str | None
-    documents: list[Document]
+    documents: list[Input]
     tasks: list[Task] = field(default_factory=list)
 
 
@@ -201,7 +194,9 @@ def _only(obj: Mapping[str, Any], allowed: set[str], where: str) -> None:
                       f"{', '.join(sorted(allowed))}.", target=where + unknown[0])
 
 
-def _document(i: int, raw: Any) -> Document:
+def _document(i: int, raw: Any) -> Input:
+    """The ``i``-th document of a request: the library's :class:`~summarizers.request.Input`, with
+    its id, text and language as asked (``auto`` to detect; ``en`` when not given)."""
     where = f"analysisInput.documents[{i}]"
     if not isinstance(raw, dict):
         raise AzureError(400, "InvalidRequest", f"{where} must be an object with id and text.",
@@ -214,7 +209,7 @@ def _document(i: int, raw: Any) -> Document:
         raise invalid(f"{where}.text is required: a string.", "InvalidDocument", target=where + ".text")
     if language is not None and not isinstance(language, str):
         raise invalid(f"{where}.language must be a string.", "UnsupportedLanguageCode", target=where + ".language")
-    return Document(doc_id, text, (language or "en").strip() or "en")
+    return Input(text=text, id=doc_id, language=(language or "en").strip() or "en")
 
 
 def _task(i: int, raw: Any, methods: Methods) -> Task:
@@ -304,7 +299,7 @@ def pair_id(t: int, i: int) -> str:
     return f"{t}.{i}"
 
 
-def plan_parts(job: JobRequest, document_error: Callable[[Task, Document], dict[str, Any] | None]
+def plan_parts(job: JobRequest, document_error: Callable[[Task, Input], dict[str, Any] | None]
                ) -> tuple[list[Part], dict[str, dict[str, Any]]]:
     """Group the job's (task, document) pairs into internal jobs, and find the pairs that fail
     before any work (``document_error``: an unsupported language, an empty text).
@@ -403,7 +398,7 @@ def document_statistics(text: str, index_type: StringIndexType) -> dict[str, int
             "transactionsCount": max(1, math.ceil(len(text) / TRANSACTION_CHARACTERS))}
 
 
-def extractive_document(doc: Document, result: Mapping[str, Any], task: Task) -> dict[str, Any]:
+def extractive_document(doc: Input, result: Mapping[str, Any], task: Task) -> dict[str, Any]:
     """One document's extractive result: its sentences, each cut from the text at its offsets."""
     index = StringIndex(doc.text, task.index_type)
     chosen = list(result.get("sentences") or [])
@@ -421,7 +416,7 @@ def extractive_document(doc: Document, result: Mapping[str, Any], task: Task) ->
     return {"id": doc.id, "sentences": sentences, "warnings": warnings_of(result)}
 
 
-def abstractive_document(doc: Document, result: Mapping[str, Any], task: Task) -> dict[str, Any]:
+def abstractive_document(doc: Input, result: Mapping[str, Any], task: Task) -> dict[str, Any]:
     """One document's abstractive result: the summary, and as its ``contexts`` the spans of the
     text that grounding found supporting its sentences (merged, in text order)."""
     index = StringIndex(doc.text, task.index_type)
@@ -460,7 +455,7 @@ class TaskOutcome:
     failed: bool
 
 
-def render_task(task: Task, documents: Sequence[Document], outcomes: Mapping[int, Mapping[str, Any]],
+def render_task(task: Task, documents: Sequence[Input], outcomes: Mapping[int, Mapping[str, Any]],
                 *, skip: int, top: int, show_stats: bool, model_version: str | None = None) -> TaskOutcome:
     """The ``results`` of one task over documents ``skip..skip+top``.
 
@@ -502,7 +497,7 @@ def render_task(task: Task, documents: Sequence[Document], outcomes: Mapping[int
     return TaskOutcome(results, complete, failed)
 
 
-def request_statistics(documents: Sequence[Document], outcomes: Mapping[int, Mapping[str, Any]]) -> dict[str, int]:
+def request_statistics(documents: Sequence[Input], outcomes: Mapping[int, Mapping[str, Any]]) -> dict[str, int]:
     """Azure's ``RequestStatistics`` of a task (or of the job)."""
     erroneous = sum(1 for o in outcomes.values() if "error" in o)
     return {"documentsCount": len(documents), "validDocumentsCount": len(documents) - erroneous,

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from summarizers.checks import InvalidSetting, at_least
+from summarizers.checks import InvalidSetting, check_fields, whole
 
 
 @dataclass(frozen=True)
@@ -32,16 +32,14 @@ class CompatConfig:
         ValueError: a value out of range (the message names the setting).
     """
 
-    azure_max_documents: int = 25
-    azure_max_characters: int = 125_000
-    azure_page_size: int = 20
-    azure_retry_after: int = 1
+    azure_max_documents: int = whole(25, low=1)
+    azure_max_characters: int = whole(125_000, low=1)
+    azure_page_size: int = whole(20, low=1)
+    azure_retry_after: int = whole(1, low=1)
     extractive_method: str = "newsrank"
-    hf_max_inputs: int = 16
+    hf_max_inputs: int = whole(16, low=1)
 
     def __post_init__(self) -> None:
-        for name in ("azure_max_documents", "azure_max_characters", "azure_page_size", "azure_retry_after",
-                     "hf_max_inputs"):
-            at_least(name, getattr(self, name), 1)
+        check_fields(self)
         if not self.extractive_method.strip():
             raise InvalidSetting("extractive_method", self.extractive_method, "the name of a method")

@@ -1,7 +1,8 @@
 """The playground: a page at ``/`` and ``/playground`` to try the API on an article.
 
-Everything the page needs (HTML, CSS, JavaScript modules, icon) is in ``static/`` and served by
-this blueprint; the page talks to the API like any other client (``/v1/methods``,
+The pages are rendered from ``templates/`` (one ``page.html`` holds the head both pages share:
+title, icon, style sheet and script module); what they load (CSS, JavaScript modules, icon) is
+in ``static/`` and served by this blueprint; the page talks to the API like any other client (``/v1/methods``,
 ``/v1/summarize``), with the key the user types when keys are on. Every response of the
 blueprint carries a strict Content-Security-Policy: scripts, styles and requests from this
 origin only, no inline script or style, no frames, no plugins, and Trusted Types for DOM sinks.
@@ -11,14 +12,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, current_app, jsonify, make_response, render_template, request
 
 from summarizers import SummarizerError, UnsupportedLanguage, supported_languages
 
 from ..state import current_state
 
 bp = Blueprint(
-    "playground", __name__, static_folder="static", static_url_path="/playground/assets"
+    "playground", __name__, static_folder="static", static_url_path="/playground/assets",
+    template_folder="templates",
 )
 
 #: The page's policy: nothing but this origin, nothing inline, no framing.
@@ -61,17 +63,26 @@ def _secure(response: Response) -> Response:
 @bp.get("/playground")
 def page() -> Response:
     """The playground page (its scripts and styles are under ``/playground/assets/``)."""
-    response = bp.send_static_file("index.html")
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    return _render("index.html", title="Summarizers playground", assets="playground/assets/",
+                   style="playground.css", script="main.js")
 
 
 @bp.get("/playground/digest")
 def digest_page() -> Response:
     """The digest page: articles in, the stories out, each sentence's source highlighted."""
-    response = bp.send_static_file("digest.html")
+    return _render("digest.html", title="Digest playground", assets="assets/", style="digest.css",
+                   script="digest.js")
+
+
+def _render(template: str, *, title: str, assets: str, style: str, script: str) -> Response:
+    """A page from ``template`` with the shared head (``assets``: the assets' URL relative to
+    the page), revalidated on every use (``no-cache``, an ETag: ``If-None-Match`` gets a 304)."""
+    html = render_template(template, title=title, assets=assets, style=style, script=script) + "\n"
+    response = make_response(html)
+    response.mimetype = "text/html"
     response.headers["Cache-Control"] = "no-cache"
-    return response
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.get("/playground/config.json")

@@ -30,20 +30,12 @@ class GenerationSettings:
         return asdict(self)
 
     def kwargs(self) -> dict[str, Any]:
-        """Keyword arguments of ``model.generate`` (greedy when ``num_beams`` is 1)."""
-        out: dict[str, Any] = {
-            "num_beams": self.num_beams,
-            "min_new_tokens": self.min_new_tokens,
-            "max_new_tokens": self.max_new_tokens,
-            "no_repeat_ngram_size": self.no_repeat_ngram_size,
-            "do_sample": False,
-        }
-        if self.num_beams > 1:
-            out["length_penalty"] = self.length_penalty
-            out["early_stopping"] = self.early_stopping
-        else:  # neutral values, so that beam-only defaults of the model raise no warning
-            out["length_penalty"] = 1.0
-            out["early_stopping"] = False
+        """Keyword arguments of ``model.generate``: the settings, never sampling, and greedy when
+        ``num_beams`` is 1 (then the beam-only settings take neutral values, so that beam-only
+        defaults of the model raise no warning)."""
+        out: dict[str, Any] = {**self.to_dict(), "do_sample": False}
+        if self.num_beams <= 1:
+            out.update(length_penalty=1.0, early_stopping=False)
         return out
 
 
