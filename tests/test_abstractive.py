@@ -19,8 +19,8 @@ from summarizers import (  # noqa: E402
     Registry,
     Summary,
     SummaryTimeout,
+    build_document,
     default_registry,
-    prepare,
     summarize,
     summarize_batch,
 )
@@ -179,7 +179,7 @@ def test_an_absent_model_fails_alone_in_a_batch(bart: AbstractiveMethod) -> None
     config = AbstractiveConfig(models={**bart.config.models, "ghost": ModelSpec("ghost", "nobody/ghost")},
                                default=bart.config.default, torch_threads=1)
     method = AbstractiveMethod(config)
-    doc = prepare(ARTICLE)
+    doc = build_document(ARTICLE)
     ok = Request(method, options=Options({**GREEDY, "max_new_tokens": 12}))
     ghost = Request(method, options=Options({"model": "ghost"}))
     results = method.summarize_many([doc, doc], [ok, ghost])
@@ -263,7 +263,7 @@ def test_generation_stops_at_the_callers_deadline(bart: AbstractiveMethod) -> No
     from summarizers.deadline import remaining, time_limit
 
     assert remaining() is None
-    document = prepare(ARTICLE)
+    document = build_document(ARTICLE)
     request = Request("abstractive", options=GREEDY)
     with time_limit(0.0), pytest.raises(SummaryTimeout):
         bart.summarize(document, request)
