@@ -76,7 +76,7 @@ def test_the_fallback_request_is_prepared_with_the_request() -> None:
 
 
 def test_methods_are_linked_when_the_registry_changes() -> None:
-    from summarizers import Document, prepare
+    from summarizers import Document, build_document
     from summarizers.methods.base import Method
 
     class User(Method):
@@ -91,7 +91,7 @@ def test_methods_are_linked_when_the_registry_changes() -> None:
 
     user = User()
     registry = Registry([user])
-    document = prepare("One sentence here. Another one follows. A third ends it.")
+    document = build_document("One sentence here. Another one follows. A third ends it.")
     with pytest.raises(Exception, match="not an extractive method"):
         user.scorer(document, None)
     registry.register(LeadMethod())  # linked again: the scorer now ranks with lead
