@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from summarizers import SummarizerError, prepare
+from summarizers import SummarizerError, build_document
 
 #: Bumped when the recorded fields change (a manifest of another version is not comparable).
 VERSION = 1
@@ -43,9 +43,9 @@ def articles(path: Path) -> Iterator[tuple[str, str, str | None]]:
 
 
 def outcome(text: str, title: str | None, language: str = "english") -> dict[str, Any]:
-    """What :func:`summarizers.prepare` makes of one article, as plain data."""
+    """What :func:`summarizers.build_document` makes of one article, as plain data."""
     try:
-        doc = prepare(text, language, title=title)
+        doc = build_document(text, language, title=title)
     except SummarizerError as exc:
         return {"error": f"{exc.code}: {exc}", "removed": []}
     return {

@@ -4,7 +4,7 @@ Greedy selection (as in Nallapati et al. 2017 and Kedzie et al. 2018): starting 
 repeatedly add the document sentence that most raises the objective, the mean of ROUGE-1 and
 ROUGE-2 F1 against the reference (the best reference when there are several), and stop when no
 sentence raises it or the length is reached. The candidate sentences are those the library's
-methods see (:func:`summarizers.prepare`: headline and boilerplate removed), the summary keeps
+methods see (:func:`summarizers.build_document`: headline and boilerplate removed), the summary keeps
 document order, and the tokens are the scorer's own, so the objective is the ROUGE that will be
 reported.
 """
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from rouge_score import tokenizers
 
-from summarizers import Length, prepare
+from summarizers import Length, build_document
 from summarizers.text.words import count_words
 
 #: The name under which the oracle appears in reports.
@@ -115,7 +115,7 @@ def oracle_summary(
         summarizers.UnsupportedLanguage: for an unsupported language.
         ValueError: when ``references`` is empty.
     """
-    doc = prepare(document, language, title=title)
+    doc = build_document(document, language, title=title)
     sentences = [s.text for s in doc.sentences]
     return greedy_oracle(sentences, references, tokenizer,
                          max_sentences=length.sentence_count(len(sentences)), max_words=length.words)
