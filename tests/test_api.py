@@ -223,8 +223,8 @@ PUBLIC_API = [
     "DEFAULT_METHOD", "Availability", "Document", "FaithfulnessReport", "Input", "InputTooLarge", "InvalidInput",
     "InvalidLength", "InvalidOption", "Length", "Method", "MethodUnavailable", "ModelError", "ModelMissing", "Options",
     "Parameter", "Registry", "Request", "SelectedSentence", "Span", "SummarizerError", "Summary",
-    "SummaryTimeout", "UnknownMethod", "UnsupportedLanguage", "build_index",
-    "check_faithfulness", "default_registry", "methods", "prepare", "prepare_input", "summarize",
+    "SummaryTimeout", "UnknownMethod", "UnsupportedLanguage", "build_document", "build_index",
+    "check_faithfulness", "default_registry", "methods", "prepare_input", "summarize",
     "summarize_batch", "summarize_batch_prepared", "summarize_digest", "summarize_input", "summarize_prepared",
     "supported_languages",
 ]
