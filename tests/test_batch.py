@@ -195,6 +195,13 @@ def test_progress_log_line_counts_the_bytes_read_against_the_file_size() -> None
     piped = Progress(None, None, mode="log", every=0, stream=unknown)  # standard input: a count, no share
     piped.update(3, 0)
     assert unknown.getvalue().startswith("summarize batch: 3 docs, 0 failed, ") and "%" not in unknown.getvalue()
+    bar, piped_bar = io.StringIO(), io.StringIO()
+    for out, size in ((bar, 1000), (piped_bar, None)):
+        shown = Progress(size, (lambda: 500) if size else None, mode="bar", stream=out)
+        shown.update(2, 0)
+        shown.close()
+    assert "500/1.00k" in bar.getvalue() and "docs=2" in bar.getvalue()  # bytes of the file
+    assert "2doc" in piped_bar.getvalue()  # a stream: documents, no total
 
 
 def test_the_cli_reads_its_input_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -44,8 +44,9 @@ class Progress:
             except ImportError:  # tqdm is in the batch extra; without it, log lines
                 mode = "log"
             else:
-                self._bar = tqdm(total=self.size, unit="B", unit_scale=True, file=self.stream, dynamic_ncols=True,
-                                 desc="summarize batch", smoothing=0.1)
+                sized = self.size is not None  # bytes of the file read, or documents of a stream
+                self._bar = tqdm(total=self.size, unit="B" if sized else "doc", unit_scale=sized, file=self.stream,
+                                 dynamic_ncols=True, desc="summarize batch", smoothing=0.1)
         self.mode = mode
 
     def read(self) -> int | None:
