@@ -43,7 +43,7 @@ def articles(path: Path) -> Iterator[tuple[str, str, str | None]]:
 
 
 def outcome(text: str, title: str | None, language: str = "english") -> dict[str, Any]:
-    """What :func:`summarizers.prepare` makes of one article, as plain data."""
+    """What :func:`summarizers.build_document` makes of one article, as plain data."""
     try:
         doc = build_document(text, language, title=title)
     except SummarizerError as exc:

@@ -4,7 +4,7 @@ Greedy selection (as in Nallapati et al. 2017 and Kedzie et al. 2018): starting 
 repeatedly add the document sentence that most raises the objective, the mean of ROUGE-1 and
 ROUGE-2 F1 against the reference (the best reference when there are several), and stop when no
 sentence raises it or the length is reached. The candidate sentences are those the library's
-methods see (:func:`summarizers.prepare`: headline and boilerplate removed), the summary keeps
+methods see (:func:`summarizers.build_document`: headline and boilerplate removed), the summary keeps
 document order, and the tokens are the scorer's own, so the objective is the ROUGE that will be
 reported.
 """

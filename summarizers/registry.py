@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from functools import partial
+from functools import lru_cache, partial
 from importlib.metadata import entry_points
 from typing import Any
 
@@ -32,6 +32,9 @@ ENTRY_POINT_GROUP = "summarizers.methods"
 
 #: The extractive methods ``options.faithfulness = "fallback"`` falls back on, the first registered.
 FALLBACK_METHODS = (DEFAULT_METHOD, "lexrank", "lead")
+
+#: The prepared requests a scorer keeps (one per query and language, the least recently used dropped).
+SCORER_REQUESTS = 64
 
 MethodFactory = Callable[[], "Method | Iterable[Method]"]
 #: Scores every sentence of a document, query-aware when a query is given (see :meth:`Registry.scorer`).
@@ -159,12 +162,14 @@ class Registry:
                                         reason="misconfigured extract method")
             return unavailable
         takes_query = any(p.name == "query" for p in method.all_parameters())
-        plain = Options()
+
+        @lru_cache(maxsize=SCORER_REQUESTS)
+        def request(query: str | None, language: Language) -> Request:
+            # A method without a query variant ranks as usual; the caller keeps the query's sentences.
+            return self.prepare(name, None, language, {"query": query} if query else None)
 
         def score(document: Document, query: str | None = None) -> Sequence[float]:
-            # A method without a query variant ranks as usual; the caller keeps the query's sentences.
-            options = Options(method.validate_options({"query": query})) if query and takes_query else plain
-            return method.score(document, Request(method=method, language=document.language, options=options))
+            return method.score(document, request(query if takes_query else None, document.language))
 
         return score
 

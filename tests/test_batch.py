@@ -177,14 +177,51 @@ def test_two_jobs_give_the_same_output_as_one(tmp_path: Path) -> None:
     assert (tmp_path / "two.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()
 
 
-def test_progress_log_line(tmp_path: Path) -> None:
-    stream = io.StringIO()
-    progress = Progress(total=None, mode="auto", every=0, stream=stream)  # not a terminal: log lines
+def test_progress_log_line_counts_the_bytes_read_against_the_file_size() -> None:
+    stream, position = io.StringIO(), [100]
+    progress = Progress(1000, lambda: position[0], mode="auto", every=0, stream=stream)  # not a terminal: log
     assert progress.mode == "log"
-    progress.set_total(10)
-    progress.update(4, 1)
-    assert stream.getvalue().startswith("summarize batch: 5/10 (50.0%), 1 failed, ")
-    assert "docs/s" in stream.getvalue() and "left" in stream.getvalue()
+    progress.update(4, 1)  # the first write: the rate of reading starts here
+    position[0] = 600
+    progress.update(5, 0)
+    first, second = stream.getvalue().splitlines()
+    assert first.startswith("summarize batch: 5 docs, 10.0% of the input, 1 failed, ") and "left" not in first
+    assert second.startswith("summarize batch: 10 docs, 60.0% of the input, 1 failed, ") and "docs/s" in second
+    assert second.endswith(" left")  # 400 bytes to go at the rate of the last 500
+    position[0] = 1000
+    progress.update(1, 0)
+    assert stream.getvalue().splitlines()[-1].endswith("input read")
+    unknown = io.StringIO()
+    piped = Progress(None, None, mode="log", every=0, stream=unknown)  # standard input: a count, no share
+    piped.update(3, 0)
+    assert unknown.getvalue().startswith("summarize batch: 3 docs, 0 failed, ") and "%" not in unknown.getvalue()
+    bar, piped_bar = io.StringIO(), io.StringIO()
+    for out, size in ((bar, 1000), (piped_bar, None)):
+        shown = Progress(size, (lambda: 500) if size else None, mode="bar", stream=out)
+        shown.update(2, 0)
+        shown.close()
+    assert "500/1.00k" in bar.getvalue() and "docs=2" in bar.getvalue()  # bytes of the file
+    assert "2doc" in piped_bar.getvalue()  # a stream: documents, no total
+
+
+def test_the_cli_reads_its_input_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    src = write_jsonl(tmp_path / "in.jsonl", records(5))
+    opened: list[str] = []
+    real_open = builtins.open
+
+    def counting_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(file) == str(src):
+            opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", counting_open)
+    proc = cli_in_process("batch", str(src), "--out", str(tmp_path / "out.jsonl"), "--jobs", "1",
+                          "--progress", "log", "--progress-every", "0")
+    assert proc.returncode == 0, proc.stderr
+    assert len(opened) == 1
+    assert "100.0% of the input" in proc.stderr or "input read" in proc.stderr
 
 
 def test_ray_engine_without_ray_names_the_install_command(monkeypatch) -> None:
@@ -326,10 +363,14 @@ def test_cli_rerun_repairs_a_torn_last_line(tmp_path: Path) -> None:
 
 
 def test_the_default_jobs_is_one_process_for_small_or_unsized_inputs() -> None:
-    from summarizers.cli.batch import RECORDS_PER_EXTRA_WORKER, local_jobs
+    from summarizers.cli.batch import RECORD_BYTES, RECORDS_PER_EXTRA_WORKER, estimated_records, local_jobs
 
     assert local_jobs(None, cores=8) == 1
     assert local_jobs(50, cores=8) == 1
     assert local_jobs(400, cores=8) == 1
     assert local_jobs(RECORDS_PER_EXTRA_WORKER + 1, cores=8) == 2
     assert local_jobs(100 * RECORDS_PER_EXTRA_WORKER, cores=4) == 4
+    assert estimated_records(None) is None and estimated_records(0) == 0
+    assert estimated_records(RECORD_BYTES) == 1 and estimated_records(RECORD_BYTES + 1) == 2
+    bbc = 9_862_248  # bytes of the 2,225 BBC records: judged as about as many from the size alone
+    assert abs(estimated_records(bbc) - 2225) < 25  # type: ignore[operator]

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from summarizers import Input
-from summarizers.batch import Fields, count_records, detect_format, read_items
+from summarizers.batch import Fields, detect_format, read_items
 
 
 def _jsonl(*lines: str) -> io.BytesIO:
@@ -84,16 +84,9 @@ def test_csv_with_quoted_newlines_overrides_and_bad_rows() -> None:
     assert items[0].line == 2 and items[1].line == 4
 
 
-def test_detect_format_and_count_records(tmp_path) -> None:
+def test_detect_format() -> None:
     assert detect_format("x.CSV") == "csv"
     assert detect_format("x.jsonl") == detect_format("-") == "jsonl"
     assert detect_format("x.jsonl", "csv") == "csv"
     with pytest.raises(ValueError, match="unknown input format"):
         detect_format("x", "xml")
-    path = tmp_path / "in.jsonl"
-    path.write_text('{"id": 1}\n\n{"id": 2}\nbroken\n')
-    assert count_records(str(path), "jsonl") == 3
-    csv_path = tmp_path / "in.csv"
-    csv_path.write_text('id,text\n1,"a\nb"\n2,c\n')
-    assert count_records(str(csv_path), "csv") == 2
-    assert count_records("-", "jsonl") is None

@@ -4,16 +4,21 @@ offsets, no repeats across stories, records, renderers; and one CLI run in-proce
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 
 import pytest
 
+from summarizers import Registry, default_registry
 from summarizers.cli.main import main
 from summarizers.digest import render_html, render_markdown, summarize_digest
+from summarizers.digest.build import make_plan, run_digest
 from summarizers.digest.dedup import duplicate_sets, signature
 from summarizers.digest.grouping import average_link
 from summarizers.digest.repeats import RepeatIndex, bigrams, overlap_f1
-from summarizers.errors import InvalidInput, InvalidLength
+from summarizers.digest.worker import DigestWorker, registry_of
+from summarizers.engine.pool import LocalPool
+from summarizers.errors import InvalidInput, InvalidLength, UnsupportedLanguage
 from summarizers.request import parse_published
 
 FLOOD = [
@@ -119,6 +124,30 @@ def test_word_budget_and_group_by() -> None:
     assert sum(len(s.text.split()) for s in digest.stories[0].sentences) <= 40
     with pytest.raises(InvalidLength):
         summarize_digest(records, length={"ratio": 0.5})
+
+
+def test_the_plan_is_prepared_once_and_workers_read_its_wire_forms(monkeypatch: pytest.MonkeyPatch) -> None:
+    registry = default_registry(plugins=False)
+    plan = make_plan(registry, "newsrank", {"sentences": 2}, "english", {"query": "flood"})
+    assert plan.extractive == registry.prepare("newsrank", 2, "english", {"query": "flood"}).to_wire()
+    assert plan.ranking == registry.prepare("newsrank", 2, "english").to_wire()  # no query: an article's own
+    assert plan.abstractive is None
+    json.dumps([plan.extractive, plan.ranking, dict(plan.settings)])  # plain values: any process reads them
+    prepared: list[object] = []
+    real = Registry.prepare
+
+    def counting(self: Registry, *args: object, **kwargs: object) -> object:
+        prepared.append(args)
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Registry, "prepare", counting)
+    german = {"id": "de", "language": "de", "text": "Der Rat tagte am Montag. Er beschloss den Haushalt."}
+    records = [*_articles(), german]
+    digest = run_digest(records, plan, LocalPool(partial(DigestWorker, plan, partial(registry_of, registry)), 1))
+    assert len(digest.stories) == 4
+    assert [args[2] for args in prepared] == ["de", "de"]  # only a record's own language is new to check
+    with pytest.raises(UnsupportedLanguage):
+        DigestWorker(plan, partial(registry_of, registry)).request("extractive", "klingon")
 
 
 def test_renderers_escape_html() -> None:

@@ -14,6 +14,7 @@ from service_helpers import error_of, make_app
 
 from summarizers import Registry, summarize
 from summarizers.cli.main import main as cli_main
+from summarizers.document import build_document
 from summarizers.errors import InvalidOption
 from summarizers.methods.edmundson import EdmundsonMethod
 from summarizers.methods.lead import LeadMethod
@@ -414,3 +415,25 @@ def test_digest_markdown_and_html_list_what_the_query_filter_left_out() -> None:
     assert '<section class="filtered">' in page and "(match)" in page
     unfiltered = summarize_digest(digest_records(), group_by="feed", length={"sentences": 1}, registry=registry())
     assert "Left out" not in render_markdown(unfiltered) and "filtered" not in render_html(unfiltered)
+
+
+def test_a_registry_scorer_prepares_once_per_query_and_language_and_scores_as_the_method(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    reg = Registry([NewsRankMethod()])
+    prepared: list[tuple[Any, ...]] = []
+    real = Registry.prepare
+
+    def counting(self: Registry, *args: Any, **kwargs: Any) -> Any:
+        prepared.append(args)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Registry, "prepare", counting)
+    score = reg.scorer("newsrank")
+    documents = [build_document(text) for text in (STORY, STORY + "\nThe storm passed by noon.")]
+    for document in documents * 3:
+        plain, focused = score(document, None), score(document, "flood warnings")
+        method = reg.get("newsrank")
+        assert list(plain) == list(method.score(document, real(reg, "newsrank", None, document.language)))
+        assert list(focused) == list(method.score(document, real(reg, "newsrank", None, document.language,
+                                                                  {"query": "flood warnings"})))
+    assert len(prepared) == 2  # one request without the query, one with it: every document reuses them

@@ -31,7 +31,7 @@ from .output import (
 )
 from .pools import local_pool, ray_pool
 from .progress import Progress
-from .reader import Fields, count_records, detect_format, open_input, read_items
+from .reader import Fields, detect_format, open_input, read_items
 from .worker import ChunkWorker
 
 __all__ = [
@@ -47,7 +47,6 @@ __all__ = [
     "Progress",
     "Report",
     "WorkerFailed",
-    "count_records",
     "default_jobs",
     "detect_format",
     "local_pool",

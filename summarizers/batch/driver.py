@@ -28,13 +28,12 @@ def run_batch(
     retry_failed: bool = False,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     progress: Progress | None = None,
-    total: int | None = None,
 ) -> Report:
     """Summarize every item whose id is not yet in ``output``; one line per id.
 
     Duplicate ids: the first occurrence is summarized, later ones are counted in
-    ``Report.duplicates`` and get no line. The pool is closed at the end. ``total`` (the
-    input's record count, when known) lets ``progress`` show the time left.
+    ``Report.duplicates`` and get no line. The pool is closed at the end. ``items`` is read
+    once, as the pool takes work.
 
     Raises:
         BatchError: the output cannot be used, or a worker died (what was written is kept).
@@ -80,8 +79,6 @@ def run_batch(
     try:
         existing = output.open(retry_failed=retry_failed)
         report.repaired, report.output_duplicates = existing.repaired, existing.duplicates
-        if progress is not None and total is not None:
-            progress.set_total(max(0, total - len(existing.status)))
         run_ordered(pool, chunks(existing.status), write)
     finally:
         try:

@@ -96,17 +96,6 @@ def read_items(stream: IO[bytes], fmt: Format, fields: Fields = Fields(), *, htm
         yield from _read_jsonl(stream, fields, html)
 
 
-def count_records(path: str, fmt: Format) -> int | None:
-    """The number of records in the file at ``path`` (for progress), or ``None`` for stdin."""
-    if path == "-":
-        return None
-    with open(path, "rb") as f:
-        if fmt == "jsonl":
-            return sum(1 for line in f if line.strip())
-        text = io.TextIOWrapper(f, encoding="utf-8-sig", errors="replace", newline="")
-        return max(0, sum(1 for _ in csv.reader(text)) - 1)
-
-
 def _read_jsonl(stream: IO[bytes], fields: Fields, html: bool) -> Iterator[Item]:
     for number, raw in enumerate(stream, start=1):
         if not raw.strip():
@@ -136,27 +125,30 @@ def _read_jsonl(stream: IO[bytes], fields: Fields, html: bool) -> Iterator[Item]
 def _read_csv(stream: IO[bytes], fields: Fields, html: bool) -> Iterator[Item]:
     csv.field_size_limit(_CSV_FIELD_LIMIT)
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
-    reader = csv.DictReader(text)
-    start = 2  # the line where the next record starts (line 1 is the header)
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield _bad(start, f"line {start} is not valid CSV: {exc}")
-            start = reader.line_num + 1
-            continue
-        number, start = start, reader.line_num + 1
-        if None in row:  # more cells than header columns
-            yield _bad(number, f"line {number} has {len(row) - 1 + len(row[None])} cells for "
-                               f"{len(reader.fieldnames or [])} columns", _csv_id(row, fields))
-            continue
-        # an empty cell is an absent field, except the text: an empty text is reported as such
-        record: dict[str, Any] = {k: v for k, v in row.items() if v is not None and (v != "" or k == fields.text)}
-        if fields.length in record:
-            record[fields.length] = _csv_length(record[fields.length])
-        yield _item(record, number, fields, html)
+    try:  # the caller's stream stays open (it may be read further, or asked its position)
+        reader = csv.DictReader(text)
+        start = 2  # the line where the next record starts (line 1 is the header)
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield _bad(start, f"line {start} is not valid CSV: {exc}")
+                start = reader.line_num + 1
+                continue
+            number, start = start, reader.line_num + 1
+            if None in row:  # more cells than header columns
+                yield _bad(number, f"line {number} has {len(row) - 1 + len(row[None])} cells for "
+                                   f"{len(reader.fieldnames or [])} columns", _csv_id(row, fields))
+                continue
+            # an empty cell is an absent field, except the text: an empty text is reported as such
+            record: dict[str, Any] = {k: v for k, v in row.items() if v is not None and (v != "" or k == fields.text)}
+            if fields.length in record:
+                record[fields.length] = _csv_length(record[fields.length])
+            yield _item(record, number, fields, html)
+    finally:
+        text.detach()
 
 
 def _csv_id(row: Mapping[str | None, Any], fields: Fields) -> str | None:

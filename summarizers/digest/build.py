@@ -120,14 +120,17 @@ def make_plan(registry: Registry, method: str, length: Any, language: str,
     if query_filter and not (isinstance(given.get("query"), str) and given["query"].strip()):
         raise InvalidOption("the query filter needs a query (options.query, --query)", field="query_filter")
     if chosen.kind == "extractive":
-        registry.prepare(method, parsed, language, given)
-        return Plan(extractive=method, length=parsed.to_dict(), language=language, options=given,
-                    query_filter=query_filter)
-    registry.prepare(method, parsed, language, given)
-    extractive = DEFAULT_METHOD if DEFAULT_METHOD in registry else "lead"
-    common = {k: v for k, v in given.items() if k in ("order", "query")}
-    return Plan(extractive=extractive, abstractive=method, length=parsed.to_dict(), language=language,
-                options=common, abstractive_options=given, query_filter=query_filter)
+        extractive, abstractive, ranked = method, None, given
+    else:
+        abstractive = registry.prepare(method, parsed, language, given).to_wire()
+        extractive = DEFAULT_METHOD if DEFAULT_METHOD in registry else "lead"
+        ranked = {k: v for k, v in given.items() if k in ("order", "query")}
+    settings = {"method": method, "ranking": extractive, "length": parsed.to_dict(), "language": language,
+                "options": given}
+    return Plan(extractive=registry.prepare(extractive, parsed, language, ranked).to_wire(),
+                ranking=registry.prepare(extractive, parsed, language,
+                                         {k: v for k, v in ranked.items() if k != "query"}).to_wire(),
+                abstractive=abstractive, settings=settings, query_filter=query_filter)
 
 
 def _articles(documents: Iterable[Mapping[str, Any] | str | Item], group_by: str | None) -> list[Article]:
@@ -200,9 +203,9 @@ def run_digest(documents: Iterable[Mapping[str, Any] | str | Item], plan: Plan, 
     position = {id(a.error): a.index for a in articles if a.error is not None}
     position.update({(type(a.id).__name__, a.id): a.index for a in good})
     errors.sort(key=lambda e: position.get(id(e.error), position.get((type(e.id).__name__, e.id), 0)))
-    settings = {"method": plan.abstractive or plan.extractive, "ranking": plan.extractive,
-                "length": plan.length, "language": plan.language, "group_by": group_by,
-                "options": dict(plan.abstractive_options if plan.abstractive else plan.options)}
+    given = plan.settings
+    settings = {"method": given["method"], "ranking": given["ranking"], "length": given["length"],
+                "language": given["language"], "group_by": group_by, "options": dict(given["options"])}
     if plan.query_filter:
         settings["query_filter"] = {"min_coverage": QUERY_FILTER_COVERAGE}
     notify("write", len(entries), len(entries))
@@ -286,7 +289,7 @@ def _select(plan: Plan, prepared: Sequence[PreparedArticle], stories: list[list[
             order: list[tuple[int, float]], ranked: list[RankedStory]) -> list[Story]:
     """The stories in rank order with their sentences, none repeating one taken before it."""
     index = RepeatIndex()
-    length = Length.parse(plan.length)
+    length = Length.parse(plan.extractive["length"])
     entries = []
     for rank, ((k, importance), story) in enumerate(zip(order, ranked, strict=True), start=1):
         members = [prepared[i] for i in stories[k]]

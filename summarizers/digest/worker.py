@@ -25,7 +25,8 @@ from ..engine.child import kept
 from ..errors import InputTooLarge, SummarizerError, SummaryTimeout
 from ..methods.base import Request
 from ..registry import Registry, default_registry
-from ..types import DEFAULT_LANGUAGE, DEFAULT_METHOD
+from ..request import WireRequest
+from ..text.language import resolve_language_name
 from .prepared import PreparedArticle, prepare_article
 from .ranking import RankedStory, rank_story
 from .records import Article
@@ -37,16 +38,24 @@ RegistryFactory = Callable[[], Registry]
 
 @dataclass(frozen=True)
 class Plan:
-    """What every worker needs to prepare its requests the same way: the extractive method that
-    ranks sentences, the abstractive one (or ``None``), the length, default language, options."""
+    """The digest's requests, prepared once (:func:`~summarizers.digest.build.make_plan`, with
+    :meth:`Registry.prepare`) and carried to every worker as wire forms (read back there with
+    :meth:`Registry.from_wire`, nothing validated again).
 
-    extractive: str = DEFAULT_METHOD
-    abstractive: str | None = None
-    length: Mapping[str, Any] | int | None = None
-    language: str = DEFAULT_LANGUAGE
-    options: Mapping[str, Any] = field(default_factory=dict)
-    abstractive_options: Mapping[str, Any] = field(default_factory=dict)
-    #: Drop the stories that do not bear on ``options.query`` (see :data:`~.build.QUERY_FILTER_COVERAGE`).
+    Attributes:
+        extractive: the request that ranks a story's sentences (the method, length, default
+            language and options, the query included).
+        ranking: the same without the query: an article's own ranking.
+        abstractive: the request that writes each story's summary, or ``None``.
+        settings: the settings the digest reports, as the caller gave them.
+        query_filter: drop the stories that do not bear on ``options.query`` (see
+            :data:`~.build.QUERY_FILTER_COVERAGE`).
+    """
+
+    extractive: WireRequest
+    ranking: WireRequest
+    abstractive: WireRequest | None = None
+    settings: Mapping[str, Any] = field(default_factory=dict)
     query_filter: bool = False
 
 
@@ -69,31 +78,30 @@ class DigestWorker:
         self.plan = plan
         self._factory = registry_factory
         self._registry: Registry | None = None
-        self._requests: dict[tuple[str, str], Request] = {}
+        self._requests: dict[tuple[str, str | None], Request] = {}
         self.limits = limits
         self._child: GuardedChild | None = None
 
-    def request(self, kind: str, language: str | None) -> Request:
-        """The prepared request of ``kind`` for ``language``: ``extractive`` (the digest's method
-        and options), ``ranking`` (the same without the query: an article's own ranking) or
-        ``abstractive``.
+    def request(self, kind: str, language: str | None = None) -> Request:
+        """The prepared request of ``kind``: ``extractive`` (the digest's method and options),
+        ``ranking`` (the same without the query: an article's own ranking) or ``abstractive``;
+        read from the plan's wire form, or, for a record's own ``language`` other than the
+        plan's, prepared once for it (the language is the one new value to check).
 
         Raises:
-            SummarizerError: an unsupported language, a bad length or option.
+            SummarizerError: an unsupported ``language``.
         """
-        language = language or self.plan.language
         key = (kind, language)
         if key not in self._requests:
             if self._registry is None:
                 self._registry = self._factory()
-            if kind == "abstractive":
-                assert self.plan.abstractive is not None
-                self._requests[key] = self._registry.prepare(self.plan.abstractive, self.plan.length, language,
-                                                             self.plan.abstractive_options)
+            wire = getattr(self.plan, kind)
+            assert wire is not None, f"the plan has no {kind} request"
+            if language is None or resolve_language_name(language, allow_auto=True) == wire["language"]:
+                self._requests[key] = self._registry.from_wire(wire)
             else:
-                options = self.plan.options if kind == "extractive" else \
-                    {k: v for k, v in self.plan.options.items() if k != "query"}
-                self._requests[key] = self._registry.prepare(self.plan.extractive, self.plan.length, language, options)
+                self._requests[key] = self._registry.prepare(wire["method"], wire["length"], language,
+                                                             wire["options"])
         return self._requests[key]
 
     def __call__(self, task: str, payload: Sequence[Any]) -> list[Any]:
