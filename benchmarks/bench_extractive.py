@@ -74,10 +74,10 @@ def measure(method_name: str, implementation: str, sizes: Sequence[int]) -> None
     method = request.method
     limit = method.sentence_limit(request)
     method.limit_sentences(10**9)
-    method.summarize(summarizers.prepare(synthetic_text(5, seed=1), "english"), request)  # warm up
+    method.summarize(summarizers.build_document(synthetic_text(5, seed=1), "english"), request)  # warm up
     for size in sizes:
         started = time.perf_counter()
-        document = summarizers.prepare(synthetic_text(size), "english")
+        document = summarizers.build_document(synthetic_text(size), "english")
         prepare_ms = (time.perf_counter() - started) * 1000
         times, walls = [], []
         while len(times) < 3 and (not times or sum(times) < 1000):

@@ -63,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     documents = []
     for ex in examples:
         try:
-            documents.append((ex.id, summarizers.prepare(ex.document, "english", title=ex.title)))
+            documents.append((ex.id, summarizers.build_document(ex.document, "english", title=ex.title)))
         except summarizers.SummarizerError:
             continue
     for method in args.methods.split(","):

@@ -57,7 +57,7 @@ class Features:
 
 def features(example, length: Length) -> Features:
     """The constant-free parts of ``newsrank`` for one example."""
-    doc = summarizers.prepare(example.document, "english", title=example.title)
+    doc = summarizers.build_document(example.document, "english", title=example.title)
     title = example.title or (doc.headline.text if doc.headline else "")
     terms = [nr.content_terms(s.text, doc) for s in doc.sentences]
     rows, head = nr.tfidf_rows(terms, nr.content_terms(title, doc) if title else ())

@@ -176,7 +176,7 @@ class Evaluator:
         return records
 
 
-def prepare_output(out: Path, config: RunConfig, dataset: DatasetInfo, *, overwrite: bool) -> None:
+def start_output(out: Path, config: RunConfig, dataset: DatasetInfo, *, overwrite: bool) -> None:
     """Create ``out``; check (or write) ``run.json`` so that a resume uses the same settings.
 
     Raises:
@@ -237,7 +237,7 @@ def run_evaluation(
     """
     if jobs < 1:
         raise EvalError("--jobs must be at least 1")
-    prepare_output(out, config, dataset, overwrite=overwrite)
+    start_output(out, config, dataset, overwrite=overwrite)
     sink = prediction_sink(out / PREDICTIONS_FILE)
     show = sys.stderr.isatty() if progress is None else progress
     try:

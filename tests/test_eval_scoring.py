@@ -34,7 +34,7 @@ def test_stemming_is_on(evaluator: RougeEvaluator) -> None:
 
 def test_lsum_splits_sentences_one_per_line(evaluator: RougeEvaluator) -> None:
     reference, prediction = "Dee eee fff. Aaa bbb ccc.", "Aaa bbb ccc. Dee eee fff."
-    assert evaluator.prepare(prediction) == "Aaa bbb ccc.\nDee eee fff."
+    assert evaluator.normalize(prediction) == "Aaa bbb ccc.\nDee eee fff."
     s = evaluator.score([reference], prediction)
     assert s["rougeL"].fmeasure == pytest.approx(0.5)  # one LCS over the whole text: 3 of 6
     assert s["rougeLsum"].fmeasure == pytest.approx(1.0)  # union LCS per reference sentence

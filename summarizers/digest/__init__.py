@@ -5,7 +5,7 @@
 ...                           length={"words": 70})
 >>> [(s.headline, s.documents, [(x.document, x.start, x.end) for x in s.sentences]) for s in digest.stories]
 
-The pieces, each a small module: :mod:`.records` (input records), :mod:`.prepared` (one article
+The pieces, each a small module: :mod:`.records` (input records), :mod:`.analysed` (one article
 through the document stage and the method's ranking), :mod:`.dedup` (near-duplicates, MinHash
 LSH), :mod:`.grouping` (stories), :mod:`.ranking` (one story's multi-document ranking),
 :mod:`.repeats` (no sentence said twice), :mod:`.build` (the pipeline), :mod:`.worker` (the

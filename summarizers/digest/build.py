@@ -1,4 +1,4 @@
-"""The digest from end to end: records -> prepared articles (on the workers) -> near-duplicates
+"""The digest from end to end: records -> analysed articles (on the workers) -> near-duplicates
 and stories (here) -> a ranking per story (on the workers) -> the digest, with redundancy
 control across the whole digest (here) -> abstractive summaries when asked (on the workers)."""
 
@@ -18,9 +18,9 @@ from ..errors import InvalidInput, InvalidLength, InvalidOption
 from ..registry import Registry, default_registry
 from ..text.language import get_language
 from ..types import DEFAULT_LANGUAGE, DEFAULT_METHOD, Length, Summary
+from .analysed import AnalysedArticle
 from .dedup import duplicate_sets
 from .grouping import group_stories
-from .prepared import PreparedArticle
 from .ranking import RankedStory
 from .records import Article, from_item, from_mapping
 from .repeats import RepeatIndex, bigrams
@@ -165,40 +165,40 @@ def run_digest(documents: Iterable[Mapping[str, Any] | str | Item], plan: Plan, 
             seen.add(key)
             good.append(a)
 
-    prepared: list[PreparedArticle] = []
+    analysed: list[AnalysedArticle] = []
     done = 0
 
-    def collect_prepared(results: list[Any]) -> None:
+    def collect_analysed(results: list[Any]) -> None:
         nonlocal done
         for article, result in zip(good[done:done + len(results)], results, strict=True):
-            if isinstance(result, PreparedArticle):
-                prepared.append(result)
+            if isinstance(result, AnalysedArticle):
+                analysed.append(result)
             else:
                 errors.append(DigestError(article.id, result))
         done += len(results)
-        notify("prepare", done, len(good))
+        notify("analyse", done, len(good))
 
-    notify("prepare", 0, len(good))
-    run_ordered(pool, _chunks(good, "prepare"), collect_prepared)
-    notify("group", 0, len(prepared))
-    stories, copies = _stories(prepared, group_by)
-    notify("group", len(prepared), len(prepared))
+    notify("analyse", 0, len(good))
+    run_ordered(pool, _chunks(good, "analyse"), collect_analysed)
+    notify("group", 0, len(analysed))
+    stories, copies = _stories(analysed, group_by)
+    notify("group", len(analysed), len(analysed))
 
     ranked: list[RankedStory] = []
-    originals = [[prepared[i] for i in story if i not in copies] for story in stories]
+    originals = [[analysed[i] for i in story if i not in copies] for story in stories]
 
     def collect_ranked(results: list[RankedStory]) -> None:
         ranked.extend(results)
         notify("rank", len(ranked), len(stories))
 
-    order = _importance_order(prepared, stories)
+    order = _importance_order(analysed, stories)
     run_ordered(pool, _chunks([originals[k] for k, _ in order], "rank"), collect_ranked)
     filtered: list[FilteredStory] = []
     if plan.query_filter:
-        order, ranked, filtered = _filter(order, ranked, stories, prepared)
-    entries = _select(plan, prepared, stories, copies, order, ranked)
+        order, ranked, filtered = _filter(order, ranked, stories, analysed)
+    entries = _select(plan, analysed, stories, copies, order, ranked)
     if plan.abstractive is not None:
-        languages = [prepared[stories[k][0]].language for k, _ in order]
+        languages = [analysed[stories[k][0]].language for k, _ in order]
         entries = _abstract(pool, entries, languages, notify)
     position = {id(a.error): a.index for a in articles if a.error is not None}
     position.update({(type(a.id).__name__, a.id): a.index for a in good})
@@ -213,7 +213,7 @@ def run_digest(documents: Iterable[Mapping[str, Any] | str | Item], plan: Plan, 
 
 
 def _filter(order: list[tuple[int, float]], ranked: list[RankedStory], stories: list[list[int]],
-            prepared: Sequence[PreparedArticle]) -> tuple[list[tuple[int, float]], list[RankedStory],
+            analysed: Sequence[AnalysedArticle]) -> tuple[list[tuple[int, float]], list[RankedStory],
                                                           list[FilteredStory]]:
     """The stories that bear on the query (coverage at least :data:`QUERY_FILTER_COVERAGE`), and
     the others, reported."""
@@ -224,20 +224,20 @@ def _filter(order: list[tuple[int, float]], ranked: list[RankedStory], stories: 
             kept_order.append((k, importance))
             kept.append(story)
         else:
-            dropped.append(FilteredStory(story.headline, tuple(prepared[i].id for i in stories[k]), coverage))
+            dropped.append(FilteredStory(story.headline, tuple(analysed[i].id for i in stories[k]), coverage))
     return kept_order, kept, dropped
 
 
-def _stories(prepared: Sequence[PreparedArticle], group_by: str | None) -> tuple[list[list[int]], dict[int, int]]:
+def _stories(analysed: Sequence[AnalysedArticle], group_by: str | None) -> tuple[list[list[int]], dict[int, int]]:
     """Stories (index lists in input order) and ``{copy: original}`` for the near-duplicates."""
     partitions: dict[Any, list[int]] = defaultdict(list)
-    for i, a in enumerate(prepared):
+    for i, a in enumerate(analysed):
         key = (a.language, a.group if a.group is not None else ("#", i)) if group_by else a.language
         partitions[key].append(i)
     stories: list[list[int]] = []
     copies: dict[int, int] = {}
     for members in partitions.values():
-        roots = duplicate_sets([prepared[i].minhash for i in members])
+        roots = duplicate_sets([analysed[i].minhash for i in members])
         sets: dict[int, list[int]] = defaultdict(list)  # the global index of each set's root -> its members
         root_of: dict[int, int] = {}
         for k, root in enumerate(roots):
@@ -245,31 +245,31 @@ def _stories(prepared: Sequence[PreparedArticle], group_by: str | None) -> tuple
             root_of[members[k]] = members[root]
         firsts = []
         for group in sets.values():
-            original = min(group, key=lambda i: (_time(prepared[i]), -len(prepared[i].text), i))
+            original = min(group, key=lambda i: (_time(analysed[i]), -len(analysed[i].text), i))
             firsts.append(original)
             copies.update({i: original for i in group if i != original})
         if group_by:
             stories.append(sorted(members))
             continue
         firsts.sort()
-        for story in group_stories([prepared[i] for i in firsts]):
+        for story in group_stories([analysed[i] for i in firsts]):
             heads = [firsts[k] for k in story]
             stories.append(sorted(i for head in heads for i in sets[root_of[head]]))
     stories.sort(key=lambda s: s[0])
     return stories, copies
 
 
-def _time(a: PreparedArticle) -> float:
+def _time(a: AnalysedArticle) -> float:
     return a.published if a.published is not None else math.inf
 
 
-def _importance_order(prepared: Sequence[PreparedArticle], stories: list[list[int]]) -> list[tuple[int, float]]:
+def _importance_order(analysed: Sequence[AnalysedArticle], stories: list[list[int]]) -> list[tuple[int, float]]:
     """``(story index, importance)`` from the most important story down."""
-    times = [a.published for a in prepared if a.published is not None]
+    times = [a.published for a in analysed if a.published is not None]
     newest = max(times) if times else None
     scored = []
     for k, story in enumerate(stories):
-        members = [prepared[i] for i in story]
+        members = [analysed[i] for i in story]
         sources = {a.source for a in members if a.source} or {a.id for a in members}
         latest = max((a.published for a in members if a.published is not None), default=None)
         recency = 0.0
@@ -285,14 +285,14 @@ def _iso(moment: float | None) -> str | None:
     return None if moment is None else datetime.fromtimestamp(moment, UTC).isoformat().replace("+00:00", "Z")
 
 
-def _select(plan: Plan, prepared: Sequence[PreparedArticle], stories: list[list[int]], copies: dict[int, int],
+def _select(plan: Plan, analysed: Sequence[AnalysedArticle], stories: list[list[int]], copies: dict[int, int],
             order: list[tuple[int, float]], ranked: list[RankedStory]) -> list[Story]:
     """The stories in rank order with their sentences, none repeating one taken before it."""
     index = RepeatIndex()
     length = Length.parse(plan.extractive["length"])
     entries = []
     for rank, ((k, importance), story) in enumerate(zip(order, ranked, strict=True), start=1):
-        members = [prepared[i] for i in stories[k]]
+        members = [analysed[i] for i in stories[k]]
         stem = get_language(members[0].language).stemmer
         chosen: list[DigestSentence] = []
         words = 0
@@ -308,7 +308,7 @@ def _select(plan: Plan, prepared: Sequence[PreparedArticle], stories: list[list[
             chosen.append(DigestSentence(candidate.text, candidate.document, candidate.start, candidate.end))
             words += candidate.words
         sources = tuple(dict.fromkeys(a.source for a in members if a.source))
-        duplicates = tuple(Duplicate(prepared[i].id, prepared[copies[i]].id) for i in stories[k] if i in copies)
+        duplicates = tuple(Duplicate(analysed[i].id, analysed[copies[i]].id) for i in stories[k] if i in copies)
         entries.append(Story(
             id=f"story-{rank}", headline=story.headline, summary=" ".join(s.text for s in chosen),
             sentences=tuple(chosen), documents=tuple(a.id for a in members), duplicates=duplicates,

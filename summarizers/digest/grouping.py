@@ -27,7 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..methods.terms import count_matrix
-from .prepared import PreparedArticle
+from .analysed import AnalysedArticle
 
 TITLE_WEIGHT = 2.0
 NAME_WEIGHT = 1.0
@@ -39,7 +39,7 @@ TIME_WINDOW_DAYS = 3.0
 TIME_HALF_LIFE_DAYS = 3.0
 
 
-def article_vectors(articles: Sequence[PreparedArticle]) -> sp.csr_matrix:
+def article_vectors(articles: Sequence[AnalysedArticle]) -> sp.csr_matrix:
     """L2-normalised TF-IDF rows of the articles (see the module's docstring)."""
     features = []
     for a in articles:
@@ -154,7 +154,7 @@ def average_link(n: int, similarities: dict[tuple[int, int], float], threshold: 
     return labels
 
 
-def group_stories(articles: Sequence[PreparedArticle], threshold: float | None = None) -> list[list[int]]:
+def group_stories(articles: Sequence[AnalysedArticle], threshold: float | None = None) -> list[list[int]]:
     """The stories of ``articles`` (all of one language): lists of indices into ``articles``,
     each in input order, the stories in the order of their first article (``threshold``:
     :data:`LINK_THRESHOLD` unless given)."""

@@ -38,7 +38,7 @@ from ..methods.query import relevance as query_relevance
 from ..methods.terms import count_matrix
 from ..text.language import get_language
 from ..text.words import count_words
-from .prepared import PreparedArticle
+from .analysed import AnalysedArticle
 
 PER_ARTICLE = 8
 MAX_ARTICLES = 40
@@ -66,7 +66,7 @@ def story_relevance(terms: Sequence[Sequence[str]], request: Request, language: 
     return query_relevance(terms, query_terms(query, get_language(language)))
 
 
-def query_coverage(articles: Sequence[PreparedArticle], request: Request) -> float | None:
+def query_coverage(articles: Sequence[AnalysedArticle], request: Request) -> float | None:
     """The share of the request's query terms (weighted as in the query) that occur anywhere in
     ``articles`` (``None`` without a query; 0 for a query without content words)."""
     query = query_of(request)
@@ -141,7 +141,7 @@ def _mmr(relevance: np.ndarray, similar: np.ndarray, redundancy: float = REDUNDA
     return order, gains
 
 
-def _headline(articles: Sequence[PreparedArticle], vocabulary: dict[str, int], idf: np.ndarray,
+def _headline(articles: Sequence[AnalysedArticle], vocabulary: dict[str, int], idf: np.ndarray,
               centre: np.ndarray) -> tuple[str, str | int] | None:
     """The title closest to the story's centroid (ties: the earlier article)."""
     best: tuple[float, str, str | int] | None = None
@@ -159,7 +159,7 @@ def _headline(articles: Sequence[PreparedArticle], vocabulary: dict[str, int], i
     return (best[1], best[2]) if best else None
 
 
-def rank_story(articles: Sequence[PreparedArticle], request: Request) -> RankedStory:
+def rank_story(articles: Sequence[AnalysedArticle], request: Request) -> RankedStory:
     """The headline and the ranked candidate sentences of the story told by ``articles`` (its
     originals, not their duplicates), under ``request`` (its length bounds the candidates)."""
     chosen = list(articles)
@@ -199,7 +199,7 @@ def rank_story(articles: Sequence[PreparedArticle], request: Request) -> RankedS
     return RankedStory(found[0], found[1], candidates, coverage)
 
 
-def _most_central(articles: list[PreparedArticle], keep: int) -> list[PreparedArticle]:
+def _most_central(articles: list[AnalysedArticle], keep: int) -> list[AnalysedArticle]:
     """The ``keep`` articles whose words are closest to the story's, in their order."""
     bags = [[t for s in a.terms for t in s] for a in articles]
     rows, _ = tfidf_rows(bags)

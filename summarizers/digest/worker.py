@@ -1,5 +1,5 @@
 """The digest's per-article and per-story work, the same in this process, a pool process or a
-Ray actor: prepare articles, rank stories, write abstractive summaries. One registry per worker
+Ray actor: analyse articles, rank stories, write abstractive summaries. One registry per worker
 (models load once); a failing article becomes its error, never an exception.
 
 With :class:`~summarizers.batch.limits.DocumentLimits`, each article's preparation (the document
@@ -27,7 +27,7 @@ from ..methods.base import Request
 from ..registry import Registry, default_registry
 from ..request import WireRequest
 from ..text.language import resolve_language_name
-from .prepared import PreparedArticle, prepare_article
+from .analysed import AnalysedArticle, analyse_article
 from .ranking import RankedStory, rank_story
 from .records import Article
 
@@ -105,24 +105,24 @@ class DigestWorker:
         return self._requests[key]
 
     def __call__(self, task: str, payload: Sequence[Any]) -> list[Any]:
-        """Run ``task`` on each element of ``payload``: ``prepare`` (articles), ``rank`` (stories:
-        lists of prepared articles) or ``abstract`` (``(language, text)`` pairs)."""
+        """Run ``task`` on each element of ``payload``: ``analyse`` (articles), ``rank`` (stories:
+        lists of analysed articles) or ``abstract`` (``(language, text)`` pairs)."""
         return [getattr(self, f"_{task}")(x) for x in payload]
 
-    def _prepare(self, article: Article) -> PreparedArticle | dict[str, Any]:
+    def _analyse(self, article: Article) -> AnalysedArticle | dict[str, Any]:
         limits = self.limits
         try:
             if limits is None:
-                return self.prepare(article)
+                return self.analyse(article)
             oversize = limits.oversize(_text_bytes(article)) if article.kind != "url" else None
             if oversize is not None:
                 return oversize.to_dict()
             if limits.isolation == "inline":
                 with time_limit(limits.timeout):
-                    return self.prepare(article)
+                    return self.analyse(article)
             if self._child is None:
                 self._child = GuardedChild(self._factory, limits)
-            return self._child.call(PrepareTask(self.plan, article), article.id)
+            return self._child.call(AnalyseTask(self.plan, article), article.id)
         except (SummaryTimeout, InputTooLarge) as exc:
             return exc.to_dict()
         except ChildFailed as exc:
@@ -132,14 +132,14 @@ class DigestWorker:
             log.exception("digest: article %r failed", article.id)
             return internal_error(exc)
 
-    def prepare(self, article: Article) -> PreparedArticle | dict[str, Any]:
+    def analyse(self, article: Article) -> AnalysedArticle | dict[str, Any]:
         """``article`` prepared here, or its error entry for a refused article.
 
         Raises:
             Exception: a bug (or ``MemoryError``): the caller decides what it costs.
         """
         try:
-            return prepare_article(article, self.request("extractive", article.language),
+            return analyse_article(article, self.request("extractive", article.language),
                                    self.request("ranking", article.language))
         except SummarizerError as exc:
             return exc.to_dict()
@@ -150,7 +150,7 @@ class DigestWorker:
             self._child.discard()
             self._child = None
 
-    def _rank(self, story: Sequence[PreparedArticle]) -> RankedStory:
+    def _rank(self, story: Sequence[AnalysedArticle]) -> RankedStory:
         return rank_story(story, self.request("extractive", story[0].language))
 
     def _abstract(self, job: tuple[str, str]) -> Any:
@@ -166,7 +166,7 @@ def _text_bytes(article: Article) -> int:
 
 
 @dataclass(frozen=True)
-class PrepareTask:
+class AnalyseTask:
     """One article's preparation, sent to a :class:`~summarizers.batch.limits.GuardedChild`:
     called there with the child's registry (see :meth:`GuardedChild.call`), on the child's kept
     digest worker (:func:`~summarizers.engine.child.kept`)."""
@@ -174,8 +174,8 @@ class PrepareTask:
     plan: Plan
     article: Article
 
-    def __call__(self, registry: Registry) -> PreparedArticle | dict[str, Any]:
+    def __call__(self, registry: Registry) -> AnalysedArticle | dict[str, Any]:
         """The article prepared (or its error entry); ``MemoryError`` and bugs propagate."""
         worker = kept(("digest", id(registry), repr(self.plan)),
                       lambda: DigestWorker(self.plan, partial(registry_of, registry)))
-        return worker.prepare(self.article)
+        return worker.analyse(self.article)

@@ -25,7 +25,7 @@ _NAME_OR_NUMBER = re.compile(r"(?<=[\s(\"'“‘])(?:\d[\d.,]*\d|\d|[A-Z][\w'’
 
 
 @dataclass(frozen=True)
-class PreparedArticle:
+class AnalysedArticle:
     """What the digest needs of one article (plain values: it travels between processes).
 
     Attributes:
@@ -71,7 +71,7 @@ def load(article: Article, request: Request) -> Document:
     return load_input(Input(**{article.kind: article.text}), request.language, title=article.title)
 
 
-def prepare_article(article: Article, request: Request, ranking: Request) -> PreparedArticle:
+def analyse_article(article: Article, request: Request, ranking: Request) -> AnalysedArticle:
     """The article ready for grouping and ranking, under the (extractive) ``request``; its
     sentences ranked under ``ranking``, the request without the query: the story's ranking
     applies the query once, across all of its articles (see :mod:`.ranking`).
@@ -91,7 +91,7 @@ def prepare_article(article: Article, request: Request, ranking: Request) -> Pre
     title = article.title or (document.headline.text if document.headline else None)
     sentences = document.sentences
     names = frozenset(m.group().lower() for s in sentences for m in _NAME_OR_NUMBER.finditer(" " + s.text))
-    return PreparedArticle(
+    return AnalysedArticle(
         id=article.id, index=article.index, text=document.text, language=document.language.code,
         spans=tuple((s.start, s.end) for s in sentences), ranks=tuple(ranks),
         terms=tuple(tuple(content_terms(s.text, document)) for s in sentences),
