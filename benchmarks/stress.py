@@ -577,10 +577,12 @@ def free_port() -> int:
 
 @contextmanager
 def gunicorn(env: dict[str, str], log: Path) -> Iterator[tuple[str, int]]:
-    """gunicorn with ``service/gunicorn.conf.py`` on a free loopback port: ``(base url, pid)``."""
+    """gunicorn with ``service/gunicorn.conf.py`` on a free loopback port: ``(base url, pid)``; its
+    jobs database beside ``log`` (never in the working directory) unless ``env`` names one."""
     port = free_port()
     full = {k: v for k, v in os.environ.items() if not k.startswith(("SUMMARIZE_", "PROMETHEUS_"))}
-    full.update({"HOST": "127.0.0.1", "PORT": str(port), "SUMMARIZE_PRELOAD": "", **env})
+    full.update({"HOST": "127.0.0.1", "PORT": str(port), "SUMMARIZE_PRELOAD": "",
+                 "SUMMARIZE_JOBS_DB": str(log.with_suffix(".jobs.db")), **env})
     with log.open("wb") as out:
         process = subprocess.Popen([sys.executable, "-m", "gunicorn", "--config", "service/gunicorn.conf.py",
                                     "summarizers_service.app:create_app()"], cwd=ROOT, env=full, stdout=out,
