@@ -8,9 +8,10 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
+from fixtures import serve_http
 
 from summarizers.errors import FetchFailed, UrlNotAllowed
 from summarizers.fetch import FetchPolicy, fetch
@@ -55,13 +56,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
+    with serve_http(Handler) as base:
+        yield base
 
 
 LOCAL = FetchPolicy(allowed_networks=("127.0.0.1/32",), timeout=1.5)
