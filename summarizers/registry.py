@@ -135,8 +135,7 @@ class Registry:
         if opts.get("faithfulness") == "fallback" and impl.kind != "extractive":
             extractive = self._fallback
             if extractive is not None:
-                shared = ("order", "title", "query") if any(p.name == "query" for p in extractive.all_parameters()) \
-                    else ("order", "title")
+                shared = ("order", "title", "query") if extractive.accepts("query") else ("order", "title")
                 common = Options({k: v for k, v in opts.items() if k in shared})
                 fallback = Request(method=extractive, length=parsed_length, language=lang, options=common)
         return Request(method=impl, length=parsed_length, language=lang, options=opts, fallback=fallback)
@@ -161,7 +160,7 @@ class Registry:
                 raise MethodUnavailable(f"SUMMARIZE_EXTRACT_METHOD {name!r} is not an extractive method",
                                         reason="misconfigured extract method")
             return unavailable
-        takes_query = any(p.name == "query" for p in method.all_parameters())
+        takes_query = method.accepts("query")
 
         @lru_cache(maxsize=SCORER_REQUESTS)
         def request(query: str | None, language: Language) -> Request:

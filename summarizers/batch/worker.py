@@ -120,15 +120,16 @@ class ChunkWorker:
     def run(self, chunk: Sequence[Item], request: WireRequest | None = None) -> list[dict[str, Any]]:
         """One output record per item, in the chunk's order, all computed here (no limits).
         Never raises for a document."""
-        request = self.request if request is None else request
         records: list[dict[str, Any] | None] = [None] * len(chunk)
         groups: dict[Request, list[int]] = {}
+        job: tuple[str, Request] | None = None  # the job's request, read once per chunk
         for i, item in enumerate(chunk):
             if item.error is not None:
                 records[i] = error_record(item, item.error)
                 continue
             try:
-                prepared = self.prepare(item, request)
+                job = job or self._job(request)
+                prepared = self._for_item(item, *job)
             except SummarizerError as exc:  # a bad per-record method or length, an unavailable method
                 records[i] = error_record(item, exc)
                 continue
@@ -148,24 +149,39 @@ class ChunkWorker:
             SummarizerError: for a bad method, length or options, or an unavailable method.
             ValueError: the worker was given no request, and neither was this call.
         """
+        return self._for_item(item, *self._job(request))
+
+    def _job(self, request: WireRequest | None) -> tuple[str, Request]:
+        """The key and the prepared request of a job (``request``, default the worker's), read
+        from its wire form once for the worker's life.
+
+        Raises:
+            ValueError: the worker was given no request, and neither was this call.
+        """
         wire = self.request if request is None else request
         if wire is None:
             raise ValueError("this chunk worker was given no request")
-        job = json.dumps(wire, sort_keys=True, default=repr)
+        key = json.dumps(wire, sort_keys=True, default=repr)
+        base = self._prepared.get(key)
+        if base is None:
+            if len(self._prepared) >= MAX_PREPARED:
+                self._prepared.clear()
+            base = self._prepared[key] = self.registry.from_wire(wire)
+        return key, base
+
+    def _for_item(self, item: Item, job: str, base: Request) -> Request:
+        """``item``'s request in the job ``job`` (prepared as ``base``): ``base`` itself, or under
+        the record's own method or length, prepared once per distinct override."""
+        if item.method is None and item.length is None:
+            return base
         key = json.dumps([job, item.method, item.length], sort_keys=True, default=repr)
         prepared = self._prepared.get(key)
         if prepared is None:
+            method = base.method_name if item.method is None else item.method
+            length = base.length if item.length is None else item.length
+            prepared = self.registry.prepare(method, length, base.language, self._options_for(method, base))
             if len(self._prepared) >= MAX_PREPARED:
                 self._prepared.clear()
-            base = self._prepared.get(job)
-            if base is None:
-                base = self._prepared[job] = self.registry.from_wire(wire)
-            if item.method is None and item.length is None:
-                prepared = base
-            else:
-                method = base.method_name if item.method is None else item.method
-                length = base.length if item.length is None else item.length
-                prepared = self.registry.prepare(method, length, base.language, self._options_for(method, base))
             self._prepared[key] = prepared
         return prepared
 
@@ -174,6 +190,7 @@ class ChunkWorker:
         """:meth:`__call__` under ``limits`` (see the module docstring)."""
         records: list[dict[str, Any] | None] = [None] * len(chunk)
         in_process: list[int] = []
+        job: tuple[str, Request] | None = None  # the job's request, read once per chunk
         for i, item in enumerate(chunk):
             if should_stop():
                 raise Stopped()
@@ -184,7 +201,8 @@ class ChunkWorker:
                 continue
             if item.error is None:
                 try:
-                    kind = self.prepare(item, request).method.kind
+                    job = job or self._job(request)
+                    kind = self._for_item(item, *job).method.kind
                 except Exception:  # run() gives the error record
                     kind = None
             if kind is None or kind == "abstractive":
@@ -258,8 +276,8 @@ class ChunkWorker:
         options = base.options
         if method == base.method_name:
             return options
-        known = {p.name for p in self.registry.get(method).all_parameters()}
-        return {k: v for k, v in options.items() if k in known}
+        impl = self.registry.get(method)
+        return {k: v for k, v in options.items() if impl.accepts(k)}
 
 
 def _in_child(child: GuardedChild, item: Item, request: WireRequest | None, should_stop: Callable[[], bool]

@@ -238,6 +238,10 @@ class Method(ABC):
         """The common options followed by the method's own."""
         return COMMON_PARAMETERS + tuple(self.parameters)
 
+    def accepts(self, option: str) -> bool:
+        """Whether ``option`` is one of :meth:`all_parameters` (e.g. ``"query"``)."""
+        return any(p.name == option for p in self.all_parameters())
+
     def validate_options(self, options: Mapping[str, Any] | None) -> dict[str, Any]:
         """Check ``options`` against :meth:`all_parameters`.
 
