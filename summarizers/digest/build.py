@@ -127,10 +127,11 @@ def make_plan(registry: Registry, method: str, length: Any, language: str,
         ranked = {k: v for k, v in given.items() if k in ("order", "query")}
     settings = {"method": method, "ranking": extractive, "length": parsed.to_dict(), "language": language,
                 "options": given}
-    return Plan(extractive=registry.prepare(extractive, parsed, language, ranked).to_wire(),
-                ranking=registry.prepare(extractive, parsed, language,
-                                         {k: v for k, v in ranked.items() if k != "query"}).to_wire(),
-                abstractive=abstractive, settings=settings, query_filter=query_filter)
+    request = registry.prepare(extractive, parsed, language, ranked).to_wire()
+    plain = {k: v for k, v in ranked.items() if k != "query"}  # the ranking is the request without a query
+    ranking = request if plain == ranked else registry.prepare(extractive, parsed, language, plain).to_wire()
+    return Plan(extractive=request, ranking=ranking, abstractive=abstractive, settings=settings,
+                query_filter=query_filter)
 
 
 def _articles(documents: Iterable[Mapping[str, Any] | str | Item], group_by: str | None) -> list[Article]:
