@@ -166,9 +166,25 @@ def test_without_a_query_every_output_is_what_the_code_gave_before_queries(bbc_a
                 continue
             data = summarize(record["document"], method=case["method"], length=case["length"],
                              options=options, registry=reg).to_dict()
-            blob = json.dumps({k: data[k] for k in ("summary", "sentences", "all_sentences", "warnings", "length")},
-                              sort_keys=True, ensure_ascii=False)
-            assert hashlib.sha256(blob.encode()).hexdigest() == case["sha256"], (case["id"], case["method"])
+            assert data["summary"] == case["summary"], (case["id"], case["method"])
+            assert output_fingerprint(data) == case["sha256"], (case["id"], case["method"])
+
+
+def output_fingerprint(data: dict) -> str:
+    """The SHA-256 of a summary's outputs (texts, offsets, ranks, warnings, length), its scores
+    rounded to 9 decimals: the last digits of a float differ between numpy/scipy builds (a fresh
+    install resolves the newest), the ranking they give does not."""
+    def rounded(value: object) -> object:
+        if isinstance(value, float):
+            return round(value, 9)
+        if isinstance(value, dict):
+            return {k: rounded(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [rounded(v) for v in value]
+        return value
+
+    kept = {k: rounded(data[k]) for k in ("summary", "sentences", "all_sentences", "warnings", "length")}
+    return hashlib.sha256(json.dumps(kept, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 # --- surfaces ---------------------------------------------------------------------------------
