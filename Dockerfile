@@ -28,11 +28,11 @@ WORKDIR /app
 # CPU-only torch first (from its own index), then the package with the service, abstractive and
 # ctranslate2 extras.
 RUN pip install --index-url "${TORCH_INDEX}" "torch==${TORCH_VERSION}"
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md constraints.txt ./
 COPY summarizers ./summarizers
 COPY service ./service
 COPY eval ./eval
-RUN pip install ".[abstractive,ctranslate2,service]"
+RUN pip install --constraint constraints.txt ".[abstractive,ctranslate2,service]"
 
 RUN if [ "${DOWNLOAD_MODEL}" = "1" ]; then \
         summarize models download "${MODEL}" --quantization "${CT2_QUANTIZATION}" \

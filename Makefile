@@ -9,16 +9,18 @@ TORCH_INDEX ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install test lint serve clean
+.PHONY: install test lint serve clean constraints
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Everything (all extras and the test tools); redone when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# Everything (all extras and the test tools) at the versions of constraints.txt, those the suite
+# last passed with (a fresh resolve takes whatever the registry serves that day); redone when
+# pyproject.toml or constraints.txt changes.
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet "torch==$(TORCH_VERSION)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
-	$(BIN)/python -m pip install --quiet -e ".[all,test]"
+	$(BIN)/python -m pip install --quiet --constraint constraints.txt -e ".[all,test]"
 	touch $@
 
 install: $(VENV)/.installed
@@ -32,6 +34,11 @@ lint: install
 
 serve: install
 	$(BIN)/gunicorn --config service/gunicorn.conf.py --bind $(HOST):$(PORT) "summarizers_service.app:create_app()"
+
+# Re-pin constraints.txt to what the venv holds now (after `make install` and a green `make test`).
+constraints: install
+	{ sed -n '/^#/p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable | grep -v -i '^torch=='; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
