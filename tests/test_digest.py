@@ -20,6 +20,7 @@ from summarizers.digest.worker import DigestWorker, registry_of
 from summarizers.engine.pool import LocalPool
 from summarizers.errors import InvalidInput, InvalidLength, UnsupportedLanguage
 from summarizers.request import parse_published
+from summarizers.text.openers import leans_back
 
 FLOOD = [
     "Heavy rain flooded the river town of Elmford on Monday, forcing 3,000 residents to leave their homes.",
@@ -188,3 +189,21 @@ def test_abstractive_digest_rewrites_each_story_with_the_grounding_check(tiny_ba
     for story in digest.stories:
         assert story.faithfulness is not None and "score" in story.faithfulness
         assert all(s.document is None or s.document in story.documents for s in story.sentences)
+
+
+def test_sentences_that_lean_on_an_earlier_one_are_recognised() -> None:
+    assert leans_back("It began last Thursday and will end today.", "en")
+    assert leans_back("But the court refused.", "en") and leans_back("However, the vote was delayed.", "en")
+    assert leans_back("Cependant, le vote a été reporté.", "fr") and leans_back("Aber das Gericht lehnte ab.", "de")
+    assert not leans_back("There were 200 people at the hall.", "en")
+    assert not leans_back("Italy won the match.", "en")  # a word, not a prefix
+    assert not leans_back("It began last Thursday.", "cs")  # no list for the language: nothing leans
+
+
+def test_a_story_prefers_a_standalone_sentence_to_one_that_leans_on_its_article() -> None:
+    leaning = "It means the Elm river flood will keep the Elmford bridges closed to traffic for days."
+    standalone = "Engineers said the Elm river flood will keep the Elmford bridges closed to traffic for days."
+    records = [{"id": "a", "text": "\n\n".join([FLOOD[0], leaning]), "feed": "x"},
+               {"id": "b", "text": "\n\n".join([FLOOD[1], standalone]), "feed": "x"}]
+    texts = [s.text for s in summarize_digest(records, length={"sentences": 3}, group_by="feed").stories[0].sentences]
+    assert standalone in texts and leaning not in texts

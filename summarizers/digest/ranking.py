@@ -3,7 +3,10 @@
 Candidates are each article's best :data:`PER_ARTICLE` sentences by the method's own ranking
 (for ``newsrank``: inverted-pyramid position, centrality within the article, headline
 similarity), from at most :data:`MAX_ARTICLES` articles (the most central). Each candidate's
-relevance adds three parts, scaled down for sentences shorter than :data:`SHORT_WORDS` words:
+relevance adds three parts, scaled down for sentences shorter than :data:`SHORT_WORDS` words
+and weighed :data:`LEANING_WEIGHT` for a sentence that opens on a word pointing back at an earlier
+one (:mod:`summarizers.text.openers`: a pronoun or connective, which out of its article reads as a
+fragment):
 
 - **position within its article**: ``1 / (1 + (rank - 1) / RANK_SCALE)`` for the method's rank;
 - **centrality across the articles**: the TF-IDF cosine of the sentence and the story's
@@ -37,6 +40,7 @@ from ..methods.query import Relevance, query_of, query_terms
 from ..methods.query import relevance as query_relevance
 from ..methods.terms import count_matrix
 from ..text.language import get_language
+from ..text.openers import leans_back
 from ..text.words import count_words
 from .analysed import AnalysedArticle
 
@@ -46,6 +50,9 @@ RANK_SCALE = 2.0
 CENTRALITY_WEIGHT = 1.0
 AGREEMENT_WEIGHT = 1.0
 SHORT_WORDS = 10
+#: A sentence that opens on a word pointing back at an earlier one ("It began last Thursday",
+#: "But the court...") weighs this much: out of its article it reads as a fragment.
+LEANING_WEIGHT = 0.5
 REDUNDANCY = 0.7
 #: With a query, relevance times centrality: a candidate's signals are multiplied by
 #: ``1 + QUERY_WEIGHT * r``, ``r`` its relevance to the query expanded over the story's candidates
@@ -182,7 +189,8 @@ def rank_story(articles: Sequence[AnalysedArticle], request: Request) -> RankedS
     bearing = story_relevance(terms, request, chosen[0].language)
     if bearing is not None:  # query-focused: relevance to the expanded query joins the signals
         signals = signals * (1.0 + QUERY_WEIGHT * bearing.scores)
-    relevance = np.minimum(1.0, words / SHORT_WORDS) * signals
+    leaning = np.array([leans_back(t, chosen[0].language) for t in texts], dtype=bool)
+    relevance = np.minimum(1.0, words / SHORT_WORDS) * signals * np.where(leaning, LEANING_WEIGHT, 1.0)
     order, gains = _mmr(relevance, similar)
     candidates = tuple(
         Candidate(chosen[picks[p][0]].id, *chosen[picks[p][0]].spans[picks[p][1]], texts[p], gain, int(words[p]))
