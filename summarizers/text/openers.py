@@ -3,9 +3,9 @@
 A sentence that opens on a pronoun ("It began last Thursday"), a demonstrative ("This decision")
 or a connective ("But the court...", "However, ...") points back at a sentence it does not
 contain. Inside its article the reader has that sentence; lifted into a summary of several
-articles it reads as a fragment ("Now it wants its money back"). Extractive multi-document
-systems have long kept such sentences out of summaries or weighed them down (the dangling
-references of Nenkova & McKeown 2011, *Automatic Summarization*, section 4.3).
+articles it reads as a fragment ("It began last Thursday and will end today": what did?).
+Extractive multi-document systems have long kept such sentences out of summaries or weighed them
+down: dangling references are the first readability fault of extracts.
 
 Only the first word is read (a simple, linear test); the lists are the pronouns, possessives,
 demonstratives and connectives of the languages written here. Openers that are mostly
