@@ -34,24 +34,10 @@ from summarizers.errors import SummarizerError
 from summarizers.text.language import get_language
 from summarizers_eval.scoring import RougeEvaluator, ScorerConfig
 
+from .bench_grouping import bcubed
+
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "multiling2011" / "multiling2011.jsonl"
 BUDGETS = (250, 100, 70)
-
-
-def bcubed_f1(labels: Sequence[Any], truth: Sequence[Any]) -> float:
-    """The B-cubed F1 of a clustering (``labels``) against the true classes (``truth``)."""
-    clusters: dict[Any, set[int]] = {}
-    classes: dict[Any, set[int]] = {}
-    for i, (label, true) in enumerate(zip(labels, truth, strict=True)):
-        clusters.setdefault(label, set()).add(i)
-        classes.setdefault(true, set()).add(i)
-    precision = recall = 0.0
-    for i in range(len(labels)):
-        common = len(clusters[labels[i]] & classes[truth[i]])
-        precision += common / len(clusters[labels[i]])
-        recall += common / len(classes[truth[i]])
-    precision, recall = precision / len(labels), recall / len(labels)
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
 def cut(text: str, words: int) -> str:
@@ -101,7 +87,7 @@ def evaluate(language: str, clusters: Sequence[Mapping[str, Any]], seed: int = 0
     kept = [a for a in shuffled if a["id"] in label]
     out: dict[str, Any] = {"language": language, "articles": len(articles), "refused": len(digest.errors),
                            "stories": len(digest.stories),
-                           "bcubed_f1": round(bcubed_f1([label[a["id"]] for a in kept], [a["story"] for a in kept]), 4)}
+                           "bcubed_f1": round(bcubed([label[a["id"]] for a in kept], [a["story"] for a in kept])[2], 4)}
     scorer = RougeEvaluator(ScorerConfig(language=name, tokenizer="default" if language == "en" else "unicode"))
     references = {c["topic"]: c["summaries"] for c in clusters}
     members = {c["topic"]: [a for a in articles if a["story"] == c["topic"]] for c in clusters}

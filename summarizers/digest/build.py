@@ -182,7 +182,7 @@ def run_digest(documents: Iterable[Mapping[str, Any] | str | Item], plan: Plan, 
     notify("analyse", 0, len(good))
     run_ordered(pool, _chunks(good, "analyse"), collect_analysed)
     notify("group", 0, len(analysed))
-    stories, copies = _stories(analysed, group_by)
+    stories, copies = find_stories(analysed, group_by)
     notify("group", len(analysed), len(analysed))
 
     ranked: list[RankedStory] = []
@@ -229,8 +229,12 @@ def _filter(order: list[tuple[int, float]], ranked: list[RankedStory], stories: 
     return kept_order, kept, dropped
 
 
-def _stories(analysed: Sequence[AnalysedArticle], group_by: str | None) -> tuple[list[list[int]], dict[int, int]]:
-    """Stories (index lists in input order) and ``{copy: original}`` for the near-duplicates."""
+def find_stories(analysed: Sequence[AnalysedArticle], group_by: str | None = None
+                 ) -> tuple[list[list[int]], dict[int, int]]:
+    """The digest's stories of ``analysed`` (lists of indices, in input order, within each language;
+    by the ``group`` field under ``group_by``, else by content: near-duplicates, then
+    :func:`~.grouping.group_stories` over their originals) and ``{copy: original}`` for the
+    near-duplicates."""
     partitions: dict[Any, list[int]] = defaultdict(list)
     for i, a in enumerate(analysed):
         key = (a.language, a.group if a.group is not None else ("#", i)) if group_by else a.language
