@@ -89,12 +89,7 @@ def analyse(records: Sequence[Mapping[str, Any]], language: str) -> list[Analyse
 
 def digest_labels(analysed: Sequence[AnalysedArticle], threshold: float) -> list[int]:
     """Each article's story number under the digest's grouping at ``threshold``."""
-    saved = grouping.LINK_THRESHOLD
-    grouping.LINK_THRESHOLD = threshold
-    try:
-        stories, _ = find_stories(analysed)
-    finally:
-        grouping.LINK_THRESHOLD = saved
+    stories, _ = find_stories(analysed, threshold=threshold)
     label = [0] * len(analysed)
     for k, story in enumerate(stories):
         for i in story:

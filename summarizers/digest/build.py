@@ -229,12 +229,12 @@ def _filter(order: list[tuple[int, float]], ranked: list[RankedStory], stories: 
     return kept_order, kept, dropped
 
 
-def find_stories(analysed: Sequence[AnalysedArticle], group_by: str | None = None
-                 ) -> tuple[list[list[int]], dict[int, int]]:
+def find_stories(analysed: Sequence[AnalysedArticle], group_by: str | None = None, *,
+                 threshold: float | None = None) -> tuple[list[list[int]], dict[int, int]]:
     """The digest's stories of ``analysed`` (lists of indices, in input order, within each language;
     by the ``group`` field under ``group_by``, else by content: near-duplicates, then
-    :func:`~.grouping.group_stories` over their originals) and ``{copy: original}`` for the
-    near-duplicates."""
+    :func:`~.grouping.group_stories` over their originals, at ``threshold``, the default link
+    threshold unless given) and ``{copy: original}`` for the near-duplicates."""
     partitions: dict[Any, list[int]] = defaultdict(list)
     for i, a in enumerate(analysed):
         key = (a.language, a.group if a.group is not None else ("#", i)) if group_by else a.language
@@ -257,7 +257,7 @@ def find_stories(analysed: Sequence[AnalysedArticle], group_by: str | None = Non
             stories.append(sorted(members))
             continue
         firsts.sort()
-        for story in group_stories([analysed[i] for i in firsts]):
+        for story in group_stories([analysed[i] for i in firsts], threshold):
             heads = [firsts[k] for k in story]
             stories.append(sorted(i for head in heads for i in sets[root_of[head]]))
     stories.sort(key=lambda s: s[0])
