@@ -22,7 +22,9 @@ the "several" columns score only the articles of events told by several differen
 reference: TF-IDF of the texts' words (sublinear term frequency, smooth IDF, L2-normalised),
 exact average-link over all pairs (:func:`scipy.cluster.hierarchy.linkage`) cut at the cosine
 threshold of a grid that scores best on the set itself, i.e. tuned on the labels: the bar the
-digest's one default should reach without tuning.
+digest's one default should reach without tuning. ``--small-sets N`` adds small digests drawn
+from each set (the CMS case: an event's articles among a few others, and random few), at the
+default threshold.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import random
 import re
 import sys
 import warnings
@@ -144,6 +147,67 @@ def read(path: Path) -> list[dict[str, Any]]:
     return out
 
 
+def small_sets(analysed: Sequence[AnalysedArticle], truth: Sequence[Any], count: int, seed: int = 0) -> str:
+    """Figures of the grouping (default threshold) on ``count`` small digests drawn from ``analysed``:
+    the different articles of one event (copies aside) with 0 to 16 other articles, and random
+    sets of 2 to 20 articles; one line."""
+    rng = random.Random(seed)
+    copies = digest_labels(analysed, math.inf)
+    members: dict[Any, dict[int, int]] = {}
+    for i, (label, true) in enumerate(zip(copies, truth, strict=True)):
+        members.setdefault(true, {}).setdefault(label, i)  # one article per copy set
+    events = [list(m.values()) for m in members.values() if len(m) > 1]
+    if not events:
+        return "no event of several different articles"
+    f1, joined, precision = [], [], []
+    for _ in range(count):
+        event = rng.choice(events)
+        others = [i for i in range(len(analysed)) if truth[i] != truth[event[0]]]
+        chosen = event + rng.sample(others, min(len(others), rng.choice((0, 1, 2, 4, 8, 16))))
+        found = digest_labels([analysed[i] for i in chosen], grouping.LINK_THRESHOLD)
+        f1.append(bcubed(found, [truth[i] for i in chosen])[2])
+        joined.append(len(set(found[:len(event)])) == 1)
+        sample = rng.sample(range(len(analysed)), min(len(analysed), rng.choice((2, 3, 5, 10, 20))))
+        precision.append(bcubed(digest_labels([analysed[i] for i in sample], grouping.LINK_THRESHOLD),
+                                [truth[i] for i in sample])[0])
+    return (f"small digests ({count} of each): an event's articles with 0-16 others: B-cubed F1 "
+            f"{np.mean(f1):.3f}, the event in one story {np.mean(joined):.0%}; random sets of 2-20: "
+            f"precision {np.mean(precision):.3f}")
+
+
+def report(analysed: Sequence[AnalysedArticle], truth: Sequence[Any], thresholds: Sequence[float],
+           reference: bool) -> None:
+    """Print one set's figures (see the module's docstring)."""
+    copies = digest_labels(analysed, math.inf)
+    distinct: dict[Any, set[int]] = {}
+    for label, true in zip(copies, truth, strict=True):
+        distinct.setdefault(true, set()).add(label)
+    several = [len(distinct[true]) > 1 for true in truth]
+    print(f"  ({sum(several)} articles are in events of several different articles: the last three "
+          "columns score those alone, every article still clustered)", flush=True)
+    print("  threshold  precision  recall  B-cubed F1  stories  | several: P      R      F1", flush=True)
+    for threshold in thresholds:
+        found = digest_labels(analysed, threshold)
+        p, r, f = bcubed(found, truth)
+        sp_, sr, sf = bcubed(found, truth, several)
+        mark = "*" if threshold == grouping.LINK_THRESHOLD else " "
+        print(f"  {threshold:.3f}{mark}    {p:.3f}      {r:.3f}   {f:.3f}       {len(set(found)):<7}"
+              f"  |          {sp_:.3f}  {sr:.3f}  {sf:.3f}", flush=True)
+    p, r, f = bcubed(copies, truth)
+    sf = bcubed(copies, truth, several)[2]
+    print(f"  copies only (near-duplicates joined, nothing else): precision {p:.3f} recall {r:.3f} "
+          f"B-cubed F1 {f:.3f}, {len(set(copies))} stories; several: F1 {sf:.3f}", flush=True)
+    if reference:
+        texts = [a.text for a in analysed]
+        best, stories, (p, r, f) = tuned_reference(texts, truth)
+        print(f"  reference (TF-IDF average-link, tuned on this set: threshold {best:.2f}): "
+              f"precision {p:.3f} recall {r:.3f} B-cubed F1 {f:.3f}, {stories:.0f} stories", flush=True)
+        if any(several):
+            best, stories, (p, r, f) = tuned_reference(texts, truth, several)
+            print(f"  reference tuned for the several: threshold {best:.2f}, precision {p:.3f} recall {r:.3f} "
+                  f"F1 {f:.3f}", flush=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the figures."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_grouping", description=__doc__.split("\n")[0])
@@ -154,6 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--language", default="english", help="the records' language (default english)")
     parser.add_argument("--thresholds", default=",".join(map(str, THRESHOLDS)), help="comma-separated link thresholds")
     parser.add_argument("--no-reference", action="store_true", help="skip the tuned TF-IDF reference")
+    parser.add_argument("--small-sets", type=int, default=0, metavar="N",
+                        help="also group N small digests drawn from each set (default 0: none)")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore")
     labels: dict[Any, Any] = {}
@@ -176,34 +242,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         truth = [(a.language, event[a.id]) for a in analysed]  # stories never cross languages
         print(f"\n{name}: {len(analysed)} articles, {len(set(truth))} events "
               f"({sum(1 for c in Counter(truth).values() if c > 1)} of more than one article)", flush=True)
-        copies = digest_labels(analysed, math.inf)
-        distinct: dict[Any, set[int]] = {}
-        for label, true in zip(copies, truth, strict=True):
-            distinct.setdefault(true, set()).add(label)
-        several = [len(distinct[true]) > 1 for true in truth]
-        print(f"  ({sum(several)} articles are in events of several different articles: the last three "
-              "columns score those alone, every article still clustered)", flush=True)
-        print("  threshold  precision  recall  B-cubed F1  stories  | several: P      R      F1", flush=True)
-        for threshold in thresholds:
-            found = digest_labels(analysed, threshold)
-            p, r, f = bcubed(found, truth)
-            sp_, sr, sf = bcubed(found, truth, several)
-            mark = "*" if threshold == grouping.LINK_THRESHOLD else " "
-            print(f"  {threshold:.3f}{mark}    {p:.3f}      {r:.3f}   {f:.3f}       {len(set(found)):<7}"
-                  f"  |          {sp_:.3f}  {sr:.3f}  {sf:.3f}", flush=True)
-        p, r, f = bcubed(copies, truth)
-        sf = bcubed(copies, truth, several)[2]
-        print(f"  copies only (near-duplicates joined, nothing else): precision {p:.3f} recall {r:.3f} "
-              f"B-cubed F1 {f:.3f}, {len(set(copies))} stories; several: F1 {sf:.3f}", flush=True)
-        if not args.no_reference:
-            texts = [a.text for a in analysed]
-            best, stories, (p, r, f) = tuned_reference(texts, truth)
-            print(f"  reference (TF-IDF average-link, tuned on this set: threshold {best:.2f}): "
-                  f"precision {p:.3f} recall {r:.3f} B-cubed F1 {f:.3f}, {stories:.0f} stories", flush=True)
-            if any(several):
-                best, stories, (p, r, f) = tuned_reference(texts, truth, several)
-                print(f"  reference tuned for the several: threshold {best:.2f}, precision {p:.3f} recall {r:.3f} "
-                      f"F1 {f:.3f}", flush=True)
+        report(analysed, truth, thresholds, not args.no_reference)
+        if args.small_sets:
+            print("  " + small_sets(analysed, truth, args.small_sets), flush=True)
     return 0
 
 

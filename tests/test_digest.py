@@ -118,6 +118,16 @@ def test_digest_groups_stories_merges_copies_and_never_repeats() -> None:
     assert set(shape["stories"][0]) >= {"id", "headline", "summary", "sentences", "documents", "duplicates"}
 
 
+def test_a_digest_of_a_few_articles_still_groups_the_reports_of_one_event() -> None:
+    # among two or three articles, the words two of them share would have an IDF of about 0
+    # (grouping.MIN_IDF_DOCUMENTS keeps them weighing as in a day's collection)
+    by_id = {r["id"]: r for r in _articles()}
+    for ids, expected in ((["flood-a", "flood-b"], 1), (["flood-a", "flood-b", "match-a"], 2),
+                          (["flood-a", "budget-a"], 2), (["budget-a", "budget-b", "match-a", "match-b"], 2)):
+        digest = summarize_digest([by_id[i] for i in ids], length={"sentences": 1})
+        assert len(digest.stories) == expected, ids
+
+
 def test_word_budget_and_group_by() -> None:
     records = [{**r, "feed": "all"} for r in _articles()]
     digest = summarize_digest(records, length={"words": 40}, group_by="feed")

@@ -1,11 +1,11 @@
 """Story grouping: articles about the same event, within one language.
 
-Each article is a TF-IDF vector (sublinear term frequency, IDF over the articles being grouped)
-of its stemmed content words, its title's words counted :data:`TITLE_WEIGHT` times more, and its
-names and numbers as features of their own counted :data:`NAME_WEIGHT` times more (two reports
-of one event share who, where and how many). The similarity of two articles is their cosine,
-discounted when both are dated and more than :data:`TIME_WINDOW_DAYS` apart (by half every
-:data:`TIME_HALF_LIFE_DAYS` beyond).
+Each article is a TF-IDF vector (sublinear term frequency, IDF over the articles being grouped,
+counted as at least :data:`MIN_IDF_DOCUMENTS`) of its stemmed content words, its title's words
+counted :data:`TITLE_WEIGHT` times more, and its names and numbers as features of their own
+counted :data:`NAME_WEIGHT` times more (two reports of one event share who, where and how many).
+The similarity of two articles is their cosine, discounted when both are dated and more than
+:data:`TIME_WINDOW_DAYS` apart (by half every :data:`TIME_HALF_LIFE_DAYS` beyond).
 
 Candidate pairs come from sparse nearest neighbours: each article's :data:`TOP_TERMS` heaviest
 features, multiplied block by block (:data:`BLOCK` articles at a time, so memory stays bounded),
@@ -44,6 +44,11 @@ TOP_TERMS = 40
 NEIGHBOURS = 20
 BLOCK = 1024
 LINK_THRESHOLD = 0.25
+#: The IDF's collection size is at least this: among a handful of articles, a word that two of
+#: them share would otherwise weigh (almost) nothing (``log((1 + n) / (1 + df))`` is 0 for two
+#: articles sharing it out of two), so two reports of one event could never be grouped. Larger
+#: collections are unchanged.
+MIN_IDF_DOCUMENTS = 50
 TIME_WINDOW_DAYS = 3.0
 TIME_HALF_LIFE_DAYS = 3.0
 
@@ -60,7 +65,7 @@ def article_vectors(articles: Sequence[AnalysedArticle]) -> sp.csr_matrix:
     counts = sp.csr_matrix(counts, dtype=float)
     n = counts.shape[0]
     df = np.bincount(counts.indices, minlength=counts.shape[1])
-    idf = np.log((1.0 + n) / (1.0 + df))
+    idf = np.log((1.0 + max(n, MIN_IDF_DOCUMENTS)) / (1.0 + df))
     counts.data = 1.0 + np.log(counts.data)
     weighted = sp.csr_matrix(counts @ sp.diags(idf))
     weighted.eliminate_zeros()
