@@ -15,15 +15,14 @@ candidate counts as similarity 0), merging while the average similarity between 
 at least :data:`LINK_THRESHOLD`. One default for every source: the constants are properties of
 these cosines between news articles, not of a feed.
 
-The threshold separates events, not themes. Measured with event labels (``tests/data/events``,
-``python -m benchmarks.bench_grouping``, docs/digest.md): two reports of one development sit
-mostly at 0.25 or above (MultiLing 2011's English pairs: 7 of 8; 300 rewrites of 100 BBC
-articles as other outlets' reports: all, median 0.55 to 0.72; BBC's own articles on one event,
-often a profile or a reaction beside the report: 45 %), while two articles on different
-events reach it in about 1 pair in 450 within a BBC section, mostly different events of one
-theme (two Blair speeches, two matches of one team). B-cubed F1 at 0.25: 0.83 on BBC News'
-2,225 articles (0.59 at 0.12), 0.83 on MultiLing's English developments (0.46 at 0.12). A topic
-followed over weeks (MultiLing's stories) becomes several stories.
+The threshold aims at events, not themes. Measured with event labels (``tests/data/events``,
+``python -m benchmarks.bench_grouping --pairs``, docs/digest.md): about half of the pairs of
+different articles on one event reach 0.25 (7 of MultiLing 2011's 8 English pairs, 30 % to 86 %
+of BBC's within a section, where a profile or a reaction often sits beside the report), pairs
+of different events far fewer (1 in 340 to 660 within a BBC section, 1 in 53 to 122 at 0.12;
+but 1 in 7 within one of MultiLing's weeks-long topics in English). B-cubed F1 at 0.25: 0.83 on
+BBC News' 2,225 articles (0.59 at 0.12), 0.83 on MultiLing's English developments (0.46 at
+0.12). A topic followed over weeks (MultiLing's stories) becomes several stories.
 """
 
 from __future__ import annotations
