@@ -83,6 +83,15 @@ def repeated_pairs(sentences: Sequence[str], threshold: float = 0.5) -> int:
     return found
 
 
+def print_figures(figures: dict[str, Any], as_json: bool) -> None:
+    """The figures as one JSON object, or one ``key: value`` line each."""
+    if as_json:
+        print(json.dumps(figures))
+    else:
+        for key, value in figures.items():
+            print(f"{key}: {value}")
+
+
 def _timed(command: list[str]) -> float:
     start = time.monotonic()
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
@@ -130,11 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "digest_seconds": round(digest_s, 1), "batch_seconds": round(batch_s, 1),
         "time_ratio": round(digest_s / batch_s, 2) if batch_s else None, "jobs": args.jobs,
     }
-    if args.json:
-        print(json.dumps(figures))
-    else:
-        for key, value in figures.items():
-            print(f"{key}: {value}")
+    print_figures(figures, args.json)
     return 0
 
 

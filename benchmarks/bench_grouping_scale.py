@@ -34,6 +34,7 @@ from pathlib import Path
 from summarizers.digest.analysed import AnalysedArticle
 from summarizers.digest.dedup import signature
 
+from .bench_digest_scale import print_figures
 from .bench_grouping import analyse, read
 
 DATA = (Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "bbc-news-summary"
@@ -103,11 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(done.stderr, file=sys.stderr)
         return done.returncode
     figures = json.loads(done.stdout.strip().splitlines()[-1])
-    if args.json:
-        print(json.dumps(figures))
-    else:
-        for key, value in figures.items():
-            print(f"{key}: {value}")
+    print_figures(figures, args.json)
     return 0
 
 
