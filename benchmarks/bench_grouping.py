@@ -106,6 +106,20 @@ def digest_labels(analysed: Sequence[AnalysedArticle], threshold: float) -> list
     return label
 
 
+def event_members(analysed: Sequence[AnalysedArticle], truth: Sequence[Any]) -> dict[Any, list[int]]:
+    """Each event's articles, one per set of near-duplicate copies (the first), in order."""
+    members: dict[Any, dict[int, int]] = {}
+    for i, (label, true) in enumerate(zip(digest_labels(analysed, math.inf), truth, strict=True)):
+        members.setdefault(true, {}).setdefault(label, i)
+    return {true: list(m.values()) for true, m in members.items()}
+
+
+def in_several(analysed: Sequence[AnalysedArticle], truth: Sequence[Any]) -> list[bool]:
+    """Whether each article's event is told by several different articles (copies aside)."""
+    members = event_members(analysed, truth)
+    return [len(members[true]) > 1 for true in truth]
+
+
 def tfidf_rows(texts: Sequence[str]) -> sp.csr_matrix:
     """Sparse L2-normalised TF-IDF rows of the texts' lower-cased words (the reference's vectors)."""
     vocabulary: dict[str, int] = {}
@@ -159,11 +173,7 @@ def small_sets(analysed: Sequence[AnalysedArticle], truth: Sequence[Any], count:
     the different articles of one event (copies aside) with 0 to 16 other articles, and random
     sets of 2 to 20 articles; one line."""
     rng = random.Random(seed)
-    copies = digest_labels(analysed, math.inf)
-    members: dict[Any, dict[int, int]] = {}
-    for i, (label, true) in enumerate(zip(copies, truth, strict=True)):
-        members.setdefault(true, {}).setdefault(label, i)  # one article per copy set
-    events = [list(m.values()) for m in members.values() if len(m) > 1]
+    events = [m for m in event_members(analysed, truth).values() if len(m) > 1]
     if not events:
         return "no event of several different articles"
     f1, joined, precision = [], [], []
@@ -177,7 +187,7 @@ def small_sets(analysed: Sequence[AnalysedArticle], truth: Sequence[Any], count:
         sample = rng.sample(range(len(analysed)), min(len(analysed), rng.choice((2, 3, 5, 10, 20))))
         precision.append(bcubed(digest_labels([analysed[i] for i in sample], grouping.LINK_THRESHOLD),
                                 [truth[i] for i in sample])[0])
-    return (f"small digests ({count} of each): an event's articles with 0-16 others: B-cubed F1 "
+    return (f"small digests ({count} of each): an event's articles with 0, 1, 2, 4, 8 or 16 others: B-cubed F1 "
             f"{np.mean(f1):.3f}, the event in one story {np.mean(joined):.0%}; random sets of 2-20: "
             f"precision {np.mean(precision):.3f}")
 
@@ -186,11 +196,7 @@ def pair_cosines(analysed: Sequence[AnalysedArticle], truth: Sequence[Any], thre
     """The grouping's cosines (:func:`~summarizers.digest.grouping.article_vectors`, no time
     discount) of the pairs of different articles (copies aside) in one event, and of the pairs in
     different events: the share of each reaching every threshold; one line."""
-    copies = digest_labels(analysed, math.inf)
-    first: dict[int, int] = {}
-    for i, label in enumerate(copies):
-        first.setdefault(label, i)
-    keep = sorted(first.values())
+    keep = sorted(i for m in event_members(analysed, truth).values() for i in m)
     vectors = grouping.article_vectors([analysed[i] for i in keep])
     similar = (vectors @ vectors.T).toarray()
     upper = np.triu_indices(len(keep), k=1)
@@ -208,10 +214,7 @@ def report(analysed: Sequence[AnalysedArticle], truth: Sequence[Any], thresholds
            reference: bool) -> None:
     """Print one set's figures (see the module's docstring)."""
     copies = digest_labels(analysed, math.inf)
-    distinct: dict[Any, set[int]] = {}
-    for label, true in zip(copies, truth, strict=True):
-        distinct.setdefault(true, set()).add(label)
-    several = [len(distinct[true]) > 1 for true in truth]
+    several = in_several(analysed, truth)
     print(f"  ({sum(several)} articles are in events of several different articles: the last three "
           "columns score those alone, every article still clustered)", flush=True)
     print("  threshold  precision  recall  B-cubed F1  stories  | several: P      R      F1", flush=True)

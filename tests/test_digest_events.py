@@ -5,14 +5,13 @@ articles come from ../shared (see :func:`conftest.require_shared`: required unde
 from __future__ import annotations
 
 import json
-import math
 import warnings
 from pathlib import Path
 
 import pytest
 from conftest import SHARED, require_shared
 
-from benchmarks.bench_grouping import analyse, bcubed, digest_labels, read
+from benchmarks.bench_grouping import analyse, bcubed, digest_labels, in_several, read
 from summarizers.digest import grouping
 
 EVENTS = Path(__file__).parent / "data" / "events"
@@ -27,12 +26,7 @@ def _scores(records: list[dict], labels: dict[str, str], language: str = "englis
         analysed = analyse(records, language)
     truth = [labels[a.id] for a in analysed]
     found = digest_labels(analysed, grouping.LINK_THRESHOLD)
-    copies = digest_labels(analysed, math.inf)
-    distinct: dict[str, set[int]] = {}
-    for label, true in zip(copies, truth, strict=True):
-        distinct.setdefault(true, set()).add(label)
-    several = [len(distinct[true]) > 1 for true in truth]
-    return bcubed(found, truth)[2], bcubed(found, truth, several)[2]
+    return bcubed(found, truth)[2], bcubed(found, truth, in_several(analysed, truth))[2]
 
 
 @pytest.fixture(scope="module")
