@@ -195,9 +195,9 @@ def rank_story(articles: Sequence[AnalysedArticle], request: Request) -> RankedS
     candidates = tuple(
         Candidate(chosen[picks[p][0]].id, *chosen[picks[p][0]].spans[picks[p][1]], texts[p], gain, int(words[p]))
         for p, gain in zip(order, gains, strict=True))
-    _, vocabulary = count_matrix(terms)
+    counts, vocabulary = count_matrix(terms)
     n = len(terms)
-    df = np.bincount(sp.csr_matrix(count_matrix(terms)[0]).indices, minlength=len(vocabulary))
+    df = np.bincount(counts.indices, minlength=len(vocabulary))
     idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
     coverage = query_coverage(articles, request)
     found = _headline(articles, vocabulary, idf, centre)
