@@ -10,6 +10,14 @@ they do to ROUGE? ``python -m benchmarks.bench_query [--part single|multi|all]``
   first sentence). ROUGE-2 F1 against the 2-5 references: averaged over the references (as
   ROUGE-1.5.5 does with several models) and the best reference; plus the lead baseline (lead
   sentences of the articles in turn).
+- **statements** (MultiLing 2011 English, DUC 2006's form: a topic statement and human summaries
+  that answer it): ``tests/data/queries/multiling2011-en.queries.json`` holds two topic statements
+  per topic, each asking about one aspect, with three 250-word summaries answering it written by
+  three assessors who read the topic's 10 articles (see that folder's README). Each statement's
+  digest story (``--group-by topic --words 250``) with no query, with the statement as the query
+  (``title. narrative``), and with the topic's *other* statement as the query (a control: it
+  should score lower against these references); plus the lead sentences of the articles in turn.
+  ROUGE-2 F1 and recall and ROUGE-1 F1, averaged over the references.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from summarizers.text.language import get_language
 from summarizers_eval.scoring import RougeEvaluator
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
+STATEMENTS = Path(__file__).resolve().parents[1] / "tests" / "data" / "queries" / "multiling2011-en.queries.json"
 
 
 def coverage(summary_terms: Sequence[Sequence[str]], query: str) -> float:
@@ -147,18 +156,74 @@ def multi(words: int = 250) -> dict[str, Any]:
     return out
 
 
+def statement_query(statement: dict[str, Any]) -> str:
+    """A topic statement as one query: its title and its narrative (as DUC systems read them)."""
+    return f"{statement['title'].rstrip('.')}. {statement['narrative']}"
+
+
+def statements(path: Path = STATEMENTS, data: Path | None = None, words: int = 250) -> dict[str, Any]:
+    """Digest stories for the topic statements of ``path`` (see the module's docstring)."""
+    scorer = RougeEvaluator()
+    registry = default_registry(plugins=False)
+    data = data or SHARED / "multiling2011" / "multiling2011.jsonl"
+    topics = {t["topic"]: t for t in map(json.loads, data.open()) if t["lang"] == "en"}
+    items = json.loads(path.read_text(encoding="utf-8"))["statements"]
+    by_topic: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        by_topic.setdefault(item["topic"], []).append(item)
+    systems: dict[str, list[tuple[float, float, float]]] = {}
+
+    def score(name: str, summary: str, refs: Sequence[str]) -> None:
+        each = [scorer.score_dict([ref], summary) for ref in refs]
+        systems.setdefault(name, []).append((statistics.fmean(e["rouge2"]["fmeasure"] for e in each),
+                                             statistics.fmean(e["rouge2"]["recall"] for e in each),
+                                             statistics.fmean(e["rouge1"]["fmeasure"] for e in each)))
+
+    def story(records: list[dict[str, Any]], query: str | None) -> str:
+        options = {"query": query} if query else None
+        return summarize_digest(records, group_by="topic", length={"words": words}, options=options,
+                                registry=registry).stories[0].summary
+
+    for topic_id, asked in sorted(by_topic.items()):
+        docs = topics[topic_id]["documents"]
+        records = [{"id": d["id"], "title": d.get("title"), "text": d["text"], "topic": topic_id} for d in docs]
+        plain = story(records, None)
+        lead = _lead(docs, words)
+        for item in asked:
+            refs = item["summaries"]
+            score("none", plain, refs)
+            score("lead", lead, refs)
+            score("statement", story(records, statement_query(item)), refs)
+            for other in asked:
+                if other is not item:
+                    score("other statement (control)", story(records, statement_query(other)), refs)
+    out = {name: {"rouge2_f1": round(100 * statistics.fmean(v[0] for v in rows), 2),
+                  "rouge2_recall": round(100 * statistics.fmean(v[1] for v in rows), 2),
+                  "rouge1_f1": round(100 * statistics.fmean(v[2] for v in rows), 2), "statements": len(rows)}
+           for name, rows in systems.items()}
+    for name, v in out.items():
+        print("statements", name, v, flush=True)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print JSON."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--part", choices=("single", "multi", "all"), default="all")
+    parser.add_argument("--part", choices=("single", "multi", "statements", "all"), default="all")
     parser.add_argument("--limit", type=int, default=200, help="articles per single-document set")
     parser.add_argument("--words", type=int, default=250, help="words per multi-document summary")
+    parser.add_argument("--statements", type=Path, default=STATEMENTS,
+                        help="topic statements with their human summaries (for --part statements)")
+    parser.add_argument("--data", type=Path, default=None,
+                        help="MultiLing 2011 JSON Lines (default: ../shared/datasets/multiling2011/)")
     args = parser.parse_args(argv)
     report: dict[str, Any] = {}
     if args.part in ("single", "all"):
         report["single"] = single(args.limit)
     if args.part in ("multi", "all"):
         report["multi"] = multi(args.words)
+    if args.part in ("statements", "all"):
+        report["statements"] = statements(args.statements, args.data, args.words)
     print(json.dumps(report, indent=2))
     return 0
 
