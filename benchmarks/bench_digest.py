@@ -23,7 +23,9 @@ English article and three other outlets' reports of the same event, 90-100-word 
 its README). Grouping: the 60 reports among MultiLing's 100 English articles, against the event
 labels of ``tests/data/events`` (every report in its original's event; the other developments
 of the same topics are the hard negatives), with a TF-IDF average-link reference tuned on the
-set. Summaries: each cluster's four articles, scored as above.
+set (``--write-articles FILE`` writes those 160 articles, with an ``event`` field, for
+``python -m benchmarks.bench_grouping --data FILE --label-field event``). Summaries: each
+cluster's four articles, scored as above.
 """
 
 from __future__ import annotations
@@ -131,18 +133,24 @@ def summary_figures(articles: Sequence[Mapping[str, Any]], references: Mapping[s
     return out
 
 
-def report_grouping(path: Path = REPORTS, data: Path = DATA, events: Path = EVENTS) -> dict[str, Any]:
-    """Grouping by event of MultiLing's 100 English articles (92 developments of 10 topics, the
-    labels of ``events``) and the 60 reports of ``path`` (each in its original's event): B-cubed
-    F1 of the digest's default grouping over every article and over the articles of events
-    told by several, and of TF-IDF average-link tuned on this set."""
+def report_articles(path: Path = REPORTS, data: Path = DATA, events: Path = EVENTS) -> list[dict[str, Any]]:
+    """MultiLing's 100 English articles (92 developments of 10 topics, labelled by ``events``)
+    and the 60 reports of ``path``, each in its original's event: records with an ``event``
+    field (what ``python -m benchmarks.bench_grouping --label-field event`` reads)."""
     label = json.loads(events.read_text(encoding="utf-8"))
-    texts = {d["id"]: d for r in records(data) if r["lang"] == "en" for d in r["documents"]}
+    documents = [d for r in records(data) if r["lang"] == "en" for d in r["documents"]]
     rows = [{"id": d["id"], "title": d.get("title"), "text": d["text"], "published": d.get("date"),
-             "event": label[d["id"]]} for d in texts.values()]
+             "language": "en", "event": label[d["id"]]} for d in documents]
     for cluster in json.loads(path.read_text(encoding="utf-8"))["clusters"]:
-        rows += [{"id": r["id"], "title": r["title"], "text": r["text"], "event": label[cluster["id"]]}
-                 for r in cluster["reports"]]
+        rows += [{"id": r["id"], "title": r["title"], "text": r["text"], "language": "en",
+                  "event": label[cluster["id"]]} for r in cluster["reports"]]
+    return rows
+
+
+def report_grouping(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """B-cubed F1 of the digest's default grouping of :func:`report_articles` ``rows`` against
+    their events, over every article and over the articles of events told by several, and of
+    TF-IDF average-link tuned on the set."""
     analysed = analyse(rows, "english")
     event = {r["id"]: r["event"] for r in rows}
     truth = [event[a.id] for a in analysed]
@@ -182,11 +190,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="one JSON object per language")
     parser.add_argument("--reports", type=Path, nargs="?", const=REPORTS, default=None,
                         help="instead: the multi-report clusters (default tests/data/reports/...)")
+    parser.add_argument("--write-articles", type=Path, metavar="JSONL",
+                        help="with --reports: also write the 160 labelled articles grouped (for bench_grouping)")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore")  # sumy's Czech stemmer warns once per number
     if args.reports is not None:
         articles, references = report_clusters(args.reports, args.data)
-        grouped = report_grouping(args.reports, args.data)
+        rows = report_articles(args.reports, args.data)
+        if args.write_articles is not None:
+            with open(args.write_articles, "w", encoding="utf-8") as out:
+                out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        grouped = report_grouping(rows)
         result = {"set": "reports", "clusters": len(references), "grouping": grouped,
                   **summary_figures(articles, references, "en")}
         if args.json:
@@ -196,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"reports: {grouped['articles']} articles, {grouped['events']} events: B-cubed F1 "
                   f"{grouped['bcubed_f1']:.3f} at {grouped['threshold']} (several {grouped['several_f1']:.3f}); "
                   f"TF-IDF average-link tuned on the set {tuned['bcubed_f1']:.3f} at {tuned['threshold']}", flush=True)
-            print(f"summaries: {len(references)} clusters of {len(articles) // max(1, len(references))} reports",
+            print(f"summaries: {len(references)} clusters of {len(articles) // max(1, len(references))} articles",
                   flush=True)
             print_budgets(result)
         return 0

@@ -7,6 +7,7 @@ import json
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from summarizers import Registry, default_registry
@@ -15,6 +16,7 @@ from summarizers.digest import render_html, render_markdown, summarize_digest
 from summarizers.digest.build import make_plan, run_digest
 from summarizers.digest.dedup import duplicate_sets, signature
 from summarizers.digest.grouping import average_link
+from summarizers.digest.ranking import _mmr
 from summarizers.digest.repeats import RepeatIndex, bigrams, overlap_f1
 from summarizers.digest.worker import DigestWorker, registry_of
 from summarizers.engine.pool import LocalPool
@@ -77,6 +79,16 @@ def test_average_link_joins_close_items_only() -> None:
     similarities = {(0, 1): 0.5, (1, 2): 0.4, (0, 2): 0.3, (2, 3): 0.05, (3, 4): 0.6}
     assert average_link(5, similarities, threshold=0.1) == [0, 0, 0, 3, 3]
     assert average_link(5, {}, threshold=0.1) == [0, 1, 2, 3, 4]
+
+
+def test_mmr_multiplies_relevance_by_novelty() -> None:
+    similar = np.array([[0.0, 0.5, 0.0], [0.5, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    order, gains = _mmr(np.array([1.0, 0.9, 0.5]), similar)
+    # once the first is taken its paraphrase keeps (1 - 0.5)^2 of 0.9, so the fresh sentence comes
+    # first (the former 0.9 - 0.7 x 0.5 = 0.55 put the paraphrase before it)
+    assert order == [0, 2, 1] and gains == pytest.approx([1.0, 0.5, 0.225])
+    # a cosine rounded above 1 leaves nothing, never a reward
+    assert _mmr(np.array([1.0, 1.0]), np.array([[0.0, 1 + 1e-12], [1 + 1e-12, 0.0]]))[1] == [1.0, 0.0]
 
 
 def test_repeats_use_bigram_f1() -> None:

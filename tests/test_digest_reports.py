@@ -11,7 +11,7 @@ import json
 import pytest
 from conftest import SHARED, require_shared
 
-from benchmarks.bench_digest import REPORTS, report_clusters, report_grouping, summary_figures
+from benchmarks.bench_digest import REPORTS, report_articles, report_clusters, report_grouping, summary_figures
 from summarizers.digest import summarize_digest
 
 MULTILING = SHARED / "datasets" / "multiling2011" / "multiling2011.jsonl"
@@ -25,12 +25,12 @@ def test_the_reports_file_is_what_its_readme_says() -> None:
         assert [r["source"] for r in cluster["reports"]] == ["wire", "paper", "angle"]
         assert all(r["title"] and len(r["text"].split()) >= 120 for r in cluster["reports"])
         assert len(cluster["summaries"]) == 2
-        assert all(80 <= len(s.split()) <= 105 for s in cluster["summaries"])
+        assert all(90 <= len(s.split()) <= 100 for s in cluster["summaries"])
 
 
 @pytest.mark.slow
 def test_reports_of_one_event_are_one_story_and_other_developments_stay_apart() -> None:
-    found = report_grouping(data=require_shared(MULTILING))
+    found = report_grouping(report_articles(data=require_shared(MULTILING)))
     assert found["articles"] == 160 and found["events"] == 92
     # 0.959 (several 0.961) at the default 0.30; 0.875 at the former 0.25, which joined
     # developments of one topic (seven of the Bali talks, the Air France jet's loss, wreckage
@@ -46,7 +46,7 @@ def test_stories_of_one_event_say_each_fact_once_and_beat_the_leads() -> None:
     texts = {a["id"]: a["text"] for a in articles}
     assert len(digest.stories) == 20 and not digest.errors
     for story in digest.stories:
-        assert {texts[s.document][s.start:s.end] for s in story.sentences} == {s.text for s in story.sentences}
+        assert all(texts[s.document][s.start:s.end] == s.text for s in story.sentences)
     several = sum(len({s.document for s in story.sentences}) >= 2 for story in digest.stories)
     assert several >= 15, several  # most stories draw on several outlets (measured: 19 of 20)
     figures = summary_figures(articles, references, "en")

@@ -147,7 +147,8 @@ def _agreement(similar: np.ndarray, groups: np.ndarray) -> np.ndarray:
 
 def _mmr(relevance: np.ndarray, similar: np.ndarray, redundancy: float = REDUNDANCY) -> tuple[list[int], list[float]]:
     """Every candidate in maximal marginal relevance order, and its gain when taken: relevance
-    times ``(1 - c) ** redundancy``, ``c`` its highest cosine with those taken before it."""
+    (non-negative: the signals are) times ``(1 - c) ** redundancy``, ``c`` its highest cosine
+    with those taken before it (clipped at 1 against rounding). Ties go to the earlier index."""
     n = len(relevance)
     taken = np.zeros(n, dtype=bool)
     closest = np.zeros(n)
