@@ -24,6 +24,7 @@ from summarizers.methods.sumy_methods import sumy_methods
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("SUMMARIZE_SHARED_DIR", ROOT.parent / "shared"))
 BBC = SHARED / "datasets" / "bbc-news-summary" / "bbc-news-summary.jsonl"
+MULTILING = SHARED / "datasets" / "multiling2011" / "multiling2011.jsonl"
 SAMPLE = SHARED / "samples" / "scraped-news-article.txt"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # no test may reach the hub

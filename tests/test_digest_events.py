@@ -9,13 +9,12 @@ import warnings
 from pathlib import Path
 
 import pytest
-from conftest import SHARED, require_shared
+from conftest import MULTILING, require_shared
 
 from benchmarks.bench_grouping import analyse, bcubed, digest_labels, in_several, read
 from summarizers.digest import grouping
 
 EVENTS = Path(__file__).parent / "data" / "events"
-MULTILING = SHARED / "datasets" / "multiling2011" / "multiling2011.jsonl"
 
 
 def _scores(records: list[dict], labels: dict[str, str], language: str = "english") -> tuple[float, float]:

@@ -9,12 +9,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import SHARED, require_shared
+from conftest import MULTILING, require_shared
 
 from benchmarks.bench_digest import REPORTS, report_articles, report_clusters, report_grouping, summary_figures
 from summarizers.digest import summarize_digest
-
-MULTILING = SHARED / "datasets" / "multiling2011" / "multiling2011.jsonl"
 
 
 def test_the_reports_file_is_what_its_readme_says() -> None:

@@ -7,11 +7,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import SHARED, require_shared
+from conftest import MULTILING, require_shared
 
 from benchmarks.bench_query import STATEMENTS, statement_query, statements
-
-MULTILING = SHARED / "datasets" / "multiling2011" / "multiling2011.jsonl"
 
 
 def test_the_statements_file_is_what_its_readme_says() -> None:
