@@ -106,10 +106,11 @@ def evaluate(language: str, clusters: Sequence[Mapping[str, Any]], seed: int = 0
 
 
 def summary_figures(articles: Sequence[Mapping[str, Any]], references: Mapping[str, Sequence[str]],
-                    language: str) -> dict[str, Any]:
-    """``{budget: {system: {"rouge1", "rouge2"}}}``: ROUGE F1 x 100, best of the references,
-    averaged over the stories, of each story's digest summary (``group_by`` the articles'
-    ``story``) and of the two lead baselines (the story's articles in the given order)."""
+                    language: str, budgets: Sequence[int] = BUDGETS) -> dict[str, Any]:
+    """``{budget: {system: {"rouge1", "rouge2"}}}`` for each of ``budgets`` (words): ROUGE F1 x
+    100, best of the references, averaged over the stories, of each story's digest summary
+    (``group_by`` the articles' ``story``) and of the two lead baselines (the story's articles in
+    the given order)."""
     name = get_language(language).name
     scorer = RougeEvaluator(ScorerConfig(language=name, tokenizer="default" if language == "en" else "unicode"))
     members: dict[str, list[Mapping[str, Any]]] = {}
@@ -117,7 +118,7 @@ def summary_figures(articles: Sequence[Mapping[str, Any]], references: Mapping[s
         members.setdefault(a["story"], []).append(a)
     story_of = {a["id"]: a["story"] for a in articles}
     out: dict[str, Any] = {}
-    for words in BUDGETS:
+    for words in budgets:
         story_digest = summarize_digest(articles, language=name, length={"words": words}, group_by="story")
         rows: dict[str, list[dict[str, float]]] = {"digest": [], "lead_first": [], "lead_turns": []}
         for story in story_digest.stories:

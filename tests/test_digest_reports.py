@@ -47,7 +47,7 @@ def test_stories_of_one_event_say_each_fact_once_and_beat_the_leads() -> None:
         assert all(texts[s.document][s.start:s.end] == s.text for s in story.sentences)
     several = sum(len({s.document for s in story.sentences}) >= 2 for story in digest.stories)
     assert several >= 15, several  # most stories draw on several outlets (measured: 19 of 20)
-    figures = summary_figures(articles, references, "en")
+    figures = summary_figures(articles, references, "en", budgets=(100, 70))
     for words in ("100", "70"):
         row = figures[words]
         best_lead = max(row["lead_first"]["rouge1"], row["lead_turns"]["rouge1"])
